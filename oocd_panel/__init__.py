@@ -1,0 +1,42 @@
+"""oocd-panel: out-of-court disposal decision panels for Youth Justice Services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from oocd_panel.config import INSTANCE_DIR, PROJECT_ROOT, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application. `config` overrides what the environment gives."""
+    settings = load_config(overrides=config)
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        static_folder="static",
+        static_url_path="/static",
+    )
+    app.config.update(settings)
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(PROJECT_ROOT / "templates"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from oocd_panel import cli
+    from oocd_panel.web import init_web
+
+    init_web(app)
+    cli.init_app(app)
+    return app

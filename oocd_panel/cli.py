@@ -1,0 +1,173 @@
+"""Flask commands: database upgrade, demo data, users, and the workflow diagram."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from oocd_panel.config import PROJECT_ROOT
+from oocd_panel.db import Database
+from oocd_panel.errors import InvalidInput
+from oocd_panel.models import Agency, Role, Service
+from oocd_panel.services import demo
+from oocd_panel.services.accounts import create_user
+from oocd_panel.workflow_diagram import render_workflow_markdown
+
+
+def alembic_config() -> AlembicConfig:
+    cfg = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    return cfg
+
+
+def _database() -> Database:
+    db: Database = current_app.extensions["oocd_db"]
+    return db
+
+
+@click.command("upgrade-db")
+@with_appcontext
+def upgrade_db() -> None:
+    """Upgrade the database to the latest migration."""
+    cfg = alembic_config()
+    with _database().engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+    click.echo("Database is at the latest migration.")
+
+
+@click.command("seed-demo")
+@click.option("--referrals", default=200, show_default=True, help="How many referrals to create.")
+@click.option(
+    "--seed", default=1, show_default=True, help="Random seed: the same seed gives the same cohort."
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing if there are referrals already.")
+@with_appcontext
+def seed_demo(referrals: int, seed: int, if_empty: bool) -> None:
+    """Create synthetic demo services, one user per role, and a cohort of referrals."""
+    with _database().session() as session:
+        if if_empty and demo.referral_count(session) > 0:
+            click.echo("Demo data already present: nothing to do.")
+            return
+        with click.progressbar(length=referrals, label="Creating referrals") as bar:
+            last = [0]
+
+            def progress(done: int) -> None:
+                bar.update(done - last[0])
+                last[0] = done
+
+            demo.seed_demo(session, referrals=referrals, seed=seed, progress=progress)
+        click.echo(f"Created {referrals} referrals.")
+
+
+@click.command("demo-sign-ins")
+def demo_sign_ins() -> None:
+    """Print the demo accounts and their password."""
+    click.echo(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD})")
+    for user in demo.DEMO_USERS:
+        roles = ", ".join(r.label for r in user.roles)
+        click.echo(f"  {user.email:<28} {roles:<18} {user.note}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True, help="The person's full name.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Repeat for several roles.",
+)
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    required=True,
+    help="Service slug; repeat for several services.",
+)
+@click.option(
+    "--agency",
+    type=click.Choice([a.value for a in Agency]),
+    default=None,
+    help="The agency a panel member or officer represents.",
+)
+@click.password_option(help="Prompted for if not given (at least 12 characters).")
+@with_appcontext
+def create_user_command(
+    email: str,
+    full_name: str,
+    roles: tuple[str, ...],
+    services: tuple[str, ...],
+    agency: str | None,
+    password: str,
+) -> None:
+    """Create a user who can sign in."""
+    with _database().session() as session:
+        found = [session.query(Service).filter_by(slug=slug).one_or_none() for slug in services]
+        missing = [slug for slug, s in zip(services, found, strict=True) if s is None]
+        if missing:
+            click.echo(f"No service with slug: {', '.join(missing)}", err=True)
+            sys.exit(2)
+        try:
+            user = create_user(
+                session,
+                email=email,
+                full_name=full_name,
+                password=password,
+                roles=[Role(r) for r in roles],
+                services=[s for s in found if s is not None],
+                agency=Agency(agency) if agency else None,
+            )
+        except InvalidInput as exc:
+            for message in exc.errors.values():
+                click.echo(message, err=True)
+            sys.exit(2)
+        click.echo(f"Created user {user.email}.")
+
+
+@click.command("create-service")
+@click.option("--slug", required=True, help="Short name used in commands, e.g. northbrook.")
+@click.option("--name", required=True, help="Full name, e.g. Northbrook Youth Justice Service.")
+@with_appcontext
+def create_service(slug: str, name: str) -> None:
+    """Create a Youth Justice Service."""
+    with _database().session() as session:
+        if session.query(Service).filter_by(slug=slug).one_or_none() is not None:
+            click.echo(f"A service with slug {slug} exists already.", err=True)
+            sys.exit(2)
+        session.add(Service(slug=slug, name=name, settings={}))
+        session.commit()
+        click.echo(f"Created service {slug}.")
+
+
+@click.command("workflow-diagram")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=PROJECT_ROOT / "docs" / "workflow.md",
+    show_default=True,
+)
+def workflow_diagram(output: Path) -> None:
+    """Write the workflow diagram (Mermaid) and the table of actions."""
+    output.write_text(render_workflow_markdown())
+    click.echo(f"Wrote {output}.")
+
+
+def init_app(app: Flask) -> None:
+    for cmd in (
+        upgrade_db,
+        seed_demo,
+        demo_sign_ins,
+        create_user_command,
+        create_service,
+        workflow_diagram,
+    ):
+        app.cli.add_command(cmd)

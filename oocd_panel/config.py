@@ -1,0 +1,72 @@
+"""Settings from environment variables.
+
+`OOCD_ENV` is `production` unless set: production refuses to start without a `SECRET_KEY` and
+serves cookies marked Secure. `make run` sets `OOCD_ENV=development`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'oocd_panel.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common `postgres://` and `postgresql://` forms and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret_key() -> str:
+    """A random key kept in instance/ so development sessions survive a restart."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Settings from `environ` (default: the process environment), then `overrides` on top."""
+    env = os.environ if environ is None else environ
+    overrides = overrides or {}
+    mode = overrides.get("ENV_MODE") or env.get("OOCD_ENV", "production")
+    if mode not in {"production", "development"}:
+        raise RuntimeError("OOCD_ENV must be 'production' or 'development'")
+    secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if not secret_key:
+        if mode == "production":
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set it to a long random value (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`)."
+            )
+        secret_key = _development_secret_key()
+    settings: dict[str, Any] = {
+        "ENV_MODE": mode,
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": normalise_database_url(env.get("DATABASE_URL") or default_database_url()),
+        "SESSION_COOKIE_SECURE": mode == "production",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": mode == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "SERVICE_NAME": env.get("OOCD_SERVICE_NAME", "Out-of-court disposal panel"),
+        "CASES_PER_PAGE": 25,
+    }
+    settings.update(overrides)
+    settings["DATABASE_URL"] = normalise_database_url(str(settings["DATABASE_URL"]))
+    return settings

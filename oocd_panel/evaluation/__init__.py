@@ -1,0 +1,1 @@
+"""Diversion and disproportionality evaluation."""

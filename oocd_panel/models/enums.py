@@ -1,0 +1,110 @@
+"""Enumerations stored in the database (as strings, never as native database enums).
+
+Each has a plain-English label for pages; the value is what the database keeps.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a label for pages."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> LabelledEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label or value.replace("_", " ").capitalize()
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class Role(LabelledEnum):
+    PRACTITIONER = "practitioner", "YJS practitioner"
+    MANAGER = "manager", "YJS manager"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    POLICE_OFFICER = "police_officer", "Police officer"
+    ANALYST = "analyst", "Analyst"
+    ADMIN = "admin", "Administrator"
+
+
+class Agency(LabelledEnum):
+    POLICE = "police", "Police"
+    YJS = "yjs", "Youth Justice Service"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    SOCIAL_CARE = "social_care", "Children's social care"
+    COMMUNITY_VOLUNTEER = "community_volunteer", "Community volunteer"
+
+
+class Sex(LabelledEnum):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class CareExperience(LabelledEnum):
+    NONE = "none", "No care experience"
+    LOOKED_AFTER = "looked_after", "Looked after (in care now)"
+    CARE_LEAVER = "care_leaver", "Care leaver or previously looked after"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class SendStatus(LabelledEnum):
+    NONE = "none", "No special educational needs"
+    SEN_SUPPORT = "sen_support", "SEN support"
+    EHCP = "ehcp", "Education, health and care plan (EHCP)"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class YesNoUnknown(LabelledEnum):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Admission(LabelledEnum):
+    ADMITS = "admits", "Admits the offence"
+    DENIES = "denies", "Denies the offence"
+    NO_COMMENT = "no_comment", "Made no comment or has not been asked"
+
+
+class Route(LabelledEnum):
+    PANEL = "panel", "Referral for a joint panel decision"
+    NOTIFICATION = "notification", "Notification of an outcome the police gave alone"
+
+
+class RestorativeWish(LabelledEnum):
+    YES = "yes", "Wants restorative justice"
+    NO = "no", "Does not want restorative justice"
+    NOT_ASKED = "not_asked", "Not asked yet"
+    NO_VICTIM = "no_victim", "No identifiable victim"
+
+
+class ReferralStatus(LabelledEnum):
+    REFERRED = "referred", "Referred"
+    ASSESSING = "assessing", "Being assessed"
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+    READY_FOR_PANEL = "ready_for_panel", "Ready for panel"
+    AT_PANEL = "at_panel", "At panel"
+    ESCALATED = "escalated", "Escalated"
+    DECIDED = "decided", "Decided"
+    OUTCOME_DELIVERED = "outcome_delivered", "Outcome delivered"
+    INTERVENTION = "intervention", "Intervention"
+    NOTIFIED = "notified", "Police outcome notified"
+    SUPPORT_OFFERED = "support_offered", "Support offered"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureReason(LabelledEnum):
+    COMPLETED = "completed", "Completed"
+    NOT_COMPLETED = "not_completed", "Not completed"
+    DECLINED = "declined", "Declined voluntary support"
+    WITHDRAWN = "withdrawn", "Withdrawn by police"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    CHARGED = "charged", "Charged (sent to court)"

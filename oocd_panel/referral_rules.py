@@ -1,0 +1,228 @@
+"""Rules a new referral must meet before anything is saved.
+
+Each rule reports against the name of the field at fault, so a page can put the message
+beside the field and in the error summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from oocd_panel import disposals, ethnicity, offences
+from oocd_panel.models import (
+    Admission,
+    CareExperience,
+    LabelledEnum,
+    RestorativeWish,
+    Route,
+    SendStatus,
+    Sex,
+    YesNoUnknown,
+)
+
+MIN_AGE = 10  # the age of criminal responsibility in England and Wales
+MAX_AGE = 17  # from 18 the adult system deals with the offence
+
+
+@dataclass
+class OffenceDetails:
+    offence_type: str
+    description: str
+    gravity_score: int | None
+
+
+@dataclass
+class ContactDetails:
+    full_name: str
+    relationship_to_child: str
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    has_parental_responsibility: bool = True
+    receives_letters: bool = True
+
+
+@dataclass
+class ChildDetails:
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date | None
+    address_line_1: str
+    town: str
+    postcode: str
+    sex: str
+    ethnicity: str | None
+    care_experience: str
+    send: str
+    neurodivergent: str
+    preferred_name: str | None = None
+    address_line_2: str | None = None
+    police_ethnicity_code: str | None = None
+    neurodiversity_details: str | None = None
+    first_language: str = "English"
+    needs_interpreter: bool = False
+    interpreter_language: str | None = None
+    needs_easy_read: bool = False
+    communication_needs: str | None = None
+
+
+@dataclass
+class NewReferral:
+    service_id: int
+    route: Route | None
+    police_reference: str
+    offence_date: dt.date | None
+    received_on: dt.date | None
+    admission: str
+    officer_name: str
+    proposed_outcome: str
+    offences: list[OffenceDetails]
+    child: ChildDetails | None = None
+    # Set instead of `child` for a new referral of a child already known to the service.
+    existing_child_id: int | None = None
+    contact: ContactDetails | None = None
+    officer_email: str | None = None
+    victim_details: str | None = None
+    victim_views: str | None = None
+    victim_restorative_wish: str = "not_asked"
+    # For a notification: the outcome the police gave alone.
+    police_outcome: str | None = None
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def check_age_at_offence(born: dt.date, offence_date: dt.date) -> str | None:
+    age = age_on(born, offence_date)
+    if age < MIN_AGE:
+        return (
+            f"The child was {age} on the offence date. Children under {MIN_AGE} are below the "
+            "age of criminal responsibility and cannot be referred."
+        )
+    if age > MAX_AGE:
+        return (
+            f"The child was {age} on the offence date. Offences committed at 18 or over are "
+            "dealt with by the adult system."
+        )
+    return None
+
+
+def normalise_police_reference(value: str) -> str:
+    return " ".join(value.split()).upper()
+
+
+def _valid(enum_cls: type[LabelledEnum], value: str | None) -> bool:
+    return value in {m.value for m in enum_cls}
+
+
+def validate(data: NewReferral, today: dt.date, born: dt.date | None = None) -> dict[str, str]:
+    """Every problem with `data`, by field name. `born` is the known child's date of birth."""
+    errors: dict[str, str] = {}
+
+    def need(name: str, value: object, message: str) -> bool:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors.setdefault(name, message)
+            return False
+        return True
+
+    need("police_reference", data.police_reference, "Enter the police reference (crime number)")
+    need("officer_name", data.officer_name, "Enter the name of the referring officer")
+    for name, day, what in (
+        ("offence_date", data.offence_date, "offence date"),
+        ("received_on", data.received_on, "date the referral was received"),
+    ):
+        if need(name, day, f"Enter the {what}") and day is not None and day > today:
+            errors[name] = f"The {what} must be today or in the past"
+    if (
+        data.offence_date
+        and data.received_on
+        and "offence_date" not in errors
+        and "received_on" not in errors
+        and data.received_on < data.offence_date
+    ):
+        errors["received_on"] = (
+            "The date the referral was received must be on or after the offence date"
+        )
+
+    if not _valid(Admission, data.admission):
+        errors["admission"] = "Select whether the child admits the offence"
+    if data.route is None:
+        errors["route"] = "Select whether this is a referral for a panel or a notification"
+    elif data.route is Route.NOTIFICATION:
+        allowed = {d.code for d in disposals.police_alone()}
+        if data.police_outcome not in allowed:
+            errors["police_outcome"] = "Select the outcome the police gave"
+    if data.proposed_outcome not in disposals.codes() and not (
+        data.route is Route.NOTIFICATION and not data.proposed_outcome
+    ):
+        errors["proposed_outcome"] = "Select the outcome the officer proposes"
+    if not _valid(RestorativeWish, data.victim_restorative_wish):
+        errors["victim_restorative_wish"] = "Select what the victim wants about restorative justice"
+
+    if not data.offences:
+        errors["offences-0-offence_type"] = "Enter at least one offence"
+    for i, offence in enumerate(data.offences):
+        prefix = f"offences-{i}-"
+        if offence.offence_type not in offences.OFFENCE_TYPES:
+            errors[prefix + "offence_type"] = f"Select the type of offence {i + 1}"
+        need(prefix + "description", offence.description, f"Describe offence {i + 1}")
+        if offence.gravity_score is None:
+            errors[prefix + "gravity_score"] = f"Select the gravity score for offence {i + 1}"
+        elif not 1 <= offence.gravity_score <= 5:
+            errors[prefix + "gravity_score"] = (
+                f"Gravity score for offence {i + 1} must be between 1 and 5"
+            )
+
+    child = data.child
+    if child is not None:
+        need("first_name", child.first_name, "Enter the child's first name")
+        need("last_name", child.last_name, "Enter the child's last name")
+        need("address_line_1", child.address_line_1, "Enter the first line of the child's address")
+        need("town", child.town, "Enter the town or city")
+        need("postcode", child.postcode, "Enter the postcode")
+        if not _valid(Sex, child.sex):
+            errors["sex"] = "Select the child's sex"
+        if (
+            child.police_ethnicity_code
+            and child.police_ethnicity_code not in ethnicity.POLICE_16_PLUS_1
+        ):
+            errors["police_ethnicity_code"] = "Select a police ethnicity code from the list"
+        if child.ethnicity:
+            if not ethnicity.is_valid(child.ethnicity):
+                errors["ethnicity"] = "Select the child's ethnicity from the list"
+        elif not child.police_ethnicity_code:
+            errors["ethnicity"] = (
+                "Select the child's ethnicity, or 'Not stated' if they did not say"
+            )
+        if not _valid(CareExperience, child.care_experience):
+            errors["care_experience"] = "Select the child's care experience"
+        if not _valid(SendStatus, child.send):
+            errors["send"] = "Select whether the child has special educational needs"
+        if not _valid(YesNoUnknown, child.neurodivergent):
+            errors["neurodivergent"] = "Select whether the child is neurodivergent"
+        if child.needs_interpreter:
+            need(
+                "interpreter_language",
+                child.interpreter_language,
+                "Enter the language the interpreter needs to speak",
+            )
+        if need("date_of_birth", child.date_of_birth, "Enter the child's date of birth"):
+            born = child.date_of_birth
+            if born is not None and born > today:
+                errors["date_of_birth"] = "Date of birth must be in the past"
+                born = None
+    if data.contact is not None:
+        need("contact_name", data.contact.full_name, "Enter the name of a parent or carer")
+        need(
+            "contact_relationship",
+            data.contact.relationship_to_child,
+            "Enter how the parent or carer is related to the child",
+        )
+    if born is not None and data.offence_date is not None and "offence_date" not in errors:
+        problem = check_age_at_offence(born, data.offence_date)
+        if problem:
+            field_name = "date_of_birth" if child is not None else "offence_date"
+            errors.setdefault(field_name, problem)
+    return errors

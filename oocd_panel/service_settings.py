@@ -1,0 +1,32 @@
+"""Settings a service can change without a code change, with the defaults from domain.md.
+
+Stored as JSON on `Service.settings`; read them through `settings_for`, never directly, so a
+missing key always falls back to its default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from oocd_panel.models import Service
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    # `joint`: police and YJS decision-makers must agree, others advise; `majority`: equal votes.
+    decision_rule: str = "joint"
+    majority_tie_break: str = "police_decision_maker"
+    # Besides a police and a YJS decision-maker, how many other members make a quorum.
+    quorum_other_members: int = 2
+    votes_hidden_until_all_cast: bool = True
+    escalation_due_days: int = 5
+    # Published counts below this are suppressed.
+    suppression_threshold: int = 5
+
+
+def settings_for(service: Service) -> ServiceSettings:
+    known = {f.name for f in dataclasses.fields(ServiceSettings)}
+    stored: dict[str, Any] = {k: v for k, v in (service.settings or {}).items() if k in known}
+    return ServiceSettings(**stored)

@@ -1,0 +1,99 @@
+"""Taking an action on a case: the one function every state change goes through.
+
+It checks the actor may take the action, runs the shared state machine, writes the event row
+and commits, all in one database transaction; on any failure it rolls back, so nothing changes,
+and raises an error whose message the page shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from oocd_panel import workflow
+from oocd_panel.clock import utcnow
+from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.models import Referral, User
+from oocd_panel.services.events import record_event
+from oocd_panel.workflow import INPUT_GUARDS, Context, Reason
+
+
+def _details(action: workflow.Action, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    for name in action.inputs:
+        value = inputs.get(name)
+        details[name] = value.isoformat() if isinstance(value, dt.date) else value
+    if action.closes_as is not None:
+        details["closure_reason"] = str(action.closes_as)
+    return details
+
+
+def take_action(
+    session: Session,
+    *,
+    referral_id: int,
+    trigger: str,
+    actor: User,
+    expected_version: int | None,
+    reason: str | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Referral:
+    """Fire `trigger` on the referral as `actor`.
+
+    `expected_version` is the version the user saw; if the case changed since, nothing happens
+    and CaseChanged is raised. Raises NotFound, ActionNotAllowed or InvalidInput otherwise.
+    `now` is when the action happened (default: now); the demo data uses it to make history.
+    """
+    action = workflow.ACTIONS_BY_TRIGGER.get(trigger)
+    if action is None:
+        raise ActionNotAllowed("That action does not exist.")
+    inputs = dict(inputs or {})
+    reason = (reason or "").strip() or None
+    try:
+        referral = session.scalars(
+            select(Referral).where(Referral.id == referral_id).with_for_update()
+        ).one_or_none()
+        if referral is None or referral.service_id not in actor.service_ids:
+            raise NotFound("There is no such case in your services.")
+        if expected_version is not None and referral.version != expected_version:
+            raise CaseChanged()
+        ctx = Context(referral, actor, inputs, now or utcnow())
+        refused = workflow.refusal(action, ctx)
+        if refused is not None:
+            raise ActionNotAllowed(refused)
+        errors: dict[str, str] = {}
+        for guard, field_name in INPUT_GUARDS.items():
+            if guard in action.guards:
+                message = guard(ctx)
+                if message is not None:
+                    errors[field_name] = message
+        if action.reason is Reason.REQUIRED and reason is None:
+            errors["reason"] = f"Enter {action.reason_label[0].lower()}{action.reason_label[1:]}"
+        if errors:
+            raise InvalidInput(errors)
+
+        from_status = referral.status
+        workflow.run(action, ctx)
+        record_event(
+            referral,
+            trigger=trigger,
+            from_status=from_status,
+            actor=actor,
+            at=ctx.now,
+            reason=reason,
+            details=_details(action, inputs),
+        )
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise CaseChanged() from None
+    except Exception:
+        session.rollback()
+        raise
+    return referral

@@ -1,0 +1,102 @@
+"""Who may use each view, declared once on the view and enforced before every request.
+
+Every view must carry `@allow(...)` (roles) or `@public`. A view with neither is refused to
+everyone at run time, and the access test in the suite fails, so a new page cannot be left open
+by mistake. Object rules (a case of one of the user's services) are enforced by the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from werkzeug.wrappers import Response
+
+from oocd_panel.models import Role, User
+from oocd_panel.web.database import db_session
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ALL_ROLES = frozenset(Role)
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = "Sign in to continue."
+login_manager.session_protection = "strong"
+
+
+def allow(*roles: Role) -> Callable[[F], F]:
+    """Only signed-in users holding at least one of `roles` may use the view."""
+
+    def decorate(view: F) -> F:
+        view.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def public(view: F) -> F:
+    """Anyone may use the view, signed in or not (sign-in page, health check)."""
+    view.allowed_roles = None  # type: ignore[attr-defined]
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def rule_for(view: Callable[..., Any]) -> frozenset[Role] | str | None:
+    """The roles a view allows, None if public, or 'undeclared'."""
+    if getattr(view, "is_public", False):
+        return None
+    roles: frozenset[Role] | str = getattr(view, "allowed_roles", "undeclared")
+    return roles
+
+
+def signed_in_user() -> User | None:
+    if current_user.is_authenticated:
+        user: User = current_user._get_current_object()
+        return user
+    return None
+
+
+def actor() -> User:
+    """The signed-in user (views behind `@allow` always have one)."""
+    user = signed_in_user()
+    if user is None:
+        abort(401)
+    return user
+
+
+@login_manager.user_loader
+def _load_user(token: str) -> User | None:
+    user_id, _, session_token = token.partition(":")
+    if not user_id.isdigit() or not session_token:
+        return None
+    user = db_session().get(User, int(user_id))
+    if user is None or not user.is_active or user.session_token != session_token:
+        return None
+    return user
+
+
+def _enforce() -> Response | None:
+    endpoint = request.endpoint
+    if endpoint is None or endpoint == "static":
+        return None
+    view = current_app.view_functions[endpoint]
+    rule = rule_for(view)
+    if rule == "undeclared":
+        current_app.logger.error("view %s declares no access rule; refused", endpoint)
+        abort(403)
+    if rule is None:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+    assert isinstance(rule, frozenset)
+    if not actor().has_role(*rule):
+        abort(403)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.before_request(_enforce)

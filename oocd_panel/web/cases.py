@@ -1,0 +1,243 @@
+"""Cases: my work, the case list, a case page, new referrals and workflow actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from oocd_panel import workflow
+from oocd_panel.clock import local_today
+from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.models import Child, ReferralStatus, User
+from oocd_panel.referral_rules import validate
+from oocd_panel.services import cases as case_queries
+from oocd_panel.services.actions import take_action
+from oocd_panel.services.referrals import create_referral
+from oocd_panel.web.access import ALL_ROLES, actor, allow
+from oocd_panel.web.database import db_session
+from oocd_panel.web.form_fields import attach_errors, error_summary, iter_fields
+from oocd_panel.web.forms import ActionForm, CaseFilterForm
+from oocd_panel.web.referral_forms import MAX_OFFENCES, ReferralForm
+from oocd_panel.workflow import CASE_READER_ROLES, REFERRER_ROLES
+
+bp = Blueprint("cases", __name__)
+
+Page = tuple[str, int] | str
+
+
+@bp.route("/")
+@allow(*ALL_ROLES)
+def my_work() -> str:
+    user = actor()
+    queues = case_queries.my_work(db_session(), user) if case_queries.can_read_cases(user) else []
+    return render_template("cases/my_work.html", queues=queues)
+
+
+def _filters_from(form: CaseFilterForm, user: User) -> case_queries.CaseFilters:
+    known = {s.value for s in ReferralStatus}
+    statuses = [ReferralStatus(s) for s in form.status.data or [] if s in known]
+    gravity = [int(g) for g in form.gravity.data or [] if g in {"1", "2", "3", "4", "5"}]
+    service_id = int(form.service.data) if (form.service.data or "").isdigit() else None
+    if service_id not in user.service_ids:
+        service_id = None
+    return case_queries.CaseFilters(
+        statuses=statuses,
+        received_from=form.received_from.data,
+        received_to=form.received_to.data,
+        gravity_scores=gravity,
+        search=(form.q.data or "").strip() if not form.q.errors else "",
+        service_id=service_id,
+    )
+
+
+@bp.route("/cases")
+@allow(*CASE_READER_ROLES)
+def case_list() -> Page:
+    user = actor()
+    form = CaseFilterForm(formdata=request.args if request.args else None)
+    form.service.choices = [("", "All your services")] + [
+        (str(s.id), s.name) for s in user.services
+    ]
+    form.validate()
+    filters = _filters_from(form, user)
+    page_number = request.args.get("page", "1")
+    page = case_queries.list_cases(
+        db_session(),
+        user,
+        filters,
+        page=int(page_number) if page_number.isdigit() else 1,
+        per_page=int(current_app.config["CASES_PER_PAGE"]),
+    )
+    args = MultiDict(request.args)
+    args.pop("page", None)
+    return render_template(
+        "cases/list.html",
+        form=form,
+        errors=error_summary(form),
+        page=page,
+        filters=filters,
+        query_args=args,
+    )
+
+
+def _service_choices(form: ReferralForm, user: User) -> None:
+    form.service_id.choices = [("", "Select the service")] + [
+        (str(s.id), s.name) for s in user.services
+    ]
+
+
+def _referral_page(form: ReferralForm, child: Child | None, extra: list[str]) -> Page:
+    errors = error_summary(form, extra)
+    return render_template(
+        "cases/new.html",
+        form=form,
+        child=child,
+        errors=errors,
+        max_offences=MAX_OFFENCES,
+    ), (400 if errors else 200)
+
+
+def _new_referral(child: Child | None) -> Page | Response:
+    user = actor()
+    session = db_session()
+    form = ReferralForm()
+    if child is not None:
+        form.for_known_child()
+    several_services = len(user.services) > 1 and child is None
+    if several_services:
+        _service_choices(form, user)
+    else:
+        del form.service_id
+    if request.method == "GET":
+        return _referral_page(form, child, [])
+
+    if form.add_offence.data:
+        if len(form.offences.entries) < MAX_OFFENCES:
+            form.offences.append_entry()
+        return _referral_page(form, child, [])
+
+    form.validate()  # parses dates and lengths; the rules are checked below
+    if child is not None:
+        service_id = child.service_id
+    elif several_services:
+        raw = form.service_id.data or ""
+        service_id = int(raw) if raw.isdigit() and int(raw) in user.service_ids else 0
+        if not service_id:
+            form.service_id.errors = ["Select the service this referral is for"]
+    else:
+        service_id = user.services[0].id
+    data = form.to_new_referral(service_id, child.id if child else None)
+    problems = validate(data, local_today(), born=child.date_of_birth if child else None)
+    attach_errors(form, {k: v for k, v in problems.items() if not _has_parse_error(form, k)})
+    if any(f.errors for f in iter_fields(form)):
+        return _referral_page(form, child, [])
+    try:
+        referral, linked = create_referral(session, user, data)
+    except InvalidInput as exc:
+        return _referral_page(form, child, attach_errors(form, exc.errors))
+    except (ActionNotAllowed, NotFound) as exc:
+        return _referral_page(form, child, [exc.message])
+    if linked:
+        flash(
+            f"Referral saved and linked to the existing record for {referral.child.full_name} "
+            f"(born {referral.child.date_of_birth:%-d %B %Y})."
+        )
+    else:
+        flash("Referral saved.")
+    return redirect(url_for("cases.show", referral_id=referral.id))
+
+
+def _has_parse_error(form: ReferralForm, name: str) -> bool:
+    return any(f.name == name and f.errors for f in iter_fields(form))
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@allow(*REFERRER_ROLES)
+def new_referral() -> Page | Response:
+    return _new_referral(None)
+
+
+@bp.route("/children/<int:child_id>/referrals/new", methods=["GET", "POST"])
+@allow(*REFERRER_ROLES)
+def new_referral_for_child(child_id: int) -> Page | Response:
+    child = db_session().get(Child, child_id)
+    if child is None or child.service_id not in actor().service_ids:
+        abort(404)
+    return _new_referral(child)
+
+
+@bp.route("/cases/<int:referral_id>")
+@allow(*CASE_READER_ROLES)
+def show(referral_id: int) -> str:
+    user = actor()
+    try:
+        referral = case_queries.get_case(db_session(), user, referral_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "cases/show.html",
+        referral=referral,
+        actions=workflow.available_actions(referral, user),
+        sees_sensitive=case_queries.sees_sensitive_details(user),
+    )
+
+
+@bp.route("/cases/<int:referral_id>/actions/<trigger>", methods=["GET", "POST"])
+@allow(*CASE_READER_ROLES)
+def action(referral_id: int, trigger: str) -> Page | Response:
+    user = actor()
+    session = db_session()
+    try:
+        referral = case_queries.get_case(session, user, referral_id)
+    except NotFound:
+        abort(404)
+    chosen = workflow.ACTIONS_BY_TRIGGER.get(trigger)
+    if chosen is None:
+        abort(404)
+    form = ActionForm()
+    form.shape_for(chosen)
+    extra: list[str] = []
+
+    if request.method == "GET":
+        form.version.data = str(referral.version)
+        refused = workflow.refusal(chosen, workflow.Context(referral, user))
+        if refused:
+            extra.append(refused)
+    elif form.validate_on_submit():
+        inputs: dict[str, Any] = {}
+        if "disposal" in form._fields:
+            inputs[workflow.Input.DISPOSAL] = form.disposal.data or None
+        if "delivered_on" in form._fields:
+            inputs[workflow.Input.DELIVERED_ON] = form.delivered_on.data
+        try:
+            take_action(
+                session,
+                referral_id=referral_id,
+                trigger=trigger,
+                actor=user,
+                expected_version=form.expected_version,
+                reason=form.reason.data if "reason" in form._fields else None,
+                inputs=inputs,
+            )
+        except InvalidInput as exc:
+            extra += attach_errors(form, exc.errors)
+        except (ActionNotAllowed, CaseChanged) as exc:
+            extra.append(exc.message)
+            form.version.data = str(referral.version)
+        else:
+            flash(f"Done: {chosen.label[0].lower()}{chosen.label[1:]}.")
+            return redirect(url_for("cases.show", referral_id=referral_id))
+        session.expire_all()
+        referral = case_queries.get_case(session, user, referral_id)
+    errors = error_summary(form, extra)
+    return render_template(
+        "cases/action.html",
+        referral=referral,
+        action=chosen,
+        form=form,
+        errors=errors,
+        can_act=workflow.refusal(chosen, workflow.Context(referral, user)) is None,
+    ), (400 if errors and request.method == "POST" else 200)

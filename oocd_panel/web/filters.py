@@ -1,0 +1,71 @@
+"""Template filters and globals: dates, statuses, labels from the catalogues."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Flask
+
+from oocd_panel import disposals, ethnicity, offences
+from oocd_panel.clock import LONDON
+from oocd_panel.models import ReferralStatus
+from oocd_panel.workflow import ACTIONS_BY_TRIGGER
+
+# GOV.UK tag colours for each status.
+_STATUS_COLOURS = {
+    ReferralStatus.REFERRED: "blue",
+    ReferralStatus.ASSESSING: "light-blue",
+    ReferralStatus.AWAITING_SIGN_OFF: "yellow",
+    ReferralStatus.READY_FOR_PANEL: "turquoise",
+    ReferralStatus.AT_PANEL: "purple",
+    ReferralStatus.ESCALATED: "red",
+    ReferralStatus.DECIDED: "green",
+    ReferralStatus.OUTCOME_DELIVERED: "green",
+    ReferralStatus.INTERVENTION: "teal",
+    ReferralStatus.NOTIFIED: "orange",
+    ReferralStatus.SUPPORT_OFFERED: "orange",
+    ReferralStatus.CLOSED: "grey",
+}
+
+
+def govuk_date(value: dt.date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def govuk_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    hour = local.strftime("%I").lstrip("0")
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace(
+        "PM", "pm"
+    )
+
+
+def status_tag(status: ReferralStatus) -> dict[str, Any]:
+    return {"text": status.label, "classes": f"govuk-tag--{_STATUS_COLOURS[status]}"}
+
+
+def disposal_name(code: str | None) -> str:
+    found = disposals.find(code)
+    return found.name if found else ""
+
+
+def event_label(trigger: str) -> str:
+    if trigger == "refer":
+        return "Referral received"
+    if trigger == "notify":
+        return "Police outcome notified"
+    action = ACTIONS_BY_TRIGGER.get(trigger)
+    return action.label if action else trigger.replace("_", " ").capitalize()
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(govuk_date)
+    app.add_template_filter(govuk_datetime)
+    app.add_template_filter(disposal_name)
+    app.add_template_filter(event_label)
+    app.add_template_filter(offences.label, "offence_label")
+    app.add_template_filter(lambda code: ethnicity.get(code).full_label, "ethnicity_label")
+    app.add_template_global(status_tag)

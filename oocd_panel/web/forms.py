@@ -1,0 +1,108 @@
+"""Small forms: signing in, taking an action on a case, filtering the case list."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms.fields import (
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from oocd_panel import disposals
+from oocd_panel.models import ReferralStatus
+from oocd_panel.web.form_fields import GovDateField, Required, int_or_none
+from oocd_panel.workflow import Action, Input, Reason
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[Required("Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[Required("Enter your password"), Length(max=1000)],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class SignOutForm(FlaskForm):
+    pass
+
+
+class ActionForm(FlaskForm):
+    """Confirms one workflow action; fields the action does not need are removed."""
+
+    version = HiddenField()
+    disposal = SelectField(
+        "Decision",
+        choices=[("", "Select the decision"), *disposals.choices()],
+        validate_choice=False,
+        widget=GovSelect(),
+    )
+    delivered_on = GovDateField("Date the outcome was given", description="For example, 3 11 2026")
+    reason = TextAreaField(
+        "Note",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=10000, message="Must be 10,000 characters or fewer")],
+    )
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+    def shape_for(self, action: Action) -> None:
+        if Input.DISPOSAL not in action.inputs:
+            del self.disposal
+        if Input.DELIVERED_ON not in action.inputs:
+            del self.delivered_on
+        if action.reason is Reason.NONE:
+            del self.reason
+        else:
+            optional = "" if action.reason is Reason.REQUIRED else " (optional)"
+            self.reason.label.text = action.reason_label + optional
+        self.submit.label.text = action.label
+
+    @property
+    def expected_version(self) -> int | None:
+        return int_or_none(self.version.data)
+
+
+class CaseFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField(
+        "Child's name or police reference",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
+    )
+    status = SelectMultipleField(
+        "Status",
+        choices=ReferralStatus.choices(),
+        validate_choice=False,
+        widget=GovCheckboxesInput(),
+    )
+    gravity = SelectMultipleField(
+        "Gravity score",
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        validate_choice=False,
+        widget=GovCheckboxesInput(),
+    )
+    received_from = GovDateField("Received on or after")
+    received_to = GovDateField("Received on or before")
+    service = SelectField("Service", validate_choice=False, widget=GovSelect())
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())

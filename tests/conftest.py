@@ -1,0 +1,142 @@
+"""Fixtures: a real database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set), migrated
+with Alembic once per run; each test runs inside a transaction that is rolled back, and the
+app's own commits become savepoints inside it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from oocd_panel import create_app
+from oocd_panel.cli import alembic_config
+from oocd_panel.config import normalise_database_url
+from oocd_panel.db import make_engine
+from oocd_panel.services import accounts
+from tests.factories import Factory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """argon2id with tiny costs so tests do not spend seconds hashing (still argon2id)."""
+    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    original = accounts._hasher
+    accounts._hasher = fast
+    accounts._DUMMY_HASH = fast.hash("dummy")
+    yield
+    accounts._hasher = original
+
+
+def _migrate(engine: Engine) -> None:
+    cfg = alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A freshly migrated database for this test run, removed afterwards."""
+    pg_url = os.environ.get("TEST_DATABASE_URL")
+    if not pg_url:
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        url = f"sqlite:///{path}"
+        engine = make_engine(url)
+        _migrate(engine)
+        engine.dispose()
+        yield url
+        return
+    # PostgreSQL: a schema of our own, so parallel or crashed runs never collide.
+    base = normalise_database_url(pg_url)
+    schema = f"test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = make_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    _migrate(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    conn = engine.connect()
+    outer = conn.begin()
+    yield conn
+    outer.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    s = session_factory()
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def base_app(database_url: str) -> Flask:
+    return create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key",
+            "ENV_MODE": "development",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+
+
+@pytest.fixture
+def app(base_app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Flask]:
+    """The app, with every request's session inside this test's transaction."""
+    db = base_app.extensions["oocd_db"]
+    original = db.sessionmaker
+    db.sessionmaker = session_factory
+    base_app.config["WTF_CSRF_ENABLED"] = False
+    yield base_app
+    db.sessionmaker = original
+    base_app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def factory(session: Session) -> Factory:
+    return Factory(session)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent

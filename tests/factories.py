@@ -1,0 +1,175 @@
+"""Builders for test data. Referrals are made and moved with the product's own services, so a
+referral 'at panel' has exactly the history the product would have written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from oocd_panel.models import Agency, Referral, ReferralStatus, Role, Route, Service, User
+from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
+from oocd_panel.services.accounts import create_user
+from oocd_panel.services.actions import take_action
+from oocd_panel.services.referrals import create_referral
+from oocd_panel.workflow import Input
+
+PASSWORD = "correct horse battery staple"
+S = ReferralStatus
+_counter = itertools.count(1)
+
+# The canonical way to reach each state: (trigger, role of the person acting, inputs).
+_PANEL_PATH: list[tuple[str, Role, dict[str, Any]]] = [
+    ("start_assessment", Role.PRACTITIONER, {}),
+    ("submit_for_sign_off", Role.PRACTITIONER, {}),
+    ("sign_off", Role.MANAGER, {}),
+    ("take_to_panel", Role.MANAGER, {}),
+    ("decide", Role.PANEL_MEMBER, {Input.DISPOSAL: "youth_caution"}),
+    ("record_delivery", Role.POLICE_OFFICER, {Input.DELIVERED_ON: "today"}),
+    ("start_intervention", Role.PRACTITIONER, {}),
+    ("complete_intervention", Role.PRACTITIONER, {}),
+]
+_PANEL_ORDER = [
+    S.REFERRED,
+    S.ASSESSING,
+    S.AWAITING_SIGN_OFF,
+    S.READY_FOR_PANEL,
+    S.AT_PANEL,
+    S.DECIDED,
+    S.OUTCOME_DELIVERED,
+    S.INTERVENTION,
+    S.CLOSED,
+]
+
+
+def child_details(**overrides: Any) -> ChildDetails:
+    n = next(_counter)
+    values: dict[str, Any] = {
+        "first_name": "Testchild",
+        "last_name": f"Number{n}",
+        "date_of_birth": dt.date.today().replace(year=dt.date.today().year - 15)
+        - dt.timedelta(days=40),
+        "address_line_1": "1 Example Street",
+        "town": "Northbrook",
+        "postcode": "NB1 1AA",
+        "sex": "male",
+        "ethnicity": "black_caribbean",
+        "care_experience": "looked_after",
+        "send": "ehcp",
+        "neurodivergent": "yes",
+    }
+    values.update(overrides)
+    return ChildDetails(**values)
+
+
+def new_referral(service_id: int, **overrides: Any) -> NewReferral:
+    today = dt.date.today()
+    values: dict[str, Any] = {
+        "service_id": service_id,
+        "route": Route.PANEL,
+        "police_reference": f"TEST{next(_counter):06d}/26",
+        "offence_date": today - dt.timedelta(days=20),
+        "received_on": today - dt.timedelta(days=10),
+        "admission": "admits",
+        "officer_name": "PC Example",
+        "proposed_outcome": "youth_caution",
+        "offences": [OffenceDetails("theft_and_handling", "Took sweets from a shop.", 3)],
+        "child": child_details(),
+        "contact": ContactDetails(full_name="Pat Parent", relationship_to_child="mother"),
+    }
+    values.update(overrides)
+    return NewReferral(**values)
+
+
+class Factory:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._service: Service | None = None
+        self._cast: dict[Role, User] = {}
+
+    # --- services and people ---------------------------------------------------------------
+
+    def service(self, slug: str | None = None) -> Service:
+        if slug is None and self._service is not None:
+            return self._service
+        n = next(_counter)
+        svc = Service(slug=slug or f"service-{n}", name=f"Test Service {n}", settings={})
+        self.session.add(svc)
+        self.session.commit()
+        if slug is None:
+            self._service = svc
+        return svc
+
+    def user(
+        self,
+        *roles: Role,
+        services: list[Service] | None = None,
+        agency: Agency | None = None,
+        name: str | None = None,
+    ) -> User:
+        n = next(_counter)
+        if Role.PANEL_MEMBER in roles and agency is None:
+            agency = Agency.POLICE
+        return create_user(
+            self.session,
+            email=f"user{n}@example.org",
+            full_name=name or f"Test User {n}",
+            password=PASSWORD,
+            roles=roles,
+            services=services if services is not None else [self.service()],
+            agency=agency,
+        )
+
+    def cast(self, role: Role) -> User:
+        """One user per role in the default service, reused within a test."""
+        if role not in self._cast:
+            self._cast[role] = self.user(role, name=f"{role.label} Tester")
+        return self._cast[role]
+
+    # --- referrals ------------------------------------------------------------------------
+
+    def referral(self, **overrides: Any) -> Referral:
+        data = new_referral(self.service().id, **overrides)
+        referral, _ = create_referral(self.session, self.cast(Role.POLICE_OFFICER), data)
+        return referral
+
+    def act(self, referral: Referral, trigger: str, role: Role, **inputs: Any) -> Referral:
+        reason = inputs.pop("reason", "Reason given in a test.")
+        if inputs.get(Input.DELIVERED_ON) == "today":
+            inputs[Input.DELIVERED_ON] = dt.date.today()
+        return take_action(
+            self.session,
+            referral_id=referral.id,
+            trigger=trigger,
+            actor=self.cast(role),
+            expected_version=referral.version,
+            reason=reason,
+            inputs=inputs,
+        )
+
+    def referral_at(
+        self, status: ReferralStatus, *, disposal: str = "youth_caution", **overrides: Any
+    ) -> Referral:
+        """A referral moved through the workflow to `status` by the canonical path."""
+        if status in (S.NOTIFIED, S.SUPPORT_OFFERED):
+            referral = self.referral(
+                route=Route.NOTIFICATION,
+                police_outcome="community_resolution",
+                proposed_outcome="community_resolution",
+                **overrides,
+            )
+            if status is S.SUPPORT_OFFERED:
+                self.act(referral, "offer_support", Role.PRACTITIONER)
+            return referral
+        referral = self.referral(**overrides)
+        if status is S.ESCALATED:
+            for trigger, role, inputs in _PANEL_PATH[:4]:
+                self.act(referral, trigger, role, **inputs)
+            return self.act(referral, "escalate", Role.PANEL_MEMBER)
+        for trigger, role, inputs in _PANEL_PATH[: _PANEL_ORDER.index(status)]:
+            if trigger == "decide":
+                inputs = {Input.DISPOSAL: disposal}
+            self.act(referral, trigger, role, **dict(inputs))
+        return referral

@@ -1,0 +1,337 @@
+"""Every allowed transition works and writes its event; forbidden ones change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from oocd_panel import workflow
+from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.models import Referral, ReferralEvent, ReferralStatus, Role
+from oocd_panel.services.actions import take_action
+from oocd_panel.workflow import ACTIONS, Input, Reason
+from tests.factories import Factory
+
+S = ReferralStatus
+
+# The disposal a case must have been decided with for the action to make sense.
+_DISPOSAL_FOR = {
+    ("close_charged", S.DECIDED): "charge",
+    ("close_no_further_action", S.DECIDED): "no_further_action",
+}
+
+ALLOWED = [(a.trigger, source) for a in ACTIONS for source in a.sources]
+
+
+def _inputs_for(action: workflow.Action) -> dict[str, object]:
+    inputs: dict[str, object] = {}
+    if Input.DISPOSAL in action.inputs:
+        inputs[Input.DISPOSAL] = "community_resolution"
+    if Input.DELIVERED_ON in action.inputs:
+        inputs[Input.DELIVERED_ON] = dt.date.today()
+    return inputs
+
+
+def _snapshot_of_case(session: Session, referral_id: int) -> tuple[object, ...]:
+    session.expire_all()
+    referral = session.get(Referral, referral_id)
+    assert referral is not None
+    events = session.scalar(
+        select(func.count())
+        .select_from(ReferralEvent)
+        .where(ReferralEvent.referral_id == referral_id)
+    )
+    return (referral.status, referral.version, referral.disposal, referral.closure_reason, events)
+
+
+@pytest.mark.parametrize(("trigger", "source"), ALLOWED, ids=[f"{t}-from-{s}" for t, s in ALLOWED])
+def test_every_allowed_transition(
+    factory: Factory, session: Session, trigger: str, source: ReferralStatus
+) -> None:
+    action = workflow.ACTIONS_BY_TRIGGER[trigger]
+    referral = factory.referral_at(
+        source, disposal=_DISPOSAL_FOR.get((trigger, source), "youth_caution")
+    )
+    role = sorted(action.roles)[0]
+    before_events = len(referral.events)
+
+    done = take_action(
+        session,
+        referral_id=referral.id,
+        trigger=trigger,
+        actor=factory.cast(role),
+        expected_version=referral.version,
+        reason="Because the test says so.",
+        inputs=_inputs_for(action),
+    )
+
+    session.expire_all()
+    done = session.get(Referral, referral.id)
+    assert done is not None
+    assert done.status is action.dest
+    assert done.closure_reason == action.closes_as or action.closes_as is None
+    event = done.events[-1]
+    assert len(done.events) == before_events + 1
+    assert (event.from_status, event.to_status, event.trigger) == (source, action.dest, trigger)
+    assert event.actor_id == factory.cast(role).id
+    assert event.reason == "Because the test says so."
+    assert event.snapshot["ethnicity_group"] == "black"
+    assert event.snapshot["care_experience"] == "looked_after"
+    if action.closes_as is not None:
+        assert done.closed_at is not None
+        assert event.details["closure_reason"] == action.closes_as.value
+
+
+FORBIDDEN = [
+    (trigger, status)
+    for status in ReferralStatus
+    for trigger in workflow.ACTIONS_BY_TRIGGER
+    if status not in workflow.ACTIONS_BY_TRIGGER[trigger].sources
+]
+# A sample: for each state, every trigger that is not allowed from it (the whole set is cheap
+# for the early states; later states reuse the same cases).
+SAMPLE = [
+    pair
+    for i, pair in enumerate(FORBIDDEN)
+    if pair[1] in {S.REFERRED, S.AT_PANEL, S.CLOSED, S.NOTIFIED} or i % 4 == 0
+]
+
+
+@pytest.mark.parametrize(("trigger", "status"), SAMPLE, ids=[f"{t}-from-{s}" for t, s in SAMPLE])
+def test_forbidden_transitions_change_nothing(
+    factory: Factory, session: Session, trigger: str, status: ReferralStatus
+) -> None:
+    action = workflow.ACTIONS_BY_TRIGGER[trigger]
+    referral = factory.referral_at(status)
+    before = _snapshot_of_case(session, referral.id)
+    with pytest.raises(ActionNotAllowed, match="so you cannot"):
+        take_action(
+            session,
+            referral_id=referral.id,
+            trigger=trigger,
+            actor=factory.cast(sorted(action.roles)[0]),
+            expected_version=referral.version,
+            reason="Trying anyway.",
+            inputs=_inputs_for(action),
+        )
+    assert _snapshot_of_case(session, referral.id) == before
+
+
+@pytest.mark.parametrize("trigger", [a.trigger for a in ACTIONS])
+def test_wrong_role_is_refused_and_changes_nothing(
+    factory: Factory, session: Session, trigger: str
+) -> None:
+    action = workflow.ACTIONS_BY_TRIGGER[trigger]
+    source = action.sources[0]
+    referral = factory.referral_at(
+        source, disposal=_DISPOSAL_FOR.get((trigger, source), "youth_caution")
+    )
+    outsider = next(
+        r
+        for r in (Role.ANALYST, Role.ADMIN, Role.PANEL_MEMBER, Role.POLICE_OFFICER)
+        if r not in action.roles
+    )
+    before = _snapshot_of_case(session, referral.id)
+    with pytest.raises(ActionNotAllowed, match="Only a"):
+        take_action(
+            session,
+            referral_id=referral.id,
+            trigger=trigger,
+            actor=factory.cast(outsider),
+            expected_version=referral.version,
+            reason="x",
+            inputs=_inputs_for(action),
+        )
+    assert _snapshot_of_case(session, referral.id) == before
+
+
+def test_a_manager_cannot_sign_off_an_assessment_they_submitted(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.ASSESSING)
+    factory.act(referral, "submit_for_sign_off", Role.MANAGER)
+    before = _snapshot_of_case(session, referral.id)
+    with pytest.raises(ActionNotAllowed, match="different manager must sign it off"):
+        factory.act(referral, "sign_off", Role.MANAGER)
+    assert _snapshot_of_case(session, referral.id) == before
+    # Another manager can.
+    other = factory.user(Role.MANAGER)
+    take_action(
+        session,
+        referral_id=referral.id,
+        trigger="sign_off",
+        actor=other,
+        expected_version=referral.version,
+        reason="Good analysis.",
+    )
+    assert session.get(Referral, referral.id).status is S.READY_FOR_PANEL  # type: ignore[union-attr]
+
+
+def test_a_manager_who_is_the_allocated_practitioner_cannot_sign_off(
+    factory: Factory, session: Session
+) -> None:
+    both = factory.user(Role.PRACTITIONER, Role.MANAGER)
+    referral = factory.referral()
+    for trigger in ("start_assessment", "submit_for_sign_off"):
+        take_action(
+            session, referral_id=referral.id, trigger=trigger, actor=both, expected_version=None
+        )
+    with pytest.raises(ActionNotAllowed, match="different manager"):
+        take_action(
+            session,
+            referral_id=referral.id,
+            trigger="sign_off",
+            actor=both,
+            expected_version=None,
+            reason="Mine.",
+        )
+
+
+def test_a_case_cannot_be_decided_after_its_sign_off_was_undone(
+    factory: Factory, session: Session
+) -> None:
+    """The guard reads the history: the last word on the assessment must be a sign-off."""
+    referral = factory.referral_at(S.AT_PANEL)
+    ctx = workflow.Context(
+        referral, factory.cast(Role.PANEL_MEMBER), {Input.DISPOSAL: "youth_caution"}
+    )
+    assert workflow.assessment_signed_off(ctx) is None
+    referral.events[-2].trigger = "return_for_rework"  # as if the sign-off had been undone
+    assert "has not been signed off" in (workflow.assessment_signed_off(ctx) or "")
+    session.rollback()
+
+
+def test_required_reason_and_inputs_are_reported_per_field(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.AT_PANEL)
+    before = _snapshot_of_case(session, referral.id)
+    with pytest.raises(InvalidInput) as raised:
+        take_action(
+            session,
+            referral_id=referral.id,
+            trigger="decide",
+            actor=factory.cast(Role.PANEL_MEMBER),
+            expected_version=referral.version,
+            reason="  ",
+            inputs={Input.DISPOSAL: "banishment"},
+        )
+    assert raised.value.errors == {
+        "disposal": "Select the decision.",
+        "reason": "Enter rationale for the decision",
+    }
+    assert _snapshot_of_case(session, referral.id) == before
+
+
+def test_delivery_date_cannot_be_in_the_future(factory: Factory, session: Session) -> None:
+    referral = factory.referral_at(S.DECIDED)
+    with pytest.raises(InvalidInput) as raised:
+        factory.act(
+            referral,
+            "record_delivery",
+            Role.POLICE_OFFICER,
+            **{Input.DELIVERED_ON: dt.date.today() + dt.timedelta(days=2)},
+        )
+    assert "today or in the past" in raised.value.errors["delivered_on"]
+
+
+def test_conditional_caution_work_cannot_be_declined(factory: Factory) -> None:
+    referral = factory.referral_at(S.INTERVENTION, disposal="youth_conditional_caution")
+    with pytest.raises(ActionNotAllowed, match="not voluntary"):
+        factory.act(referral, "record_declined", Role.PRACTITIONER)
+
+
+def test_charge_is_not_delivered_as_an_out_of_court_outcome(factory: Factory) -> None:
+    referral = factory.referral_at(S.DECIDED, disposal="charge")
+    with pytest.raises(ActionNotAllowed, match="do not deliver"):
+        factory.act(
+            referral,
+            "record_delivery",
+            Role.POLICE_OFFICER,
+            **{Input.DELIVERED_ON: dt.date.today()},
+        )
+
+
+def test_stale_version_changes_nothing(factory: Factory, session: Session) -> None:
+    referral = factory.referral()
+    seen_version = referral.version
+    factory.act(referral, "start_assessment", Role.PRACTITIONER)
+    before = _snapshot_of_case(session, referral.id)
+    with pytest.raises(CaseChanged):
+        take_action(
+            session,
+            referral_id=referral.id,
+            trigger="withdraw",
+            actor=factory.cast(Role.POLICE_OFFICER),
+            expected_version=seen_version,
+            reason="Too late.",
+        )
+    assert _snapshot_of_case(session, referral.id) == before
+
+
+def test_concurrent_update_is_caught_by_the_version_column(
+    factory: Factory, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """Two sessions load the same case; the second to write loses and changes nothing."""
+    referral = factory.referral()
+    first, second = session_factory(), session_factory()
+    mine = second.get(Referral, referral.id)
+    assert mine is not None
+    take_action(
+        first,
+        referral_id=referral.id,
+        trigger="start_assessment",
+        actor=first.merge(factory.cast(Role.PRACTITIONER)),
+        expected_version=referral.version,
+    )
+    mine.victim_views = "Edited in a stale session"
+    with pytest.raises(Exception, match="expected to update 1 row"):
+        second.commit()
+    second.rollback()
+    first.close()
+    second.close()
+
+
+def test_cases_of_other_services_are_not_found(factory: Factory, session: Session) -> None:
+    referral = factory.referral()
+    stranger = factory.user(Role.PRACTITIONER, services=[factory.service("elsewhere")])
+    with pytest.raises(NotFound):
+        take_action(
+            session,
+            referral_id=referral.id,
+            trigger="start_assessment",
+            actor=stranger,
+            expected_version=None,
+        )
+
+
+def test_an_error_after_the_state_changed_rolls_everything_back(
+    factory: Factory, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    referral = factory.referral()
+    before = _snapshot_of_case(session, referral.id)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("oocd_panel.services.actions.record_event", broken)
+    with pytest.raises(RuntimeError):
+        factory.act(referral, "start_assessment", Role.PRACTITIONER)
+    assert _snapshot_of_case(session, referral.id) == before
+
+
+def test_reasons_are_only_required_where_declared(factory: Factory, session: Session) -> None:
+    referral = factory.referral()
+    take_action(
+        session,
+        referral_id=referral.id,
+        trigger="start_assessment",
+        actor=factory.cast(Role.PRACTITIONER),
+        expected_version=None,
+        reason=None,
+    )
+    assert all(a.reason in Reason for a in ACTIONS)
+    assert session.get(Referral, referral.id).practitioner_id == factory.cast(Role.PRACTITIONER).id  # type: ignore[union-attr]
