@@ -220,9 +220,13 @@ def validate(data: NewReferral, today: dt.date, born: dt.date | None = None) -> 
             data.contact.relationship_to_child,
             "Enter how the parent or carer is related to the child",
         )
-    if born is not None and data.offence_date is not None and "offence_date" not in errors:
-        problem = check_age_at_offence(born, data.offence_date)
+    if born is not None:
+        field_name = "date_of_birth" if child is not None else "offence_date"
+        if data.offence_date is not None and "offence_date" not in errors:
+            problem = check_age_at_offence(born, data.offence_date)
+        else:
+            # Without an offence date: a child under 10 today was under 10 at any offence.
+            problem = check_age_at_offence(born, today) if age_on(born, today) < MIN_AGE else None
         if problem:
-            field_name = "date_of_birth" if child is not None else "offence_date"
             errors.setdefault(field_name, problem)
     return errors

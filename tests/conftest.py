@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,19 +44,18 @@ def _migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A freshly migrated database for this test run, removed afterwards."""
+@contextmanager
+def fresh_database(tmp_dir: Path) -> Iterator[str]:
+    """A new database migrated to head: a SQLite file, or a PostgreSQL schema of its own
+    (so parallel or crashed runs never collide) when TEST_DATABASE_URL is set. Removed after."""
     pg_url = os.environ.get("TEST_DATABASE_URL")
     if not pg_url:
-        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
-        url = f"sqlite:///{path}"
+        url = f"sqlite:///{tmp_dir / f'test-{secrets.token_hex(4)}.sqlite3'}"
         engine = make_engine(url)
         _migrate(engine)
         engine.dispose()
         yield url
         return
-    # PostgreSQL: a schema of our own, so parallel or crashed runs never collide.
     base = normalise_database_url(pg_url)
     schema = f"test_{os.getpid()}_{secrets.token_hex(4)}"
     admin = make_engine(base)
@@ -63,15 +63,22 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in base else "?"
     url = f"{base}{separator}options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    _migrate(engine)
-    engine.dispose()
     try:
+        engine = make_engine(url)
+        _migrate(engine)
+        engine.dispose()
         yield url
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The database every test shares, each inside its own rolled-back transaction."""
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

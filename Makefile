@@ -1,0 +1,65 @@
+# oocd-panel. `make run` and `make test` set everything up on a fresh machine; both are
+# idempotent and quick the second time (each step reruns only when its inputs change).
+
+VENV      := .venv
+BIN       := $(VENV)/bin
+PYTHON    ?= python3
+FLASK     := $(BIN)/flask --app wsgi
+ASSETS    := oocd_panel/static/build/.built
+CHROMIUM  ?= /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint typecheck pytest test-postgres bench-pages workflow-diagram clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -qq --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ASSETS): node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss)
+	npm run --silent build
+	touch $@
+
+setup: $(BIN)/.installed $(ASSETS) ## Install Python and npm dependencies, build the CSS and JS
+
+run: export OOCD_ENV ?= development
+run: setup ## Upgrade the database, seed demo data if empty, serve on http://127.0.0.1:5000
+	$(FLASK) upgrade-db
+	$(FLASK) seed-demo --if-empty
+	@$(FLASK) demo-sign-ins
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: setup ## ruff check, ruff format --check, import layering
+	$(BIN)/ruff check oocd_panel tests migrations bench wsgi.py
+	$(BIN)/ruff format --check oocd_panel tests migrations bench wsgi.py
+	$(BIN)/lint-imports --no-cache
+
+typecheck: setup ## mypy on oocd_panel/
+	$(BIN)/mypy
+
+pytest: setup ## The test suite only (set TEST_DATABASE_URL to run it on PostgreSQL)
+	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests: running with $(CHROMIUM)"; \
+	else echo "Browser tests: SKIPPED, no Chromium at $(CHROMIUM) (apt-get install chromium)"; fi
+	$(BIN)/pytest
+
+test: lint typecheck pytest ## Everything CI checks: lint, types, and the whole suite
+
+test-postgres: setup ## The suite against PostgreSQL at 127.0.0.1:5432, database test
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+
+workflow-diagram: setup ## Regenerate docs/workflow.md from the workflow
+	OOCD_ENV=development $(FLASK) workflow-diagram
+
+bench-pages: setup ## Page benchmark (see bench/README.md)
+	$(BIN)/python bench/pages.py
+
+clean: ## Remove the virtualenv, node_modules and built assets (keeps instance/ data)
+	rm -rf $(VENV) node_modules oocd_panel/static/build

@@ -1,0 +1,95 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against a live server, with axe-core
+checking each page for WCAG 2.2 A and AA violations. Skipped, saying so, without Chromium."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from oocd_panel import create_app
+from oocd_panel.db import Database
+from oocd_panel.services import demo
+from tests.conftest import fresh_database
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on a free port, on its own database with the demo services and users."""
+    with fresh_database(tmp_path_factory.mktemp("live")) as url:
+        db = Database(url)
+        with Session(db.engine) as session:
+            services = demo.ensure_services(session)
+            demo.ensure_demo_users(session, services)
+        db.engine.dispose()
+        app = create_app(
+            {"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "ENV_MODE": "development"}
+        )
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+            app.extensions["oocd_db"].engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    pg = context.new_page()
+    problems: list[str] = []
+    # Pages with form errors answer 400 on purpose; anything else in the console is a fault
+    # (a script error, or a Content-Security-Policy refusal).
+    expected = "the server responded with a status of 400"
+    pg.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text) if msg.type == "error" and expected not in msg.text else None
+        ),
+    )
+    pg.on("pageerror", lambda error: problems.append(str(error)))
+    pg.console_problems = problems
+    yield pg
+    context.close()
+
+
+def assert_accessible(page: Any) -> None:
+    """No WCAG 2.2 A/AA violations that axe-core can find on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"

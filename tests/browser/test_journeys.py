@@ -1,0 +1,93 @@
+"""A practitioner signs in, enters a referral (making a mistake first) and opens its case page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from oocd_panel.services import demo
+from tests.browser.conftest import assert_accessible
+
+
+def _fill_date(page: Any, name: str, day: dt.date) -> None:
+    page.fill(f"#{name}-day", str(day.day))
+    page.fill(f"#{name}-month", str(day.month))
+    page.fill(f"#{name}-year", str(day.year))
+
+
+def test_practitioner_enters_a_referral_and_finds_it(live_server: str, page: Any) -> None:
+    page.goto(f"{live_server}/")
+    assert page.url.startswith(f"{live_server}/sign-in")
+    assert_accessible(page)
+
+    page.fill("#email", "practitioner@example.org")
+    page.fill("#password", "not the password")
+    page.click("button:has-text('Sign in')")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+
+    page.fill("#email", "practitioner@example.org")
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.click("button:has-text('Sign in')")
+    assert page.locator("h1").inner_text() == "My work"
+    assert_accessible(page)
+
+    page.click("a.govuk-service-navigation__link:has-text('New referral')")
+    assert page.locator("h1").inner_text() == "New referral"
+    assert_accessible(page)
+
+    today = dt.date.today()
+    page.fill("#first_name", "Journey")
+    page.fill("#last_name", "Browsertest")
+    _fill_date(page, "date_of_birth", today.replace(year=today.year - 9))  # too young
+    page.click("button:has-text('Save referral')")
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "below the age of criminal responsibility" in summary.inner_text()
+    assert page.title().startswith("Error: ")
+    assert page.input_value("#first_name") == "Journey"  # nothing typed is lost
+    assert_accessible(page)
+    # The summary links move focus to the field at fault.
+    summary.locator("a[href='#date_of_birth-day']").click()
+    assert page.evaluate("document.activeElement.id") == "date_of_birth-day"
+
+    _fill_date(page, "date_of_birth", today.replace(year=today.year - 15))
+    page.check("#sex-2")  # Female
+    page.select_option("#ethnicity", "black_african")
+    page.check("#care_experience-2")  # Looked after
+    page.check("#send")  # No special educational needs
+    page.check("#neurodivergent")  # Yes
+    page.fill("#address_line_1", "3 Example Lane")
+    page.fill("#town", "Northbrook")
+    page.fill("#postcode", "NB3 3CC")
+    page.fill("#contact_name", "Pat Browsertest")
+    page.fill("#contact_relationship", "father")
+    page.fill("#police_reference", "BT1234567/26")
+    _fill_date(page, "offence_date", today - dt.timedelta(days=4))
+    _fill_date(page, "received_on", today - dt.timedelta(days=1))
+    page.check("#admission")  # Admits
+    page.fill("#officer_name", "PC Browser")
+    page.select_option("#proposed_outcome", "youth_caution")
+    page.select_option("#offences-0-offence_type", "theft_and_handling")
+    page.fill("#offences-0-description", "Took a bicycle from outside a shop.")
+    page.check("#offences-0-gravity_score-3")
+    page.click("button:has-text('Save referral')")
+
+    assert page.locator("h1").inner_text() == "Journey Browsertest"
+    assert "Referral saved." in page.locator(".govuk-notification-banner").inner_text()
+    assert page.locator(".govuk-tag").first.inner_text() == "Referred"
+    assert page.locator("a.govuk-button:has-text('Start the assessment')").is_visible()
+    assert_accessible(page)
+
+    page.click("a.govuk-service-navigation__link:has-text('Cases')")
+    page.fill("#q", "browsertest")
+    page.click("button:has-text('Apply filters')")
+    assert page.locator("table a:has-text('Journey Browsertest')").is_visible()
+    assert_accessible(page)
+
+    page.click("table a:has-text('Journey Browsertest')")
+    page.click("a.govuk-button:has-text('Start the assessment')")
+    assert_accessible(page)
+    page.click("button:has-text('Start the assessment')")
+    assert page.locator(".govuk-tag").first.inner_text() == "Being assessed"
+    assert page.console_problems == []

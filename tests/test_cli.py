@@ -1,0 +1,132 @@
+"""The flask commands: demo data, users, sign-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oocd_panel import disposals
+from oocd_panel.models import ClosureReason, Referral, ReferralStatus, Role, User
+from oocd_panel.services import demo
+from oocd_panel.services.accounts import authenticate
+
+
+def _cohort(session: Session, after_id: int) -> list[tuple[str, str, str | None]]:
+    rows = session.scalars(select(Referral).where(Referral.id > after_id).order_by(Referral.id))
+    return [(r.police_reference, r.status.value, r.disposal) for r in rows]
+
+
+def test_seed_demo_covers_every_status_closure_and_disposal(app: Flask, session: Session) -> None:
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--referrals", "30", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "Created 30 referrals." in result.output
+    referrals = session.scalars(select(Referral)).all()
+    assert len(referrals) == 30
+    assert {r.status for r in referrals} == set(ReferralStatus)
+    assert {r.closure_reason for r in referrals if r.closure_reason} == set(ClosureReason)
+    assert {r.disposal for r in referrals if r.disposal} == disposals.codes()
+    # Every timeline replays to the status it ended at.
+    for referral in referrals:
+        assert referral.events[0].from_status is None
+        for before, after in zip(referral.events, referral.events[1:], strict=False):
+            assert after.from_status == before.to_status
+        assert referral.events[-1].to_status == referral.status
+    # One demo user per role, each able to sign in with the printed password.
+    for role in Role:
+        user = session.scalars(
+            select(User).join(User.role_rows).where(User.role_rows.any(role=role))
+        ).first()
+        assert user is not None, role
+    assert authenticate(session, "manager@example.org", demo.DEMO_PASSWORD) is not None
+
+
+def test_seed_demo_is_deterministic_and_skips_when_asked(app: Flask, session: Session) -> None:
+    services = demo.ensure_services(session)
+    users = demo.ensure_demo_users(session, services)
+    today = dt.date(2026, 6, 1)
+    demo.seed_referrals(session, count=12, seed=3, users=users, services=services, today=today)
+    first = _cohort(session, 0)
+    last_id = session.scalar(select(Referral.id).order_by(Referral.id.desc()).limit(1)) or 0
+    demo.seed_referrals(session, count=12, seed=3, users=users, services=services, today=today)
+    assert _cohort(session, last_id) == first
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert "already present" in result.output
+
+
+def test_demo_sign_ins_lists_every_account(app: Flask) -> None:
+    output = app.test_cli_runner().invoke(args=["demo-sign-ins"]).output
+    assert demo.DEMO_PASSWORD in output
+    for user in demo.DEMO_USERS:
+        assert user.email in output
+
+
+def test_create_user(app: Flask, session: Session) -> None:
+    runner = app.test_cli_runner()
+    assert (
+        runner.invoke(
+            args=["create-service", "--slug", "westvale", "--name", "Westvale YJS"]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "New.Person@Example.org",
+            "--name",
+            "New Person",
+            "--role",
+            "panel_member",
+            "--role",
+            "manager",
+            "--service",
+            "westvale",
+            "--agency",
+            "education",
+            "--password",
+            "a long enough password",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = session.scalars(select(User).where(User.email == "new.person@example.org")).one()
+    assert user.roles == {Role.PANEL_MEMBER, Role.MANAGER}
+    assert [s.slug for s in user.services] == ["westvale"]
+    assert user.password_hash.startswith("$argon2id$")
+
+    short = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "b@example.org",
+            "--name",
+            "B",
+            "--role",
+            "manager",
+            "--service",
+            "westvale",
+            "--password",
+            "short",
+        ]
+    )
+    assert short.exit_code == 2
+    assert "at least 12 characters" in short.output
+    unknown = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "c@example.org",
+            "--name",
+            "C",
+            "--role",
+            "manager",
+            "--service",
+            "nowhere",
+            "--password",
+            "x" * 12,
+        ]
+    )
+    assert unknown.exit_code == 2
+    assert "No service with slug: nowhere" in unknown.output

@@ -1,0 +1,37 @@
+"""Helpers for web tests: signing in through the real sign-in page, reading pages."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from oocd_panel.models import User
+from tests.factories import PASSWORD
+
+
+def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> TestResponse:
+    response = client.post("/sign-in", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+def error_summary(response: TestResponse) -> list[tuple[str, str]]:
+    """(link target, message) for each item of the GOV.UK error summary on the page."""
+    html = response.get_data(as_text=True)
+    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', html, re.S)
+    if summary is None:
+        return []
+    items = re.findall(
+        r'<li>\s*(?:<a href="([^"]*)">)?\s*(.*?)\s*(?:</a>)?\s*</li>', summary.group(0), re.S
+    )
+    return [(href, unescape(re.sub(r"<[^>]+>", "", text)).strip()) for href, text in items]
+
+
+def text_of(response: TestResponse) -> str:
+    """The page's visible text, tags stripped and whitespace collapsed."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

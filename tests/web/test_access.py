@@ -1,0 +1,110 @@
+"""Every endpoint, against every role and an anonymous visitor.
+
+EXPECTED is the access policy written out by hand: a new view that is not listed here fails
+the suite, and so does a view whose declared roles drift from the policy.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from oocd_panel.models import Referral, ReferralStatus, Role
+from oocd_panel.web.access import rule_for
+from tests.factories import Factory
+from tests.web.helpers import sign_in, text_of
+
+ANON = "anonymous"
+CASE_READERS = {Role.PRACTITIONER, Role.MANAGER, Role.PANEL_MEMBER, Role.POLICE_OFFICER}
+REFERRERS = {Role.PRACTITIONER, Role.MANAGER, Role.POLICE_OFFICER}
+EVERYONE = set(Role)
+
+EXPECTED: dict[str, set[Role] | None] = {
+    # None: public.
+    "healthz": None,
+    "auth.sign_in": None,
+    "auth.sign_out": EVERYONE,
+    "cases.my_work": EVERYONE,
+    "cases.case_list": CASE_READERS,
+    "cases.show": CASE_READERS,
+    "cases.action": CASE_READERS,
+    "cases.new_referral": REFERRERS,
+    "cases.new_referral_for_child": REFERRERS,
+}
+
+
+def _endpoints(app: Flask) -> dict[str, tuple[str, set[str]]]:
+    found = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static":
+            found[rule.endpoint] = (rule.rule, set(rule.methods or ()) - {"HEAD", "OPTIONS"})
+    return found
+
+
+def test_every_endpoint_has_a_declared_rule_matching_the_policy(app: Flask) -> None:
+    endpoints = _endpoints(app)
+    assert set(endpoints) == set(EXPECTED), "add new views to EXPECTED with who may use them"
+    for endpoint in endpoints:
+        declared = rule_for(app.view_functions[endpoint])
+        assert declared != "undeclared", f"{endpoint} declares no access rule"
+        expected = EXPECTED[endpoint]
+        assert declared == (frozenset(expected) if expected is not None else None), endpoint
+
+
+def _url(rule: str, referral: Referral) -> str:
+    return (
+        rule.replace("<int:referral_id>", str(referral.id))
+        .replace("<int:child_id>", str(referral.child_id))
+        .replace("<trigger>", "start_assessment")
+    )
+
+
+@pytest.mark.parametrize("who", [ANON, *Role], ids=str)
+def test_each_role_gets_exactly_its_endpoints(
+    app: Flask, client: FlaskClient, factory: Factory, who: Role | str
+) -> None:
+    referral = factory.referral_at(ReferralStatus.REFERRED)
+    if who != ANON:
+        assert isinstance(who, Role)
+        sign_in(client, factory.cast(who))
+    for endpoint, (rule, methods) in _endpoints(app).items():
+        if endpoint == "auth.sign_out":
+            continue  # exercised in test_auth: it would end this session
+        url = _url(rule, referral)
+        method = "GET" if "GET" in methods else "POST"
+        response = client.open(url, method=method)
+        allowed = EXPECTED[endpoint]
+        if allowed is None:
+            assert response.status_code in {200, 302}, (endpoint, who, response.status_code)
+        elif who == ANON:
+            assert response.status_code == 302, (endpoint, response.status_code)
+            assert "/sign-in" in response.headers["Location"]
+        elif who in allowed:
+            assert response.status_code == 200, (endpoint, who, response.status_code)
+        else:
+            assert response.status_code == 403, (endpoint, who, response.status_code)
+
+
+def test_a_view_without_a_rule_is_refused(
+    app: Flask, client: FlaskClient, factory: Factory
+) -> None:
+    """The enforcement itself: an undeclared view is refused even to a signed-in admin."""
+    app.view_functions["cases.my_work"].__dict__.pop("allowed_roles")
+    try:
+        sign_in(client, factory.cast(Role.ADMIN))
+        assert client.get("/").status_code == 403
+    finally:
+        app.view_functions["cases.my_work"].allowed_roles = frozenset(EVERYONE)
+
+
+def test_cases_of_another_service_are_invisible(client: FlaskClient, factory: Factory) -> None:
+    referral = factory.referral()
+    stranger = factory.user(Role.MANAGER, services=[factory.service("other-yjs")])
+    sign_in(client, stranger)
+    assert client.get(f"/cases/{referral.id}").status_code == 404
+    assert client.get(f"/cases/{referral.id}/actions/start_assessment").status_code == 404
+    assert client.get(f"/children/{referral.child_id}/referrals/new").status_code == 404
+    listing = text_of(client.get(f"/cases?q={referral.police_reference}"))
+    assert "No cases match these filters" in listing
+    assert referral.child.full_name not in listing

@@ -1,0 +1,220 @@
+"""Case pages: my work, the list, a case, and taking actions through the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from oocd_panel import workflow
+from oocd_panel.models import Referral, ReferralStatus, Role
+from oocd_panel.referral_rules import OffenceDetails
+from tests.factories import Factory
+from tests.web.helpers import error_summary, sign_in, text_of
+
+S = ReferralStatus
+
+
+def _action_links(html: str, referral: Referral) -> list[str]:
+    return re.findall(rf'href="/cases/{referral.id}/actions/([a-z_]+)"', html)
+
+
+def test_the_case_page_offers_exactly_the_actions_this_user_may_take(
+    client: FlaskClient, factory: Factory
+) -> None:
+    referral = factory.referral_at(S.AWAITING_SIGN_OFF)
+    manager = factory.user(Role.MANAGER)
+    sign_in(client, manager)
+    html = client.get(f"/cases/{referral.id}").get_data(as_text=True)
+    assert _action_links(html, referral) == ["sign_off", "return_for_rework", "withdraw"]
+
+    client.post("/sign-out")
+    sign_in(client, factory.cast(Role.PRACTITIONER))  # wrote it: may not sign off, may not withdraw
+    html = client.get(f"/cases/{referral.id}").get_data(as_text=True)
+    assert _action_links(html, referral) == []
+    assert "Nothing is waiting on you for this case." in text_of(
+        client.get(f"/cases/{referral.id}")
+    )
+
+
+def test_taking_an_action_through_the_page(
+    client: FlaskClient, factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.AT_PANEL)
+    sign_in(client, factory.cast(Role.PANEL_MEMBER))
+    page = client.get(f"/cases/{referral.id}/actions/decide")
+    assert "Rationale for the decision" in text_of(page)
+    response = client.post(
+        f"/cases/{referral.id}/actions/decide",
+        data={
+            "version": str(referral.version),
+            "disposal": "youth_caution",
+            "reason": "Agreed jointly.",
+        },
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Referral, referral.id).status is S.DECIDED  # type: ignore[union-attr]
+    page = text_of(client.get(f"/cases/{referral.id}"))
+    assert "Done: record the panel's decision." in page
+    assert "Agreed jointly." in page  # on the timeline
+
+
+def test_a_missing_rationale_is_explained_and_nothing_changes(
+    client: FlaskClient, factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.AT_PANEL)
+    sign_in(client, factory.cast(Role.PANEL_MEMBER))
+    response = client.post(
+        f"/cases/{referral.id}/actions/decide", data={"version": str(referral.version)}
+    )
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        ("#disposal", "Select the decision."),
+        ("#reason", "Enter rationale for the decision"),
+    ]
+    session.expire_all()
+    assert session.get(Referral, referral.id).status is S.AT_PANEL  # type: ignore[union-attr]
+
+
+def test_a_delivery_date_left_out_is_a_message_not_a_crash(
+    client: FlaskClient, factory: Factory
+) -> None:
+    referral = factory.referral_at(S.DECIDED)
+    sign_in(client, factory.cast(Role.POLICE_OFFICER))
+    response = client.post(
+        f"/cases/{referral.id}/actions/record_delivery", data={"version": str(referral.version)}
+    )
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        ("#delivered_on-day", "Enter the date the outcome was given.")
+    ]
+    response = client.post(
+        f"/cases/{referral.id}/actions/record_delivery",
+        data={
+            "version": str(referral.version),
+            "delivered_on": ["3", "13", str(dt.date.today().year)],
+        },
+    )
+    assert error_summary(response) == [
+        ("#delivered_on-month", "Date the outcome was given must be a real date")
+    ]
+
+
+def test_a_stale_page_says_someone_else_changed_the_case(
+    client: FlaskClient, factory: Factory, session: Session
+) -> None:
+    referral = factory.referral()
+    seen = referral.version
+    factory.act(referral, "start_assessment", Role.PRACTITIONER)
+    sign_in(client, factory.cast(Role.POLICE_OFFICER))
+    response = client.post(
+        f"/cases/{referral.id}/actions/withdraw", data={"version": str(seen), "reason": "No."}
+    )
+    assert response.status_code == 400
+    assert "Someone else changed this case" in error_summary(response)[0][1]
+    session.expire_all()
+    assert session.get(Referral, referral.id).status is S.ASSESSING  # type: ignore[union-attr]
+
+
+def test_an_action_not_allowed_now_is_explained(client: FlaskClient, factory: Factory) -> None:
+    referral = factory.referral_at(S.CLOSED)
+    sign_in(client, factory.cast(Role.MANAGER))
+    page = client.get(f"/cases/{referral.id}/actions/sign_off")
+    assert page.status_code == 200
+    assert "This case is now 'Closed', so you cannot sign off the assessment now." in text_of(page)
+    assert "<form" not in page.get_data(as_text=True).split("<main")[1]
+    response = client.post(
+        f"/cases/{referral.id}/actions/sign_off",
+        data={"version": str(referral.version), "reason": "x"},
+    )
+    assert response.status_code == 400
+    assert client.get(f"/cases/{referral.id}/actions/no_such_thing").status_code == 404
+
+
+def test_police_officers_do_not_see_health_and_send_details(
+    client: FlaskClient, factory: Factory
+) -> None:
+    referral = factory.referral()
+    referral.child.communication_needs = "DISTINCTIVE-SLCN-NOTE"
+    referral.child.neurodiversity_details = "DISTINCTIVE-NEURO-NOTE"
+    factory.session.commit()
+    sign_in(client, factory.cast(Role.POLICE_OFFICER))
+    page = text_of(client.get(f"/cases/{referral.id}"))
+    assert referral.child.full_name in page
+    assert "DISTINCTIVE" not in page
+    assert "Education, health and care plan" not in page
+    client.post("/sign-out")
+    sign_in(client, factory.cast(Role.PRACTITIONER))
+    page = text_of(client.get(f"/cases/{referral.id}"))
+    assert "DISTINCTIVE-SLCN-NOTE" in page
+    assert "DISTINCTIVE-NEURO-NOTE" in page
+
+
+def test_my_work_lists_what_waits_on_each_role(client: FlaskClient, factory: Factory) -> None:
+    waiting_sign_off = factory.referral_at(S.AWAITING_SIGN_OFF)
+    to_deliver = factory.referral_at(S.DECIDED)
+    sign_in(client, factory.user(Role.MANAGER))
+    page = text_of(client.get("/"))
+    assert "Assessments waiting for sign-off" in page
+    assert waiting_sign_off.child.full_name in page
+    assert to_deliver.child.full_name not in page
+    client.post("/sign-out")
+    sign_in(client, factory.cast(Role.POLICE_OFFICER))
+    page = text_of(client.get("/"))
+    assert "Decisions to give" in page
+    assert to_deliver.child.full_name in page
+    assert waiting_sign_off.child.full_name not in page
+
+
+def test_the_case_list_filters_and_pages(client: FlaskClient, factory: Factory, app: Flask) -> None:
+    old = factory.referral(
+        received_on=dt.date.today() - dt.timedelta(days=300),
+        offence_date=dt.date.today() - dt.timedelta(days=310),
+    )
+    grave = factory.referral(offences=[OffenceDetails("robbery", "Took a phone.", 5)])
+    sign_in(client, factory.cast(Role.PRACTITIONER))
+    assert grave.child.full_name in text_of(client.get("/cases?gravity=5"))
+    assert old.child.full_name not in text_of(client.get("/cases?gravity=5"))
+    recent = dt.date.today() - dt.timedelta(days=30)
+    page = text_of(
+        client.get(
+            f"/cases?received_from={recent.day}&received_from={recent.month}&received_from={recent.year}"
+        )
+    )
+    assert grave.child.full_name in page
+    assert old.child.full_name not in page
+    assert old.child.full_name in text_of(client.get(f"/cases?q={old.child.last_name[:8]}"))
+    assert old.child.full_name in text_of(client.get(f"/cases?q={old.police_reference.lower()}"))
+    assert "No cases match" in text_of(client.get("/cases?status=escalated"))
+
+    for _ in range(3):
+        factory.referral()
+    app.config["CASES_PER_PAGE"] = 2
+    try:
+        first = client.get("/cases").get_data(as_text=True)
+        assert 'rel="next"' in first
+        assert 'rel="prev"' not in first
+        last = client.get("/cases?page=3").get_data(as_text=True)
+        assert 'rel="prev"' in last
+        assert 'rel="next"' not in last
+    finally:
+        app.config["CASES_PER_PAGE"] = 25
+
+
+def test_a_bad_filter_date_is_explained(client: FlaskClient, factory: Factory) -> None:
+    sign_in(client, factory.cast(Role.PRACTITIONER))
+    response = client.get("/cases?received_from=40&received_from=1&received_from=2026")
+    assert ("#received_from-day", "Received on or after must be a real date") in error_summary(
+        response
+    )
+
+
+def test_every_trigger_has_a_page(client: FlaskClient, factory: Factory) -> None:
+    referral = factory.referral()
+    sign_in(client, factory.cast(Role.MANAGER))
+    for trigger in workflow.ACTIONS_BY_TRIGGER:
+        assert client.get(f"/cases/{referral.id}/actions/{trigger}").status_code == 200
