@@ -234,6 +234,20 @@ class ReferralForm(FlaskForm):
     def has_child_fields(self) -> bool:
         return "first_name" in self._fields
 
+    def _offences(self) -> list[OffenceDetails]:
+        """The offences entered; an added offence left completely blank is ignored."""
+        offences = []
+        for i, entry in enumerate(self.offences.entries):
+            details = OffenceDetails(
+                offence_type=(entry.form.offence_type.data or "").strip(),
+                description=(entry.form.description.data or "").strip(),
+                gravity_score=entry.form.gravity_score.data,
+            )
+            blank = not (details.offence_type or details.description or details.gravity_score)
+            if i == 0 or not blank:
+                offences.append(details)
+        return offences
+
     def to_new_referral(self, service_id: int, existing_child_id: int | None) -> NewReferral:
         def text(name: str) -> str:
             value = self._fields[name].data
@@ -289,14 +303,7 @@ class ReferralForm(FlaskForm):
             victim_details=text("victim_details") or None,
             victim_views=text("victim_views") or None,
             victim_restorative_wish=text("victim_restorative_wish") or "not_asked",
-            offences=[
-                OffenceDetails(
-                    offence_type=(entry.form.offence_type.data or "").strip(),
-                    description=(entry.form.description.data or "").strip(),
-                    gravity_score=entry.form.gravity_score.data,
-                )
-                for entry in self.offences.entries
-            ],
+            offences=self._offences(),
             child=child,
             contact=contact,
             existing_child_id=existing_child_id,
