@@ -24,6 +24,8 @@ class ServiceSettings:
     escalation_due_days: int = 5
     # Published counts below this are suppressed.
     suppression_threshold: int = 5
+    # The pre-panel assessment is due this many working days after the referral is received.
+    assessment_due_working_days: int = 10
 
 
 def settings_for(service: Service) -> ServiceSettings:

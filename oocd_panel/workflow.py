@@ -22,10 +22,19 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from oocd_panel import disposals
+from oocd_panel import assessment_quality, disposals
 from oocd_panel.clock import local_date, utcnow
 from oocd_panel.errors import ActionNotAllowed
-from oocd_panel.models import ClosureReason, Referral, ReferralStatus, Role, User
+from oocd_panel.models import (
+    AssessmentStatus,
+    AssessmentVersion,
+    ClosureReason,
+    Referral,
+    ReferralStatus,
+    ReviewOutcome,
+    Role,
+    User,
+)
 
 S = ReferralStatus
 
@@ -63,6 +72,7 @@ class Context:
     actor: User
     inputs: Mapping[str, Any] = field(default_factory=dict)
     now: dt.datetime = field(default_factory=utcnow)
+    reason: str | None = None
 
     @property
     def today(self) -> dt.date:
@@ -93,13 +103,6 @@ class Action:
 # --- Rules (guards) ------------------------------------------------------------------------------
 
 
-def _last_event_of(referral: Referral, triggers: set[str]) -> str | None:
-    for event in reversed(referral.events):
-        if event.trigger in triggers:
-            return event.trigger
-    return None
-
-
 def _submitter_id(referral: Referral) -> int | None:
     for event in reversed(referral.events):
         if event.trigger == "submit_for_sign_off":
@@ -114,9 +117,31 @@ def not_own_assessment(ctx: Context) -> str | None:
     return None
 
 
+def assessment_ready(ctx: Context) -> str | None:
+    """Every section of the assessment is completed and passes the quality gates."""
+    assessment = ctx.referral.assessment
+    answers = assessment.answers() if assessment else {}
+    completed = {s.key: s.completed for s in assessment.sections} if assessment else {}
+    if assessment_quality.submission_problems(answers, completed):
+        return (
+            "The assessment is not ready for sign-off: open it to see which sections need "
+            "completing or more detail."
+        )
+    return None
+
+
+def assessment_submitted(ctx: Context) -> str | None:
+    """The assessment has been submitted and is waiting for a manager."""
+    assessment = ctx.referral.assessment
+    if assessment is None or assessment.status is not AssessmentStatus.SUBMITTED:
+        return "There is no submitted assessment waiting for sign-off."
+    return None
+
+
 def assessment_signed_off(ctx: Context) -> str | None:
     """A case cannot be decided without a signed-off assessment."""
-    if _last_event_of(ctx.referral, {"sign_off", "return_for_rework"}) != "sign_off":
+    assessment = ctx.referral.assessment
+    if assessment is None or assessment.status is not AssessmentStatus.SIGNED_OFF:
         return (
             "The pre-panel assessment has not been signed off by a manager, so the case "
             "cannot be decided."
@@ -206,10 +231,53 @@ INPUT_GUARDS: dict[Guard, Input] = {
 # --- Effects: what an action writes besides the status ------------------------------------------
 
 
+def _keep_submitted_version(ctx: Context) -> None:
+    """Sending for sign-off keeps what was sent, whole, as the next version."""
+    assessment = ctx.referral.assessment
+    assert assessment is not None  # assessment_ready has checked
+    content = assessment.answers()
+    found = assessment_quality.warnings(content, ctx.referral.gravity_score)
+    assessment.versions.append(
+        AssessmentVersion(
+            number=len(assessment.versions) + 1,
+            content=content,
+            warnings=[w.message for w in found],
+            submitted_by_id=ctx.actor.id,
+            submitted_at=ctx.now,
+        )
+    )
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.safety_rating = content.get("safety", {}).get("rating")
+    assessment.others_rating = content.get("others", {}).get("rating")
+    assessment.recommended_disposal = content.get("recommendation", {}).get("disposal")
+
+
+def _record_review(ctx: Context, outcome: ReviewOutcome) -> None:
+    assessment = ctx.referral.assessment
+    assert assessment is not None
+    version = assessment.latest_version
+    assert version is not None  # assessment_submitted has checked
+    version.outcome = outcome
+    version.review_comment = ctx.reason
+    version.reviewed_by_id = ctx.actor.id
+    version.reviewed_at = ctx.now
+    assessment.status = (
+        AssessmentStatus.SIGNED_OFF
+        if outcome is ReviewOutcome.SIGNED_OFF
+        else AssessmentStatus.RETURNED
+    )
+
+
 def _effects(action: Action, ctx: Context) -> None:
     referral = ctx.referral
     if action.trigger == "start_assessment" and Role.PRACTITIONER in ctx.actor.roles:
         referral.practitioner_id = ctx.actor.id
+    elif action.trigger == "submit_for_sign_off":
+        _keep_submitted_version(ctx)
+    elif action.trigger == "sign_off":
+        _record_review(ctx, ReviewOutcome.SIGNED_OFF)
+    elif action.trigger == "return_for_rework":
+        _record_review(ctx, ReviewOutcome.RETURNED)
     if Input.DISPOSAL in action.inputs:
         referral.disposal = ctx.inputs[Input.DISPOSAL]
     if Input.DELIVERED_ON in action.inputs:
@@ -243,6 +311,7 @@ ACTIONS: tuple[Action, ...] = (
         S.AWAITING_SIGN_OFF,
         YJS,
         "A manager will check the assessment and sign it off or return it with directions.",
+        guards=(assessment_ready,),
     ),
     Action(
         "sign_off",
@@ -253,7 +322,7 @@ ACTIONS: tuple[Action, ...] = (
         "Confirm the assessment is good enough for the panel. You cannot sign off your own.",
         reason=Reason.REQUIRED,
         reason_label="Your comment on the assessment",
-        guards=(not_own_assessment,),
+        guards=(assessment_submitted, not_own_assessment),
     ),
     Action(
         "return_for_rework",
@@ -264,6 +333,7 @@ ACTIONS: tuple[Action, ...] = (
         "Send the assessment back to the practitioner with what needs to change.",
         reason=Reason.REQUIRED,
         reason_label="Directions: what needs to change",
+        guards=(assessment_submitted,),
         warning=True,
     ),
     Action(

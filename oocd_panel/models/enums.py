@@ -108,3 +108,21 @@ class ClosureReason(LabelledEnum):
     WITHDRAWN = "withdrawn", "Withdrawn by police"
     NO_FURTHER_ACTION = "no_further_action", "No further action"
     CHARGED = "charged", "Charged (sent to court)"
+
+
+class AssessmentStatus(LabelledEnum):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Waiting for sign-off"
+    RETURNED = "returned", "Returned with directions"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class ReviewOutcome(LabelledEnum):
+    SIGNED_OFF = "signed_off", "Signed off"
+    RETURNED = "returned", "Returned with directions"
+
+
+class AuditAnswer(LabelledEnum):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_APPLICABLE = "not_applicable", "Not applicable yet"

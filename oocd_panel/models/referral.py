@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oocd_panel.db import Base, UTCDateTime, utcnow
+from oocd_panel.models.assessment import Assessment
 from oocd_panel.models.child import Child
 from oocd_panel.models.enums import (
     Admission,
@@ -39,6 +40,8 @@ class Referral(Base):
     police_reference: Mapped[str] = mapped_column(String(40), index=True)
     offence_date: Mapped[dt.date]
     received_on: Mapped[dt.date]
+    # The pre-panel assessment is due by then (working days after receipt; a service setting).
+    assessment_due_on: Mapped[dt.date | None]
     admission: Mapped[Admission] = mapped_column(str_enum(Admission))
     officer_name: Mapped[str] = mapped_column(String(200))
     officer_email: Mapped[str | None] = mapped_column(String(254))
@@ -76,6 +79,9 @@ class Referral(Base):
     referred_by: Mapped[User | None] = relationship(foreign_keys=[referred_by_id])
     offences: Mapped[list[Offence]] = relationship(
         back_populates="referral", cascade="all, delete-orphan", order_by="Offence.position"
+    )
+    assessment: Mapped[Assessment | None] = relationship(
+        cascade="all, delete-orphan", single_parent=True
     )
     events: Mapped[list[ReferralEvent]] = relationship(
         back_populates="referral",

@@ -63,7 +63,7 @@ def take_action(
             raise NotFound("There is no such case in your services.")
         if expected_version is not None and referral.version != expected_version:
             raise CaseChanged()
-        ctx = Context(referral, actor, inputs, now or utcnow())
+        ctx = Context(referral, actor, inputs, now or utcnow(), reason)
         refused = workflow.refusal(action, ctx)
         if refused is not None:
             raise ActionNotAllowed(refused)

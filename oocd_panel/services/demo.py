@@ -25,6 +25,8 @@ from oocd_panel.models import Agency, Referral, Role, Route, Service, User
 from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
 from oocd_panel.services.accounts import create_user, find_by_email
 from oocd_panel.services.actions import take_action
+from oocd_panel.services.assessments import save_section
+from oocd_panel.services.demo_assessment import answers_for
 from oocd_panel.services.demo_names import FIRST_NAMES_BOYS, FIRST_NAMES_GIRLS, STREETS, SURNAMES
 from oocd_panel.services.referrals import create_referral
 from oocd_panel.workflow import Input
@@ -540,6 +542,8 @@ def _walk(
             moment + dt.timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5)), last_day
         )
         values = dict(inputs)
+        if trigger == "submit_for_sign_off":
+            _write_assessment(session, actor, referral, rng)
         if Input.DELIVERED_ON in values:
             values[Input.DELIVERED_ON] = moment.astimezone(LONDON).date()
         take_action(
@@ -551,6 +555,25 @@ def _walk(
             reason=reason,
             inputs=values,
             now=moment,
+        )
+
+
+def _write_assessment(
+    session: Session, author: User, referral: Referral, rng: random.Random
+) -> None:
+    """Complete every section of the assessment, as the practitioner would."""
+    exploitation = rng.random() < 0.15
+    answers = answers_for(rng, referral.proposed_outcome, exploitation=exploitation)
+    for key, section_answers in answers.items():
+        current = referral.assessment.section(key) if referral.assessment else None
+        save_section(
+            session,
+            author,
+            referral_id=referral.id,
+            key=key,
+            answers=section_answers,
+            mark_completed=True,
+            expected_version=current.version if current else None,
         )
 
 

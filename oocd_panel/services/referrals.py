@@ -21,6 +21,7 @@ from oocd_panel.models import (
     RestorativeWish,
     Route,
     SendStatus,
+    Service,
     Sex,
     User,
     YesNoUnknown,
@@ -31,8 +32,10 @@ from oocd_panel.referral_rules import (
     normalise_police_reference,
     validate,
 )
+from oocd_panel.service_settings import settings_for
 from oocd_panel.services.events import record_event
 from oocd_panel.workflow import REFERRER_ROLES
+from oocd_panel.working_days import add_working_days
 
 
 def _clean(value: str | None) -> str | None:
@@ -132,6 +135,9 @@ def create_referral(
                     )
                 session.add(child)
         notification = data.route is Route.NOTIFICATION
+        service = session.get(Service, data.service_id)
+        assert service is not None
+        due_days = settings_for(service).assessment_due_working_days
         # validate() has checked these are present.
         assert data.route is not None
         assert data.offence_date is not None
@@ -143,6 +149,9 @@ def create_referral(
             police_reference=normalise_police_reference(data.police_reference),
             offence_date=data.offence_date,
             received_on=data.received_on,
+            assessment_due_on=None
+            if notification
+            else add_working_days(data.received_on, due_days),
             admission=Admission(data.admission),
             officer_name=data.officer_name.strip(),
             officer_email=_clean(data.officer_email),

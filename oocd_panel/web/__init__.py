@@ -26,11 +26,14 @@ def init_web(app: Flask) -> None:
     errors.init_app(app)
     filters.init_app(app)
 
-    from oocd_panel.web import auth, cases
+    from oocd_panel.web import assessments, auth, cases
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(assessments.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
+
+    app.add_template_global(cases.action_url)
 
     @app.context_processor
     def _layout() -> dict[str, object]:

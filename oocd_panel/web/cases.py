@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -24,6 +25,43 @@ from oocd_panel.web.referral_forms import MAX_OFFENCES, ReferralForm
 from oocd_panel.workflow import CASE_READER_ROLES, REFERRER_ROLES
 
 bp = Blueprint("cases", __name__)
+
+# Actions with pages of their own, which show what the generic confirmation page cannot.
+DEDICATED_PAGES = {
+    "submit_for_sign_off": "assessments.submit",
+    "sign_off": "assessments.review",
+    "return_for_rework": "assessments.review",
+}
+
+
+# When several actions share a page, the button says what the page is for.
+_SHARED_PAGE_LABELS = {"assessments.review": "Review the assessment"}
+
+
+@dataclass(frozen=True)
+class ActionButton:
+    label: str
+    url: str
+    warning: bool
+
+
+def action_buttons(referral_id: int, actions: list[workflow.Action]) -> list[ActionButton]:
+    """One button per page the user can act through, in the workflow's order."""
+    buttons: dict[str, ActionButton] = {}
+    for action in actions:
+        url = action_url(referral_id, action.trigger)
+        if url not in buttons:
+            label = _SHARED_PAGE_LABELS.get(DEDICATED_PAGES.get(action.trigger, ""), action.label)
+            buttons[url] = ActionButton(label, url, action.warning)
+    return list(buttons.values())
+
+
+def action_url(referral_id: int, trigger: str) -> str:
+    endpoint = DEDICATED_PAGES.get(trigger)
+    if endpoint is not None:
+        return url_for(endpoint, referral_id=referral_id)
+    return url_for("cases.action", referral_id=referral_id, trigger=trigger)
+
 
 Page = tuple[str, int] | str
 
@@ -180,7 +218,7 @@ def show(referral_id: int) -> str:
     return render_template(
         "cases/show.html",
         referral=referral,
-        actions=workflow.available_actions(referral, user),
+        actions=action_buttons(referral_id, workflow.available_actions(referral, user)),
         sees_sensitive=case_queries.sees_sensitive_details(user),
     )
 
@@ -197,6 +235,8 @@ def action(referral_id: int, trigger: str) -> Page | Response:
     chosen = workflow.ACTIONS_BY_TRIGGER.get(trigger)
     if chosen is None:
         abort(404)
+    if trigger in DEDICATED_PAGES:
+        return redirect(action_url(referral_id, trigger))
     form = ActionForm()
     form.shape_for(chosen)
     extra: list[str] = []

@@ -8,8 +8,10 @@ from typing import Any
 from flask import Flask
 
 from oocd_panel import disposals, ethnicity, offences
-from oocd_panel.clock import LONDON
-from oocd_panel.models import ReferralStatus
+from oocd_panel.clock import LONDON, local_today
+from oocd_panel.models import Referral, ReferralStatus
+from oocd_panel.services.assessments import display_value
+from oocd_panel.timeliness import assessment_due
 from oocd_panel.workflow import ACTIONS_BY_TRIGGER
 
 # GOV.UK tag colours for each status.
@@ -47,6 +49,17 @@ def status_tag(status: ReferralStatus) -> dict[str, Any]:
     return {"text": status.label, "classes": f"govuk-tag--{_STATUS_COLOURS[status]}"}
 
 
+def due_tag(referral: Referral) -> dict[str, Any] | None:
+    """A GOV.UK tag saying when the assessment is due, or how overdue it is."""
+    due = assessment_due(referral, local_today())
+    if due is None:
+        return None
+    if due.overdue:
+        days = f"{due.days_overdue} day{'' if due.days_overdue == 1 else 's'}"
+        return {"text": f"Overdue by {days}", "classes": "govuk-tag--red"}
+    return {"text": f"Due {govuk_date(due.on)}", "classes": "govuk-tag--grey"}
+
+
 def disposal_name(code: str | None) -> str:
     found = disposals.find(code)
     return found.name if found else ""
@@ -69,3 +82,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(offences.label, "offence_label")
     app.add_template_filter(lambda code: ethnicity.get(code).full_label, "ethnicity_label")
     app.add_template_global(status_tag)
+    app.add_template_global(due_tag)
+    app.add_template_global(display_value, "display_answer")

@@ -19,6 +19,8 @@ ANON = "anonymous"
 CASE_READERS = {Role.PRACTITIONER, Role.MANAGER, Role.PANEL_MEMBER, Role.POLICE_OFFICER}
 REFERRERS = {Role.PRACTITIONER, Role.MANAGER, Role.POLICE_OFFICER}
 EVERYONE = set(Role)
+ASSESSMENT_READERS = {Role.PRACTITIONER, Role.MANAGER, Role.PANEL_MEMBER}
+YJS = {Role.PRACTITIONER, Role.MANAGER}
 
 EXPECTED: dict[str, set[Role] | None] = {
     # None: public.
@@ -31,6 +33,13 @@ EXPECTED: dict[str, set[Role] | None] = {
     "cases.action": CASE_READERS,
     "cases.new_referral": REFERRERS,
     "cases.new_referral_for_child": REFERRERS,
+    # Police officers never see the assessment.
+    "assessments.task_list": ASSESSMENT_READERS,
+    "assessments.section": ASSESSMENT_READERS,
+    "assessments.version": ASSESSMENT_READERS,
+    "assessments.submit": YJS,
+    "assessments.review": {Role.MANAGER},
+    "assessments.plan": YJS,
 }
 
 
@@ -57,6 +66,8 @@ def _url(rule: str, referral: Referral) -> str:
         rule.replace("<int:referral_id>", str(referral.id))
         .replace("<int:child_id>", str(referral.child_id))
         .replace("<trigger>", "start_assessment")
+        .replace("<key>", "exploitation")
+        .replace("<int:number>", "1")
     )
 
 
@@ -64,7 +75,7 @@ def _url(rule: str, referral: Referral) -> str:
 def test_each_role_gets_exactly_its_endpoints(
     app: Flask, client: FlaskClient, factory: Factory, who: Role | str
 ) -> None:
-    referral = factory.referral_at(ReferralStatus.REFERRED)
+    referral = factory.referral_at(ReferralStatus.AWAITING_SIGN_OFF)
     if who != ANON:
         assert isinstance(who, Role)
         sign_in(client, factory.cast(who))

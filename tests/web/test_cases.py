@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from oocd_panel import workflow
 from oocd_panel.models import Referral, ReferralStatus, Role
 from oocd_panel.referral_rules import OffenceDetails
+from oocd_panel.web.cases import DEDICATED_PAGES
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
 
@@ -19,7 +20,12 @@ S = ReferralStatus
 
 
 def _action_links(html: str, referral: Referral) -> list[str]:
-    return re.findall(rf'href="/cases/{referral.id}/actions/([a-z_]+)"', html)
+    """The pages the case page's action buttons lead to, in order."""
+    buttons = re.findall(r'<a href="([^"]+)"[^>]*class="govuk-button', html)
+    prefix = f"/cases/{referral.id}/"
+    return [
+        b.removeprefix(prefix).removeprefix("actions/") for b in buttons if b.startswith(prefix)
+    ]
 
 
 def test_the_case_page_offers_exactly_the_actions_this_user_may_take(
@@ -29,7 +35,7 @@ def test_the_case_page_offers_exactly_the_actions_this_user_may_take(
     manager = factory.user(Role.MANAGER)
     sign_in(client, manager)
     html = client.get(f"/cases/{referral.id}").get_data(as_text=True)
-    assert _action_links(html, referral) == ["sign_off", "return_for_rework", "withdraw"]
+    assert _action_links(html, referral) == ["assessment/review", "withdraw"]
 
     client.post("/sign-out")
     sign_in(client, factory.cast(Role.PRACTITIONER))  # wrote it: may not sign off, may not withdraw
@@ -123,12 +129,12 @@ def test_a_stale_page_says_someone_else_changed_the_case(
 def test_an_action_not_allowed_now_is_explained(client: FlaskClient, factory: Factory) -> None:
     referral = factory.referral_at(S.CLOSED)
     sign_in(client, factory.cast(Role.MANAGER))
-    page = client.get(f"/cases/{referral.id}/actions/sign_off")
+    page = client.get(f"/cases/{referral.id}/actions/take_to_panel")
     assert page.status_code == 200
-    assert "This case is now 'Closed', so you cannot sign off the assessment now." in text_of(page)
+    assert "This case is now 'Closed', so you cannot take the case to panel now." in text_of(page)
     assert "<form" not in page.get_data(as_text=True).split("<main")[1]
     response = client.post(
-        f"/cases/{referral.id}/actions/sign_off",
+        f"/cases/{referral.id}/actions/take_to_panel",
         data={"version": str(referral.version), "reason": "x"},
     )
     assert response.status_code == 400
@@ -217,4 +223,9 @@ def test_every_trigger_has_a_page(client: FlaskClient, factory: Factory) -> None
     referral = factory.referral()
     sign_in(client, factory.cast(Role.MANAGER))
     for trigger in workflow.ACTIONS_BY_TRIGGER:
-        assert client.get(f"/cases/{referral.id}/actions/{trigger}").status_code == 200
+        response = client.get(f"/cases/{referral.id}/actions/{trigger}")
+        if trigger in DEDICATED_PAGES:
+            assert response.status_code == 302
+            assert "/assessment/" in response.headers["Location"]
+        else:
+            assert response.status_code == 200
