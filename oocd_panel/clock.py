@@ -19,3 +19,11 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 def local_today() -> dt.date:
     return local_date(utcnow())
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` earlier; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)

@@ -51,6 +51,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Never put query parameters (children's names, dates of birth) into error messages and logs.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
     engine = create_engine(url, **kwargs)

@@ -13,7 +13,10 @@ from oocd_panel import disposals, ethnicity, offences
 from oocd_panel.models import (
     Admission,
     CareExperience,
+    Child,
+    Contact,
     LabelledEnum,
+    Referral,
     RestorativeWish,
     Route,
     SendStatus,
@@ -113,13 +116,108 @@ def normalise_police_reference(value: str) -> str:
     return " ".join(value.split()).upper()
 
 
+# The longest text each field may hold: the database column's length, or a generous cap for
+# free text, so nothing typed can fail at the database.
+LONG_TEXT = 5000
+_COLUMN_OF = {
+    "first_name": Child.first_name,
+    "last_name": Child.last_name,
+    "preferred_name": Child.preferred_name,
+    "address_line_1": Child.address_line_1,
+    "address_line_2": Child.address_line_2,
+    "town": Child.town,
+    "postcode": Child.postcode,
+    "first_language": Child.first_language,
+    "interpreter_language": Child.interpreter_language,
+    "contact_name": Contact.full_name,
+    "contact_relationship": Contact.relationship_to_child,
+    "contact_phone": Contact.phone,
+    "contact_email": Contact.email,
+    "police_reference": Referral.police_reference,
+    "officer_name": Referral.officer_name,
+    "officer_email": Referral.officer_email,
+}
+MAX_LENGTH: dict[str, int] = {name: col.type.length for name, col in _COLUMN_OF.items()}
+LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "preferred_name": "Preferred name",
+    "address_line_1": "Address line 1",
+    "address_line_2": "Address line 2",
+    "town": "Town or city",
+    "postcode": "Postcode",
+    "first_language": "First language",
+    "interpreter_language": "Interpreter's language",
+    "contact_name": "The parent's or carer's name",
+    "contact_relationship": "Relationship to the child",
+    "contact_phone": "Phone",
+    "contact_email": "Email",
+    "police_reference": "Police reference",
+    "officer_name": "Referring officer",
+    "officer_email": "Officer's email",
+    "neurodiversity_details": "Neurodiversity details",
+    "communication_needs": "Communication needs",
+    "contact_address": "The parent's or carer's address",
+    "victim_details": "Victim details",
+    "victim_views": "The victim's views",
+}
+
+
+def _text_values(data: NewReferral) -> dict[str, str | None]:
+    values: dict[str, str | None] = {
+        "police_reference": data.police_reference,
+        "officer_name": data.officer_name,
+        "officer_email": data.officer_email,
+        "victim_details": data.victim_details,
+        "victim_views": data.victim_views,
+    }
+    if data.child is not None:
+        c = data.child
+        values.update(
+            first_name=c.first_name,
+            last_name=c.last_name,
+            preferred_name=c.preferred_name,
+            address_line_1=c.address_line_1,
+            address_line_2=c.address_line_2,
+            town=c.town,
+            postcode=c.postcode,
+            first_language=c.first_language,
+            interpreter_language=c.interpreter_language,
+            neurodiversity_details=c.neurodiversity_details,
+            communication_needs=c.communication_needs,
+        )
+    if data.contact is not None:
+        values.update(
+            contact_name=data.contact.full_name,
+            contact_relationship=data.contact.relationship_to_child,
+            contact_phone=data.contact.phone,
+            contact_email=data.contact.email,
+            contact_address=data.contact.address,
+        )
+    return values
+
+
+def _length_problems(data: NewReferral) -> dict[str, str]:
+    errors = {}
+    for name, value in _text_values(data).items():
+        limit = MAX_LENGTH.get(name, LONG_TEXT)
+        if value is not None and len(value) > limit:
+            errors[name] = f"{LABELS[name]} must be {limit:,} characters or fewer"
+    for i, offence in enumerate(data.offences):
+        if len(offence.description) > LONG_TEXT:
+            errors[f"offences-{i}-description"] = (
+                f"The description of offence {i + 1} must be {LONG_TEXT:,} characters or fewer"
+            )
+    return errors
+
+
 def _valid(enum_cls: type[LabelledEnum], value: str | None) -> bool:
     return value in {m.value for m in enum_cls}
 
 
 def validate(data: NewReferral, today: dt.date, born: dt.date | None = None) -> dict[str, str]:
     """Every problem with `data`, by field name. `born` is the known child's date of birth."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _length_problems(data)
 
     def need(name: str, value: object, message: str) -> bool:
         if value is None or (isinstance(value, str) and not value.strip()):

@@ -24,8 +24,10 @@ from transitions import EventData, Machine
 
 from oocd_panel import assessment_quality, disposals
 from oocd_panel.clock import local_date, utcnow
+from oocd_panel.disposals import Work
 from oocd_panel.errors import ActionNotAllowed
 from oocd_panel.models import (
+    Agency,
     AssessmentStatus,
     AssessmentVersion,
     ClosureReason,
@@ -110,10 +112,28 @@ def _submitter_id(referral: Referral) -> int | None:
     return None
 
 
+def _authors(referral: Referral) -> set[int | None]:
+    """Everyone who took the case on, wrote part of the assessment, or sent it for sign-off."""
+    authors = {_submitter_id(referral), referral.practitioner_id}
+    if referral.assessment is not None:
+        authors |= set(referral.assessment.contributor_ids or [])
+    return authors
+
+
 def not_own_assessment(ctx: Context) -> str | None:
     """Nobody signs off their own assessment."""
-    if ctx.actor.id in {_submitter_id(ctx.referral), ctx.referral.practitioner_id}:
+    if ctx.actor.id in _authors(ctx.referral):
         return "You wrote or submitted this assessment, so a different manager must sign it off."
+    return None
+
+
+def decision_maker(ctx: Context) -> str | None:
+    """The decision is recorded by a police or YJS decision-maker; other members advise."""
+    if ctx.actor.agency not in {Agency.POLICE, Agency.YJS}:
+        return (
+            "Only the police or YJS decision-maker on the panel can record the decision; "
+            "other members advise."
+        )
     return None
 
 
@@ -172,10 +192,16 @@ def decided_charge(ctx: Context) -> str | None:
 
 
 def no_action_to_take(ctx: Context) -> str | None:
-    """'No further action' after a decision only when NFA was the decision."""
+    """'No further action' only after an NFA decision, or when no conditions are outstanding."""
     if ctx.referral.status is S.DECIDED and ctx.referral.disposal != "no_further_action":
         return (
             "The decision was not 'no further action': record the delivery of the outcome instead."
+        )
+    d = _disposal(ctx)
+    if ctx.referral.status is S.OUTCOME_DELIVERED and d is not None and d.work is Work.CONDITIONAL:
+        return (
+            f"The conditions of a {d.plain_name.lower()} are compulsory: start the intervention, "
+            "and record whether they were completed."
         )
     return None
 
@@ -270,7 +296,8 @@ def _record_review(ctx: Context, outcome: ReviewOutcome) -> None:
 
 def _effects(action: Action, ctx: Context) -> None:
     referral = ctx.referral
-    if action.trigger == "start_assessment" and Role.PRACTITIONER in ctx.actor.roles:
+    if action.trigger in {"start_assessment", "offer_support"} and referral.practitioner_id is None:
+        # Whoever takes the case on holds it (a manager too: then they cannot sign it off).
         referral.practitioner_id = ctx.actor.id
     elif action.trigger == "submit_for_sign_off":
         _keep_submitted_version(ctx)
@@ -301,8 +328,7 @@ ACTIONS: tuple[Action, ...] = (
         (S.REFERRED,),
         S.ASSESSING,
         YJS,
-        "Take on this referral and start the pre-panel assessment. If you are a practitioner, "
-        "the case is allocated to you.",
+        "Take on this referral and start the pre-panel assessment. The case is allocated to you.",
     ),
     Action(
         "submit_for_sign_off",
@@ -354,7 +380,7 @@ ACTIONS: tuple[Action, ...] = (
         reason=Reason.REQUIRED,
         reason_label="Rationale for the decision",
         inputs=(Input.DISPOSAL,),
-        guards=(valid_disposal, assessment_signed_off),
+        guards=(valid_disposal, decision_maker, assessment_signed_off),
     ),
     Action(
         "escalate",

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from oocd_panel.clock import local_today, years_before
 from oocd_panel.models import Agency, Referral, ReferralStatus, Role, Route, Service, User
 from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
 from oocd_panel.services.accounts import create_user
@@ -52,8 +53,7 @@ def child_details(**overrides: Any) -> ChildDetails:
     values: dict[str, Any] = {
         "first_name": "Testchild",
         "last_name": f"Number{n}",
-        "date_of_birth": dt.date.today().replace(year=dt.date.today().year - 15)
-        - dt.timedelta(days=40),
+        "date_of_birth": years_before(local_today(), 15) - dt.timedelta(days=40),
         "address_line_1": "1 Example Street",
         "town": "Northbrook",
         "postcode": "NB1 1AA",
@@ -68,7 +68,7 @@ def child_details(**overrides: Any) -> ChildDetails:
 
 
 def new_referral(service_id: int, **overrides: Any) -> NewReferral:
-    today = dt.date.today()
+    today = local_today()
     values: dict[str, Any] = {
         "service_id": service_id,
         "route": Route.PANEL,
@@ -162,7 +162,7 @@ class Factory:
         if trigger == "submit_for_sign_off":
             self.complete_assessment(referral, role)
         if inputs.get(Input.DELIVERED_ON) == "today":
-            inputs[Input.DELIVERED_ON] = dt.date.today()
+            inputs[Input.DELIVERED_ON] = local_today()
         return take_action(
             self.session,
             referral_id=referral.id,

@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('safety_rating', sa.String(length=20), nullable=True),
     sa.Column('others_rating', sa.String(length=20), nullable=True),
     sa.Column('recommended_disposal', sa.String(length=40), nullable=True),
+    sa.Column('contributor_ids', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['referral_id'], ['referral.id'], name=op.f('fk_assessment_referral_id_referral'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment')),
     sa.UniqueConstraint('referral_id', name=op.f('uq_assessment_referral_id'))

@@ -30,6 +30,8 @@ class Assessment(Base):
     safety_rating: Mapped[str | None] = mapped_column(String(20))
     others_rating: Mapped[str | None] = mapped_column(String(20))
     recommended_disposal: Mapped[str | None] = mapped_column(String(40))
+    # Everyone who has saved any part of it: none of them may sign it off.
+    contributor_ids: Mapped[list[int]] = mapped_column(json_type(), default=list)
 
     sections: Mapped[list[AssessmentSection]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", lazy="selectin"

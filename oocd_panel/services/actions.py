@@ -20,6 +20,7 @@ from oocd_panel.clock import utcnow
 from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.models import Referral, User
 from oocd_panel.services.events import record_event
+from oocd_panel.text_input import clean_text
 from oocd_panel.workflow import INPUT_GUARDS, Context, Reason
 
 
@@ -54,7 +55,7 @@ def take_action(
     if action is None:
         raise ActionNotAllowed("That action does not exist.")
     inputs = dict(inputs or {})
-    reason = (reason or "").strip() or None
+    reason = clean_text(reason) or None
     try:
         referral = session.scalars(
             select(Referral).where(Referral.id == referral_id).with_for_update()

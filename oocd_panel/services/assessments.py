@@ -33,6 +33,7 @@ from oocd_panel.models import (
     User,
 )
 from oocd_panel.services.actions import take_action
+from oocd_panel.text_input import clean_text
 
 EDITOR_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
 READER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.PANEL_MEMBER})
@@ -102,14 +103,13 @@ def clean_answers(section: Section, raw: Mapping[str, Any]) -> dict[str, Any]:
                 errors[q.key] = f"Select options for '{q.label}' from the list"  # noqa: S608
             answers[q.key] = [v for v in values if v in allowed]
         elif q.kind in (Kind.CHOICE, Kind.SELECT):
-            text = (value or "").strip() if isinstance(value, str) else ""
+            text = clean_text(value) if isinstance(value, str) else ""
             if text and text not in allowed:
                 errors[q.key] = f"Select an answer for '{q.label}' from the list"  # noqa: S608
                 text = ""
             answers[q.key] = text
         else:
-            text = value if isinstance(value, str) else ""
-            text = text.replace("\r\n", "\n").strip()
+            text = clean_text(value) if isinstance(value, str) else ""
             if len(text) > q.max_length:
                 errors[q.key] = f"'{q.label}' must be {q.max_length:,} characters or fewer"
             answers[q.key] = text
@@ -164,6 +164,8 @@ def save_section(
         row.completed = mark_completed and not problems
         row.updated_by_id = user.id
         row.updated_at = utcnow()
+        if user.id not in (assessment.contributor_ids or []):
+            assessment.contributor_ids = [*(assessment.contributor_ids or []), user.id]
         session.commit()
     except StaleDataError:
         session.rollback()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import LONDON, utcnow
+from oocd_panel.clock import LONDON, utcnow, years_before
 from oocd_panel.models import Agency, Referral, Role, Route, Service, User
 from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
 from oocd_panel.services.accounts import create_user, find_by_email
@@ -67,6 +67,14 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         "a second practitioner",
     ),
     DemoUser(
+        "practitioner.eastmere@example.org",
+        "Alex Varga",
+        (Role.PRACTITIONER,),
+        Agency.YJS,
+        ("eastmere",),
+        "practitioner in Eastmere only",
+    ),
+    DemoUser(
         "manager@example.org",
         "Morgan Achterberg",
         (Role.MANAGER,),
@@ -89,6 +97,14 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         Agency.POLICE,
         ("northbrook",),
         "police decision-maker on the panel",
+    ),
+    DemoUser(
+        "panel.eastmere@example.org",
+        "Inspector Quinn Adebayo",
+        (Role.PANEL_MEMBER,),
+        Agency.POLICE,
+        ("eastmere",),
+        "police decision-maker on Eastmere's panel",
     ),
     DemoUser(
         "panel.yjs@example.org",
@@ -268,10 +284,7 @@ def ensure_demo_users(session: Session, services: dict[str, Service]) -> dict[st
 def _date_of_birth(rng: random.Random, offence_date: dt.date) -> dt.date:
     # Ages at the offence from 10 to 17, mostly 14 to 17.
     age = rng.choices(range(10, 18), weights=[1, 2, 4, 7, 12, 17, 21, 22])[0]
-    born = offence_date.replace(year=offence_date.year - age - 1) + dt.timedelta(
-        days=rng.randint(1, 364)
-    )
-    return born
+    return years_before(offence_date, age + 1) + dt.timedelta(days=rng.randint(1, 364))
 
 
 def _child(
@@ -467,17 +480,27 @@ def seed_referrals(
     """Create `count` referrals (deterministic for a given seed and today). Returns how many."""
     rng = random.Random(seed)
     today = today or utcnow().astimezone(LONDON).date()
-    cast = Cast(
-        practitioners=[users["practitioner@example.org"], users["practitioner2@example.org"]],
-        managers=[users["manager@example.org"], users["manager2@example.org"]],
-        panel=users["panel.police@example.org"],
-        police=users["police@example.org"],
-    )
-    northbrook = services["northbrook"]
+    casts = {
+        "northbrook": Cast(
+            practitioners=[users["practitioner@example.org"], users["practitioner2@example.org"]],
+            managers=[users["manager@example.org"], users["manager2@example.org"]],
+            panel=users["panel.police@example.org"],
+            police=users["police@example.org"],
+        ),
+        "eastmere": Cast(
+            practitioners=[users["practitioner.eastmere@example.org"]],
+            managers=[users["manager2@example.org"]],
+            panel=users["panel.eastmere@example.org"],
+            police=users["police@example.org"],
+        ),
+    }
     outcomes = list(OUTCOME_WEIGHTS)
     for i in range(count):
         # The first cases cover every outcome once; the rest follow the weights.
         outcome = outcomes[i] if i < len(outcomes) else _weighted(rng, OUTCOME_WEIGHTS)
+        # One case in five is Eastmere's, so a second service has work too.
+        slug = "eastmere" if i >= len(outcomes) and rng.random() < 0.2 else "northbrook"
+        service, cast = services[slug], casts[slug]
         # Older cases are further along: open cases are recent, closed ones up to two years old.
         open_case = not outcome.startswith("closed") and outcome not in {
             "support_accepted",
@@ -489,7 +512,8 @@ def seed_referrals(
         offence_date = received - dt.timedelta(days=rng.randint(1, 20))
         offence_type = _weighted(rng, OFFENCE_WEIGHTS)
         gravity = rng.choices([1, 2, 3, 4, 5], [8, 38, 30, 17, 7])[0]
-        child = _child(rng, offence_date, "Northbrook", "NB")
+        town, area = ("Northbrook", "NB") if slug == "northbrook" else ("Eastmere", "EM")
+        child = _child(rng, offence_date, town, area)
         route, steps = _path(outcome, gravity, cast, rng)
         police_outcome = None
         if route is Route.NOTIFICATION:
@@ -502,9 +526,9 @@ def seed_referrals(
         if rng.random() < 0.2:
             proposed = DISPOSAL_FOR_GRAVITY[max(1, gravity - 1)]
         data = NewReferral(
-            service_id=northbrook.id,
+            service_id=service.id,
             route=route,
-            police_reference=f"NB{rng.randint(1000000, 9999999)}/{received:%y}",
+            police_reference=f"{area}{rng.randint(1000000, 9999999)}/{received:%y}",
             offence_date=offence_date,
             received_on=received,
             admission=rng.choices(["admits", "denies", "no_comment"], [80, 8, 12])[0],

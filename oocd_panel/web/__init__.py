@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify
-from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from oocd_panel.web import access, database, errors, filters, headers
 from oocd_panel.web.access import public
-
-csrf = CSRFProtect()
 
 
 @public
@@ -18,9 +16,17 @@ def healthz() -> Response:
     return jsonify(status="ok")
 
 
+class IdConverter(IntegerConverter):
+    """A record id in a URL: digits only, and small enough for the database's integer."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def init_web(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
     database.init_app(app)
-    csrf.init_app(app)
+    access.csrf.init_app(app)
     access.init_app(app)
     headers.init_app(app)
     errors.init_app(app)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
 from oocd_panel.models import Role, User
@@ -20,6 +21,8 @@ from oocd_panel.web.database import db_session
 F = TypeVar("F", bound=Callable[..., Any])
 
 ALL_ROLES = frozenset(Role)
+
+csrf = CSRFProtect()
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
@@ -41,6 +44,15 @@ def public(view: F) -> F:
     """Anyone may use the view, signed in or not (sign-in page, health check)."""
     view.allowed_roles = None  # type: ignore[attr-defined]
     view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def csrf_checked_by_form(view: F) -> F:
+    """The view's FlaskForm checks the CSRF token itself, so an expired form is re-shown with
+    what was typed and a message, instead of the blanket error page. The view must not save
+    anything when `form.csrf_token.errors` is set."""
+    csrf.exempt(view)
+    view.csrf_checked_by_form = True  # type: ignore[attr-defined]
     return view
 
 
@@ -70,7 +82,7 @@ def actor() -> User:
 @login_manager.user_loader
 def _load_user(token: str) -> User | None:
     user_id, _, session_token = token.partition(":")
-    if not user_id.isdigit() or not session_token:
+    if not (user_id.isascii() and user_id.isdecimal()) or not session_token:
         return None
     user = db_session().get(User, int(user_id))
     if user is None or not user.is_active or user.session_token != session_token:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from oocd_panel import assessment_sections, interventions
@@ -17,7 +18,7 @@ from oocd_panel.models import (
     Role,
 )
 from oocd_panel.services import assessments as service
-from oocd_panel.web.access import actor, allow
+from oocd_panel.web.access import actor, allow, csrf_checked_by_form
 from oocd_panel.web.assessment_forms import (
     ReviewForm,
     SubmitAssessmentForm,
@@ -26,7 +27,7 @@ from oocd_panel.web.assessment_forms import (
     section_form_class,
 )
 from oocd_panel.web.database import db_session
-from oocd_panel.web.form_fields import attach_errors, error_summary
+from oocd_panel.web.form_fields import attach_errors, error_summary, int_or_none
 from oocd_panel.workflow import ACTIONS_BY_TRIGGER, Context, refusal
 
 bp = Blueprint("assessments", __name__)
@@ -46,7 +47,7 @@ def _referral(referral_id: int) -> Referral:
         abort(403)
 
 
-@bp.route("/cases/<int:referral_id>/assessment")
+@bp.route("/cases/<id:referral_id>/assessment")
 @allow(*READERS)
 def task_list(referral_id: int) -> str:
     referral = _referral(referral_id)
@@ -67,8 +68,9 @@ def task_list(referral_id: int) -> str:
     )
 
 
-@bp.route("/cases/<int:referral_id>/assessment/<key>", methods=["GET", "POST"])
+@bp.route("/cases/<id:referral_id>/assessment/<key>", methods=["GET", "POST"])
 @allow(*READERS)
+@csrf_checked_by_form
 def section(referral_id: int, key: str) -> Page | Response:
     referral = _referral(referral_id)
     section_def = assessment_sections.SECTIONS_BY_KEY.get(key)
@@ -85,6 +87,8 @@ def section(referral_id: int, key: str) -> Page | Response:
         if not editable:
             abort(403)
         form.validate()
+        if form.csrf_token.errors:
+            return _section_page(referral, section_def, form, saved, editable, [])
         try:
             result = service.save_section(
                 db_session(),
@@ -93,7 +97,7 @@ def section(referral_id: int, key: str) -> Page | Response:
                 key=key,
                 answers=answers_from(form, section_def),
                 mark_completed=form.completed.data == "yes",
-                expected_version=expected_version(form),
+                expected_version=expected_version(form) or 0,
             )
         except InvalidInput as exc:
             extra += attach_errors(form, exc.errors)
@@ -107,8 +111,17 @@ def section(referral_id: int, key: str) -> Page | Response:
             form.version.data = str(result.section.version)
             form.completed.data = "no"
             extra.insert(0, "Your answers are saved, but the section is not completed yet:")
-        if not form.completed.data:
-            form.completed.errors = ["Select whether you have completed this section"]
+    return _section_page(referral, section_def, form, saved, editable, extra)
+
+
+def _section_page(
+    referral: Referral,
+    section_def: assessment_sections.Section,
+    form: FlaskForm,
+    saved: AssessmentSection | None,
+    editable: bool,
+    extra: list[str],
+) -> Page:
     errors = error_summary(form, extra)
     return render_template(
         "assessments/section.html",
@@ -131,7 +144,7 @@ def _form_data(saved: AssessmentSection | None) -> dict[str, object]:
     return data
 
 
-@bp.route("/cases/<int:referral_id>/assessment/submit", methods=["GET", "POST"])
+@bp.route("/cases/<id:referral_id>/assessment/submit", methods=["GET", "POST"])
 @allow(*EDITORS)
 def submit(referral_id: int) -> Page | Response:
     referral = _referral(referral_id)
@@ -146,7 +159,7 @@ def submit(referral_id: int) -> Page | Response:
                 db_session(),
                 user,
                 referral_id=referral_id,
-                expected_version=int(form.version.data or 0) or None,
+                expected_version=int_or_none(form.version.data) or 0,
             )
         except service.QualityGateFailed as exc:
             extra += [p.message for p in exc.problems]
@@ -183,7 +196,7 @@ def submit(referral_id: int) -> Page | Response:
     ), (400 if extra else 200)
 
 
-@bp.route("/cases/<int:referral_id>/assessment/review", methods=["GET", "POST"])
+@bp.route("/cases/<id:referral_id>/assessment/review", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def review(referral_id: int) -> Page | Response:
     referral = _referral(referral_id)
@@ -209,7 +222,7 @@ def review(referral_id: int) -> Page | Response:
                     referral_id=referral_id,
                     outcome=outcome,
                     comment=form.comment.data,
-                    expected_version=int(form.version.data or 0) or None,
+                    expected_version=int_or_none(form.version.data) or 0,
                 )
             except InvalidInput as exc:
                 # The workflow asks for a reason: here it is the manager's comment or directions.
@@ -248,7 +261,7 @@ def review(referral_id: int) -> Page | Response:
     ), (400 if request.method == "POST" else 200)
 
 
-@bp.route("/cases/<int:referral_id>/assessment/versions/<int:number>")
+@bp.route("/cases/<id:referral_id>/assessment/versions/<id:number>")
 @allow(*READERS)
 def version(referral_id: int, number: int) -> str:
     referral = _referral(referral_id)
@@ -264,7 +277,7 @@ def version(referral_id: int, number: int) -> str:
     )
 
 
-@bp.route("/cases/<int:referral_id>/plan")
+@bp.route("/cases/<id:referral_id>/plan")
 @allow(*EDITORS)
 def plan(referral_id: int) -> str:
     """The child's own plan, in plain words, to print and share with the child and family."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from oocd_panel import workflow
@@ -17,14 +17,18 @@ from oocd_panel.referral_rules import validate
 from oocd_panel.services import cases as case_queries
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.referrals import create_referral
-from oocd_panel.web.access import ALL_ROLES, actor, allow
+from oocd_panel.text_input import clean_text
+from oocd_panel.web.access import ALL_ROLES, actor, allow, csrf_checked_by_form
 from oocd_panel.web.database import db_session
-from oocd_panel.web.form_fields import attach_errors, error_summary, iter_fields
+from oocd_panel.web.form_fields import attach_errors, error_summary, int_or_none, iter_fields
 from oocd_panel.web.forms import ActionForm, CaseFilterForm
 from oocd_panel.web.referral_forms import MAX_OFFENCES, ReferralForm
 from oocd_panel.workflow import CASE_READER_ROLES, REFERRER_ROLES
 
 bp = Blueprint("cases", __name__)
+
+# Deep pages of an unfiltered list are never useful; searching is.
+MAX_PAGE = 10_000
 
 # Actions with pages of their own, which show what the generic confirmation page cannot.
 DEDICATED_PAGES = {
@@ -78,7 +82,7 @@ def _filters_from(form: CaseFilterForm, user: User) -> case_queries.CaseFilters:
     known = {s.value for s in ReferralStatus}
     statuses = [ReferralStatus(s) for s in form.status.data or [] if s in known]
     gravity = [int(g) for g in form.gravity.data or [] if g in {"1", "2", "3", "4", "5"}]
-    service_id = int(form.service.data) if (form.service.data or "").isdigit() else None
+    service_id = int_or_none(form.service.data)
     if service_id not in user.service_ids:
         service_id = None
     return case_queries.CaseFilters(
@@ -86,7 +90,7 @@ def _filters_from(form: CaseFilterForm, user: User) -> case_queries.CaseFilters:
         received_from=form.received_from.data,
         received_to=form.received_to.data,
         gravity_scores=gravity,
-        search=(form.q.data or "").strip() if not form.q.errors else "",
+        search=clean_text(form.q.data) if not form.q.errors else "",
         service_id=service_id,
     )
 
@@ -101,23 +105,28 @@ def case_list() -> Page:
     ]
     form.validate()
     filters = _filters_from(form, user)
-    page_number = request.args.get("page", "1")
     page = case_queries.list_cases(
         db_session(),
         user,
         filters,
-        page=int(page_number) if page_number.isdigit() else 1,
+        page=min(int_or_none(request.args.get("page")) or 1, MAX_PAGE),
         per_page=int(current_app.config["CASES_PER_PAGE"]),
     )
-    args = MultiDict(request.args)
-    args.pop("page", None)
+    # Page links keep the filters (and only the filters) of this search.
+    kept = [
+        (k, v) for k, v in request.args.items(multi=True) if k in form._fields and k != "submit"
+    ]
+
+    def page_url(number: int) -> str:
+        return url_for("cases.case_list") + "?" + urlencode([*kept, ("page", str(number))])
+
     return render_template(
         "cases/list.html",
         form=form,
         errors=error_summary(form),
         page=page,
         filters=filters,
-        query_args=args,
+        page_url=page_url,
     )
 
 
@@ -161,8 +170,8 @@ def _new_referral(child: Child | None) -> Page | Response:
     if child is not None:
         service_id = child.service_id
     elif several_services:
-        raw = form.service_id.data or ""
-        service_id = int(raw) if raw.isdigit() and int(raw) in user.service_ids else 0
+        chosen = int_or_none(form.service_id.data)
+        service_id = chosen if chosen in user.service_ids else 0
         if not service_id:
             form.service_id.errors = ["Select the service this referral is for"]
     else:
@@ -194,12 +203,14 @@ def _has_parse_error(form: ReferralForm, name: str) -> bool:
 
 @bp.route("/cases/new", methods=["GET", "POST"])
 @allow(*REFERRER_ROLES)
+@csrf_checked_by_form
 def new_referral() -> Page | Response:
     return _new_referral(None)
 
 
-@bp.route("/children/<int:child_id>/referrals/new", methods=["GET", "POST"])
+@bp.route("/children/<id:child_id>/referrals/new", methods=["GET", "POST"])
 @allow(*REFERRER_ROLES)
+@csrf_checked_by_form
 def new_referral_for_child(child_id: int) -> Page | Response:
     child = db_session().get(Child, child_id)
     if child is None or child.service_id not in actor().service_ids:
@@ -207,7 +218,7 @@ def new_referral_for_child(child_id: int) -> Page | Response:
     return _new_referral(child)
 
 
-@bp.route("/cases/<int:referral_id>")
+@bp.route("/cases/<id:referral_id>")
 @allow(*CASE_READER_ROLES)
 def show(referral_id: int) -> str:
     user = actor()
@@ -223,7 +234,7 @@ def show(referral_id: int) -> str:
     )
 
 
-@bp.route("/cases/<int:referral_id>/actions/<trigger>", methods=["GET", "POST"])
+@bp.route("/cases/<id:referral_id>/actions/<trigger>", methods=["GET", "POST"])
 @allow(*CASE_READER_ROLES)
 def action(referral_id: int, trigger: str) -> Page | Response:
     user = actor()
@@ -258,7 +269,8 @@ def action(referral_id: int, trigger: str) -> Page | Response:
                 referral_id=referral_id,
                 trigger=trigger,
                 actor=user,
-                expected_version=form.expected_version,
+                # A post without the version it was made from is treated as stale.
+                expected_version=form.expected_version or 0,
                 reason=form.reason.data if "reason" in form._fields else None,
                 inputs=inputs,
             )

@@ -42,15 +42,16 @@ class GovDateField(Field):
             self.error_part = missing[0]
             raise ValueError(f"{name} must include a {' and a '.join(missing)}")
         day, month, year = parts
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            self.error_part = _PARTS[[day.isdigit(), month.isdigit(), year.isdigit()].index(False)]
+        numeric = [part.isascii() and part.isdecimal() for part in (day, month, year)]
+        if not all(numeric):
+            self.error_part = _PARTS[numeric.index(False)]
             raise ValueError(f"{name} must be a real date, in numbers, like 27 3 2011")
         if len(year) != 4:
             self.error_part = "year"
             raise ValueError(f"{name} must include a year with 4 numbers, like 2011")
         try:
             self.data = dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             self.error_part = "day" if 1 <= int(month) <= 12 else "month"
             raise ValueError(f"{name} must be a real date") from None
 
@@ -74,10 +75,11 @@ class Required:
 
 
 def int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """A whole number typed in plain digits (at most 9 of them), or None."""
+    text = str(value).strip() if value is not None else ""
+    if not (text.isascii() and text.isdecimal()) or len(text) > 9:
         return None
+    return int(text)
 
 
 def iter_fields(form: Form) -> Iterator[Field]:

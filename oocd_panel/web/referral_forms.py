@@ -25,7 +25,6 @@ from wtforms.fields import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
 
 from oocd_panel import disposals, offences
 from oocd_panel import ethnicity as ethnicity_codes
@@ -44,12 +43,10 @@ from oocd_panel.referral_rules import (
     NewReferral,
     OffenceDetails,
 )
+from oocd_panel.text_input import clean_text
 from oocd_panel.web.form_fields import GovDateField, int_or_none
 
 MAX_OFFENCES = 6
-
-_SHORT = [Optional(), Length(max=200, message="Must be 200 characters or fewer")]
-_LONG = [Optional(), Length(max=5000, message="Must be 5,000 characters or fewer")]
 
 
 def _radio(label: str, choices: list[tuple[str, str]], **kw: Any) -> RadioField:
@@ -67,7 +64,6 @@ class OffenceForm(Form):
     description = TextAreaField(
         "What happened",
         widget=GovTextArea(),
-        validators=_LONG,
         description="In a sentence or two, as the police describe it.",
     )
     gravity_score = RadioField(
@@ -91,11 +87,9 @@ class ReferralForm(FlaskForm):
     )
 
     # The child (left out when the child is already known to the service).
-    first_name = StringField("First name", widget=GovTextInput(), validators=_SHORT)
-    last_name = StringField("Last name", widget=GovTextInput(), validators=_SHORT)
-    preferred_name = StringField(
-        "Name they like to be called (optional)", widget=GovTextInput(), validators=_SHORT
-    )
+    first_name = StringField("First name", widget=GovTextInput())
+    last_name = StringField("Last name", widget=GovTextInput())
+    preferred_name = StringField("Name they like to be called (optional)", widget=GovTextInput())
     date_of_birth = GovDateField("Date of birth", description="For example, 27 3 2011")
     sex = _radio("Sex", Sex.choices())
     ethnicity = _select(
@@ -116,44 +110,32 @@ class ReferralForm(FlaskForm):
     neurodiversity_details = TextAreaField(
         "Neurodiversity details (optional)",
         widget=GovTextArea(),
-        validators=_LONG,
         description="For example a diagnosis of ADHD or autism, or an assessment under way.",
     )
-    first_language = StringField(
-        "First language", widget=GovTextInput(), validators=_SHORT, default="English"
-    )
+    first_language = StringField("First language", widget=GovTextInput(), default="English")
     needs_interpreter = BooleanField("The child needs an interpreter", widget=GovCheckboxInput())
-    interpreter_language = StringField(
-        "Language for the interpreter", widget=GovTextInput(), validators=_SHORT
-    )
+    interpreter_language = StringField("Language for the interpreter", widget=GovTextInput())
     needs_easy_read = BooleanField("Letters should be in Easy Read", widget=GovCheckboxInput())
     communication_needs = TextAreaField(
         "Speech, language and communication needs (optional)",
         widget=GovTextArea(),
-        validators=_LONG,
     )
-    address_line_1 = StringField("Address line 1", widget=GovTextInput(), validators=_SHORT)
-    address_line_2 = StringField(
-        "Address line 2 (optional)", widget=GovTextInput(), validators=_SHORT
-    )
-    town = StringField("Town or city", widget=GovTextInput(), validators=_SHORT)
-    postcode = StringField(
-        "Postcode", widget=GovTextInput(), validators=[Optional(), Length(max=10)]
-    )
+    address_line_1 = StringField("Address line 1", widget=GovTextInput())
+    address_line_2 = StringField("Address line 2 (optional)", widget=GovTextInput())
+    town = StringField("Town or city", widget=GovTextInput())
+    postcode = StringField("Postcode", widget=GovTextInput())
 
-    contact_name = StringField("Full name", widget=GovTextInput(), validators=_SHORT)
+    contact_name = StringField("Full name", widget=GovTextInput())
     contact_relationship = StringField(
         "Relationship to the child",
         widget=GovTextInput(),
-        validators=_SHORT,
         description="For example mother, father, foster carer, grandparent.",
     )
-    contact_phone = StringField("Phone (optional)", widget=GovTextInput(), validators=_SHORT)
-    contact_email = EmailField("Email (optional)", widget=GovTextInput(), validators=_SHORT)
+    contact_phone = StringField("Phone (optional)", widget=GovTextInput())
+    contact_email = EmailField("Email (optional)", widget=GovTextInput())
     contact_address = TextAreaField(
         "Address, if different from the child's (optional)",
         widget=GovTextArea(),
-        validators=_LONG,
     )
     contact_parental_responsibility = BooleanField(
         "Has parental responsibility", widget=GovCheckboxInput(), default=True
@@ -166,15 +148,12 @@ class ReferralForm(FlaskForm):
     police_reference = StringField(
         "Police reference (crime number)",
         widget=GovTextInput(),
-        validators=[Optional(), Length(max=40, message="Must be 40 characters or fewer")],
     )
     offence_date = GovDateField("Date of the offence", description="For example, 14 9 2026")
     received_on = GovDateField("Date the referral was received")
     admission = _radio("Does the child admit the offence?", Admission.choices())
-    officer_name = StringField("Referring officer", widget=GovTextInput(), validators=_SHORT)
-    officer_email = EmailField(
-        "Officer's email (optional)", widget=GovTextInput(), validators=_SHORT
-    )
+    officer_name = StringField("Referring officer", widget=GovTextInput())
+    officer_email = EmailField("Officer's email (optional)", widget=GovTextInput())
     proposed_outcome = _select(
         "Outcome the officer proposes", disposals.choices(), "Select an outcome"
     )
@@ -184,12 +163,9 @@ class ReferralForm(FlaskForm):
     victim_details = TextAreaField(
         "Victim details (optional)",
         widget=GovTextArea(),
-        validators=_LONG,
         description="Who was harmed, and anything the panel must know to keep them safe.",
     )
-    victim_views = TextAreaField(
-        "The victim's views (optional)", widget=GovTextArea(), validators=_LONG
-    )
+    victim_views = TextAreaField("The victim's views (optional)", widget=GovTextArea())
     victim_restorative_wish = _radio(
         "Restorative justice", RestorativeWish.choices(), default=RestorativeWish.NOT_ASKED.value
     )
@@ -239,8 +215,8 @@ class ReferralForm(FlaskForm):
         offences = []
         for i, entry in enumerate(self.offences.entries):
             details = OffenceDetails(
-                offence_type=(entry.form.offence_type.data or "").strip(),
-                description=(entry.form.description.data or "").strip(),
+                offence_type=clean_text(entry.form.offence_type.data),
+                description=clean_text(entry.form.description.data),
                 gravity_score=entry.form.gravity_score.data,
             )
             blank = not (details.offence_type or details.description or details.gravity_score)
@@ -251,7 +227,7 @@ class ReferralForm(FlaskForm):
     def to_new_referral(self, service_id: int, existing_child_id: int | None) -> NewReferral:
         def text(name: str) -> str:
             value = self._fields[name].data
-            return value.strip() if isinstance(value, str) else ""
+            return clean_text(value) if isinstance(value, str) else ""
 
         child = contact = None
         if self.has_child_fields:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from oocd_panel.clock import local_today, years_before
 from oocd_panel.services import demo
 from tests.browser.conftest import assert_accessible
 
@@ -36,10 +37,10 @@ def test_practitioner_enters_a_referral_and_finds_it(live_server: str, page: Any
     assert page.locator("h1").inner_text() == "New referral"
     assert_accessible(page)
 
-    today = dt.date.today()
+    today = local_today()
     page.fill("#first_name", "Journey")
     page.fill("#last_name", "Browsertest")
-    _fill_date(page, "date_of_birth", today.replace(year=today.year - 9))  # too young
+    _fill_date(page, "date_of_birth", years_before(today, 9))  # too young
     page.click("button:has-text('Save referral')")
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
@@ -51,7 +52,7 @@ def test_practitioner_enters_a_referral_and_finds_it(live_server: str, page: Any
     summary.locator("a[href='#date_of_birth-day']").click()
     assert page.evaluate("document.activeElement.id") == "date_of_birth-day"
 
-    _fill_date(page, "date_of_birth", today.replace(year=today.year - 15))
+    _fill_date(page, "date_of_birth", years_before(today, 15))
     page.check("#sex-2")  # Female
     page.select_option("#ethnicity", "black_african")
     page.check("#care_experience-2")  # Looked after

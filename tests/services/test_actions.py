@@ -9,10 +9,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel import workflow
+from oocd_panel.clock import local_today
 from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
-from oocd_panel.models import AssessmentStatus, Referral, ReferralEvent, ReferralStatus, Role
+from oocd_panel.models import (
+    Agency,
+    AssessmentStatus,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Role,
+)
 from oocd_panel.services.actions import take_action
-from oocd_panel.workflow import ACTIONS, Input, Reason
+from oocd_panel.services.assessments import save_section
+from oocd_panel.workflow import ACTIONS, Input
 from tests.factories import Factory
 
 S = ReferralStatus
@@ -31,7 +40,7 @@ def _inputs_for(action: workflow.Action) -> dict[str, object]:
     if Input.DISPOSAL in action.inputs:
         inputs[Input.DISPOSAL] = "community_resolution"
     if Input.DELIVERED_ON in action.inputs:
-        inputs[Input.DELIVERED_ON] = dt.date.today()
+        inputs[Input.DELIVERED_ON] = local_today()
     return inputs
 
 
@@ -131,9 +140,16 @@ def test_wrong_role_is_refused_and_changes_nothing(
     referral = factory.referral_at(
         source, disposal=_DISPOSAL_FOR.get((trigger, source), "youth_caution")
     )
+    # Prefer someone who can read the case but may not take this action.
     outsider = next(
         r
-        for r in (Role.ANALYST, Role.ADMIN, Role.PANEL_MEMBER, Role.POLICE_OFFICER)
+        for r in (
+            Role.POLICE_OFFICER,
+            Role.PANEL_MEMBER,
+            Role.PRACTITIONER,
+            Role.MANAGER,
+            Role.ANALYST,
+        )
         if r not in action.roles
     )
     before = _snapshot_of_case(session, referral.id)
@@ -235,7 +251,7 @@ def test_delivery_date_cannot_be_in_the_future(factory: Factory, session: Sessio
             referral,
             "record_delivery",
             Role.POLICE_OFFICER,
-            **{Input.DELIVERED_ON: dt.date.today() + dt.timedelta(days=2)},
+            **{Input.DELIVERED_ON: local_today() + dt.timedelta(days=2)},
         )
     assert "today or in the past" in raised.value.errors["delivered_on"]
 
@@ -253,7 +269,7 @@ def test_charge_is_not_delivered_as_an_out_of_court_outcome(factory: Factory) ->
             referral,
             "record_delivery",
             Role.POLICE_OFFICER,
-            **{Input.DELIVERED_ON: dt.date.today()},
+            **{Input.DELIVERED_ON: local_today()},
         )
 
 
@@ -325,7 +341,9 @@ def test_an_error_after_the_state_changed_rolls_everything_back(
     assert _snapshot_of_case(session, referral.id) == before
 
 
-def test_reasons_are_only_required_where_declared(factory: Factory, session: Session) -> None:
+def test_an_optional_reason_may_be_left_out_and_starting_allocates_the_case(
+    factory: Factory, session: Session
+) -> None:
     referral = factory.referral()
     take_action(
         session,
@@ -335,5 +353,97 @@ def test_reasons_are_only_required_where_declared(factory: Factory, session: Ses
         expected_version=None,
         reason=None,
     )
-    assert all(a.reason in Reason for a in ACTIONS)
-    assert session.get(Referral, referral.id).practitioner_id == factory.cast(Role.PRACTITIONER).id  # type: ignore[union-attr]
+    session.expire_all()
+    done = session.get(Referral, referral.id)
+    assert done is not None
+    assert done.events[-1].reason is None
+    assert done.practitioner_id == factory.cast(Role.PRACTITIONER).id
+
+
+def test_a_conditional_caution_cannot_be_closed_as_no_further_action(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_conditional_caution")
+    before = _snapshot_of_case(session, referral.id)
+    for role in (Role.POLICE_OFFICER, Role.PRACTITIONER):
+        with pytest.raises(ActionNotAllowed, match="conditions of a youth conditional caution"):
+            factory.act(referral, "close_no_further_action", role)
+    assert _snapshot_of_case(session, referral.id) == before
+    # A voluntary outcome needing no work can close so.
+    voluntary = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
+    factory.act(voluntary, "close_no_further_action", Role.PRACTITIONER)
+
+
+def test_only_the_police_or_yjs_decision_maker_records_the_decision(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.AT_PANEL)
+    health = factory.user(Role.PANEL_MEMBER, agency=Agency.HEALTH)
+    before = _snapshot_of_case(session, referral.id)
+    with pytest.raises(ActionNotAllowed, match="other members advise"):
+        take_action(
+            session,
+            referral_id=referral.id,
+            trigger="decide",
+            actor=health,
+            expected_version=None,
+            reason="I think so.",
+            inputs={Input.DISPOSAL: "charge"},
+        )
+    assert _snapshot_of_case(session, referral.id) == before
+    yjs = factory.user(Role.PANEL_MEMBER, agency=Agency.YJS)
+    take_action(
+        session,
+        referral_id=referral.id,
+        trigger="decide",
+        actor=yjs,
+        expected_version=None,
+        reason="Agreed with police.",
+        inputs={Input.DISPOSAL: "youth_caution"},
+    )
+
+
+def test_a_manager_who_took_the_case_on_cannot_sign_it_off(
+    factory: Factory, session: Session
+) -> None:
+    manager = factory.cast(Role.MANAGER)
+    referral = factory.referral()
+    factory.act(referral, "start_assessment", Role.MANAGER)
+    assert referral.practitioner_id == manager.id
+    factory.act(referral, "submit_for_sign_off", Role.PRACTITIONER)
+    with pytest.raises(ActionNotAllowed, match="different manager"):
+        factory.act(referral, "sign_off", Role.MANAGER)
+
+
+def test_a_manager_who_wrote_part_of_the_assessment_cannot_sign_it_off(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.ASSESSING)
+    factory.complete_assessment(referral)
+    helper = factory.user(Role.MANAGER)
+    section = referral.assessment.section("behaviour")  # type: ignore[union-attr]
+    assert section is not None
+    save_section(
+        session,
+        helper,
+        referral_id=referral.id,
+        key="behaviour",
+        answers={**section.answers, "concerns": "Edited by the manager."},
+        mark_completed=True,
+        expected_version=section.version,
+    )
+    factory.act(referral, "submit_for_sign_off", Role.PRACTITIONER)
+    with pytest.raises(ActionNotAllowed, match="different manager"):
+        take_action(
+            session,
+            referral_id=referral.id,
+            trigger="sign_off",
+            actor=helper,
+            expected_version=None,
+            reason="Looks fine.",
+        )
+
+
+def test_offering_support_allocates_the_case_to_whoever_offered_it(factory: Factory) -> None:
+    referral = factory.referral_at(S.SUPPORT_OFFERED)
+    assert referral.practitioner_id == factory.cast(Role.PRACTITIONER).id

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from oocd_panel import workflow
+from oocd_panel.clock import local_today
 from oocd_panel.models import Referral, ReferralStatus, Role
 from oocd_panel.referral_rules import OffenceDetails
 from oocd_panel.web.cases import DEDICATED_PAGES
@@ -102,7 +103,7 @@ def test_a_delivery_date_left_out_is_a_message_not_a_crash(
         f"/cases/{referral.id}/actions/record_delivery",
         data={
             "version": str(referral.version),
-            "delivered_on": ["3", "13", str(dt.date.today().year)],
+            "delivered_on": ["3", "13", str(local_today().year)],
         },
     )
     assert error_summary(response) == [
@@ -178,14 +179,14 @@ def test_my_work_lists_what_waits_on_each_role(client: FlaskClient, factory: Fac
 
 def test_the_case_list_filters_and_pages(client: FlaskClient, factory: Factory, app: Flask) -> None:
     old = factory.referral(
-        received_on=dt.date.today() - dt.timedelta(days=300),
-        offence_date=dt.date.today() - dt.timedelta(days=310),
+        received_on=local_today() - dt.timedelta(days=300),
+        offence_date=local_today() - dt.timedelta(days=310),
     )
     grave = factory.referral(offences=[OffenceDetails("robbery", "Took a phone.", 5)])
     sign_in(client, factory.cast(Role.PRACTITIONER))
     assert grave.child.full_name in text_of(client.get("/cases?gravity=5"))
     assert old.child.full_name not in text_of(client.get("/cases?gravity=5"))
-    recent = dt.date.today() - dt.timedelta(days=30)
+    recent = local_today() - dt.timedelta(days=30)
     page = text_of(
         client.get(
             f"/cases?received_from={recent.day}&received_from={recent.month}&received_from={recent.year}"

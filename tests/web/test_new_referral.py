@@ -10,11 +10,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from oocd_panel.clock import local_today, years_before
 from oocd_panel.models import Child, Referral, ReferralStatus, Role
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
 
-TODAY = dt.date.today()
+TODAY = local_today()
 
 
 def _date(prefix: str, day: dt.date) -> dict[str, list[str]]:
@@ -22,7 +23,7 @@ def _date(prefix: str, day: dt.date) -> dict[str, list[str]]:
 
 
 def valid_form(**overrides: object) -> dict[str, object]:
-    born = TODAY.replace(year=TODAY.year - 14) - dt.timedelta(days=30)
+    born = years_before(TODAY, 14) - dt.timedelta(days=30)
     data: dict[str, object] = {
         "route": "panel",
         "first_name": "Ada",
@@ -134,13 +135,13 @@ BAD_INPUTS = [
         id="future-received",
     ),
     pytest.param(
-        _date("date_of_birth", TODAY.replace(year=TODAY.year - 9)),
+        _date("date_of_birth", years_before(TODAY, 9)),
         "#date_of_birth-day",
         "below the age of criminal responsibility",
         id="under-10",
     ),
     pytest.param(
-        _date("date_of_birth", TODAY.replace(year=TODAY.year - 19)),
+        _date("date_of_birth", years_before(TODAY, 19)),
         "#date_of_birth-day",
         "adult system",
         id="18-or-over",
@@ -215,14 +216,14 @@ def test_bad_input_is_named_in_the_error_summary_and_nothing_is_saved(
 
 def test_age_limits_are_inclusive_of_10_and_17(practitioner_client: FlaskClient) -> None:
     offence = TODAY - dt.timedelta(days=5)
-    tenth_birthday = offence.replace(year=offence.year - 10)
+    tenth_birthday = years_before(offence, 10)
     assert (
         practitioner_client.post(
             "/cases/new", data=valid_form(**_date("date_of_birth", tenth_birthday))
         ).status_code
         == 302
     )
-    day_before_18 = offence.replace(year=offence.year - 18) + dt.timedelta(days=1)
+    day_before_18 = years_before(offence, 18) + dt.timedelta(days=1)
     assert (
         practitioner_client.post(
             "/cases/new",
