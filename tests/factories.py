@@ -147,7 +147,7 @@ class Factory:
             answers[key].update(section_changes)
         for key, section_answers in answers.items():
             current = referral.assessment.section(key) if referral.assessment else None
-            save_section(
+            result = save_section(
                 self.session,
                 self.cast(role),
                 referral_id=referral.id,
@@ -156,6 +156,7 @@ class Factory:
                 mark_completed=True,
                 expected_version=current.version if current else None,
             )
+            assert not result.problems, result.problems
 
     def act(self, referral: Referral, trigger: str, role: Role, **inputs: Any) -> Referral:
         reason = inputs.pop("reason", "Reason given in a test.")

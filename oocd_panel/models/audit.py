@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from oocd_panel.db import Base, UTCDateTime, utcnow
 from oocd_panel.models.enums import AuditAnswer
 from oocd_panel.models.types import str_enum
 from oocd_panel.models.user import User
+
+if TYPE_CHECKING:
+    from oocd_panel.models.referral import Referral
 
 
 class QualityAudit(Base):
@@ -30,6 +34,7 @@ class QualityAudit(Base):
         back_populates="audit", cascade="all, delete-orphan", lazy="selectin"
     )
     auditor: Mapped[User] = relationship(foreign_keys=[auditor_id])
+    referral: Mapped[Referral] = relationship()
     practitioner: Mapped[User | None] = relationship(foreign_keys=[practitioner_id])
 
     def __repr__(self) -> str:

@@ -20,12 +20,24 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from oocd_panel.audit_standards import question_pairs
 from oocd_panel.clock import LONDON, utcnow, years_before
-from oocd_panel.models import Agency, Referral, Role, Route, Service, User
+from oocd_panel.models import (
+    Agency,
+    Assessment,
+    AssessmentStatus,
+    Referral,
+    ReferralStatus,
+    Role,
+    Route,
+    Service,
+    User,
+)
 from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
 from oocd_panel.services.accounts import create_user, find_by_email
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
+from oocd_panel.services.audits import field_name, record_audit
 from oocd_panel.services.demo_assessment import answers_for
 from oocd_panel.services.demo_names import FIRST_NAMES_BOYS, FIRST_NAMES_GIRLS, STREETS, SURNAMES
 from oocd_panel.services.referrals import create_referral
@@ -601,6 +613,51 @@ def _write_assessment(
         )
 
 
+# How often auditors answer 'yes', per standard and question: weakest on safety, as the
+# inspection found.
+_AUDIT_YES = {
+    "desistance": 0.8,
+    "child_safety": 0.55,
+    "others_safety": 0.6,
+}
+
+
+def seed_audits(session: Session, users: dict[str, User], rng: random.Random) -> int:
+    """Audit about a third of the signed-off cases, as their service's managers would."""
+    auditors = [users["manager@example.org"], users["manager2@example.org"]]
+    signed_off = session.scalars(
+        select(Referral)
+        .join(Assessment, Assessment.referral_id == Referral.id)
+        .where(Assessment.status == AssessmentStatus.SIGNED_OFF)
+        .order_by(Referral.id)
+    ).all()
+    done = 0
+    for referral in signed_off:
+        if rng.random() > 0.35:
+            continue
+        auditor = next((a for a in auditors if referral.service_id in a.service_ids), auditors[0])
+        delivered = referral.status in {ReferralStatus.INTERVENTION, ReferralStatus.CLOSED}
+        answers: dict[str, tuple[str, str | None]] = {}
+        for standard, question, _ in question_pairs():
+            if standard == "delivery" and not delivered:
+                answers[field_name(standard, question)] = ("not_applicable", None)
+                continue
+            boost = 0.1 if standard != "assessment" else 0.0
+            yes = rng.random() < _AUDIT_YES[question] + boost
+            comment = (
+                None
+                if yes
+                else "Risks named but not analysed: add the evidence and what could happen."
+            )
+            answers[field_name(standard, question)] = ("yes" if yes else "no", comment)
+        when = referral.events[-1].occurred_at + dt.timedelta(days=rng.randint(7, 40))
+        if when > utcnow():  # recent cases: audited in the last few weeks
+            when = utcnow() - dt.timedelta(hours=rng.randint(1, 500))
+        record_audit(session, auditor, referral_id=referral.id, answers=answers, now=when)
+        done += 1
+    return done
+
+
 def referral_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Referral)) or 0
 
@@ -624,4 +681,5 @@ def seed_demo(
         today=today,
         progress=progress,
     )
+    seed_audits(session, users, random.Random(seed))
     return users

@@ -27,7 +27,7 @@ from oocd_panel.web.assessment_forms import (
     section_form_class,
 )
 from oocd_panel.web.database import db_session
-from oocd_panel.web.form_fields import attach_errors, error_summary, int_or_none
+from oocd_panel.web.form_fields import attach_errors, csrf_failed, error_summary, int_or_none
 from oocd_panel.workflow import ACTIONS_BY_TRIGGER, Context, refusal
 
 bp = Blueprint("assessments", __name__)
@@ -87,7 +87,7 @@ def section(referral_id: int, key: str) -> Page | Response:
         if not editable:
             abort(403)
         form.validate()
-        if form.csrf_token.errors:
+        if csrf_failed(form):
             return _section_page(referral, section_def, form, saved, editable, [])
         try:
             result = service.save_section(

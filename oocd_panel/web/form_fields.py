@@ -116,6 +116,12 @@ def attach_errors(form: Form, errors: Mapping[str, str]) -> list[str]:
     return unmatched
 
 
+def csrf_failed(form: Form) -> bool:
+    """True when the form's CSRF token was missing or wrong (never when CSRF is switched off)."""
+    token = getattr(form, "csrf_token", None)
+    return bool(token is not None and token.errors)
+
+
 CSRF_MESSAGE = (
     "The page had been open too long, or your sign-in changed, so nothing was saved. "
     "Check your answers and send the form again."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +31,24 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+@dataclass
+class LiveServer:
+    url: str
+    db: Database
+
+    def session(self) -> Session:
+        """A session on the live server's database, for setting up a journey."""
+        return self.db.session()
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real app on a free port, on its own database with the demo services and users."""
     with fresh_database(tmp_path_factory.mktemp("live")) as url:
         db = Database(url)
-        with Session(db.engine) as session:
+        with db.session() as session:
             services = demo.ensure_services(session)
             demo.ensure_demo_users(session, services)
-        db.engine.dispose()
         app = create_app(
             {"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "ENV_MODE": "development"}
         )
@@ -46,11 +56,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield f"http://127.0.0.1:{server.server_port}"
+            yield LiveServer(f"http://127.0.0.1:{server.server_port}", db)
         finally:
             server.shutdown()
             thread.join(timeout=5)
             app.extensions["oocd_db"].engine.dispose()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live: LiveServer) -> str:
+    return live.url
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,8 @@ EXPECTED: dict[str, set[Role] | None] = {
     "assessments.submit": YJS,
     "assessments.review": {Role.MANAGER},
     "assessments.plan": YJS,
+    "audits.index": {Role.MANAGER, Role.ANALYST},
+    "audits.new": {Role.MANAGER},
 }
 
 
