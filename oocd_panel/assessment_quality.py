@@ -20,6 +20,7 @@ from oocd_panel.assessment_sections import (
     Question,
     Section,
 )
+from oocd_panel.models import Assessment
 
 # A rationale "of substance": enough words to say what could happen, why and how likely.
 MIN_RATIONALE_WORDS = 20
@@ -139,6 +140,14 @@ def submission_problems(
         else:
             problems += section_problems(section, answers.get(section.key, {}))
     return problems
+
+
+def problems_before_submission(assessment: Assessment | None) -> list[Problem]:
+    """`submission_problems` for a saved assessment (none saved yet: every section missing)."""
+    if assessment is None:
+        return submission_problems({}, {})
+    completed = {section.key: section.completed for section in assessment.sections}
+    return submission_problems(assessment.answers(), completed)
 
 
 def warnings(answers: Mapping[str, Answers], gravity_score: int | None = None) -> list[Problem]:

@@ -139,10 +139,7 @@ def decision_maker(ctx: Context) -> str | None:
 
 def assessment_ready(ctx: Context) -> str | None:
     """Every section of the assessment is completed and passes the quality gates."""
-    assessment = ctx.referral.assessment
-    answers = assessment.answers() if assessment else {}
-    completed = {s.key: s.completed for s in assessment.sections} if assessment else {}
-    if assessment_quality.submission_problems(answers, completed):
+    if assessment_quality.problems_before_submission(ctx.referral.assessment):
         return (
             "The assessment is not ready for sign-off: open it to see which sections need "
             "completing or more detail."

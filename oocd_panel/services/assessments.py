@@ -186,9 +186,10 @@ def check_for_submission(referral: Referral) -> tuple[list[Problem], list[Proble
     """(blocking problems, warnings) for sending the assessment for sign-off."""
     assessment = referral.assessment
     answers = assessment.answers() if assessment else {}
-    completed = {s.key: s.completed for s in assessment.sections} if assessment else {}
-    problems = assessment_quality.submission_problems(answers, completed)
-    return problems, assessment_quality.warnings(answers, referral.gravity_score)
+    return (
+        assessment_quality.problems_before_submission(assessment),
+        assessment_quality.warnings(answers, referral.gravity_score),
+    )
 
 
 def submit(
