@@ -17,10 +17,12 @@ from oocd_panel.models import Service
 class ServiceSettings:
     # `joint`: police and YJS decision-makers must agree, others advise; `majority`: equal votes.
     decision_rule: str = "joint"
+    # police_decision_maker, chair or escalate (see decision_rules.TIE_BREAKS).
     majority_tie_break: str = "police_decision_maker"
     # Besides a police and a YJS decision-maker, how many other members make a quorum.
     quorum_other_members: int = 2
     votes_hidden_until_all_cast: bool = True
+    # An escalation must be resolved within this many working days.
     escalation_due_days: int = 5
     # Published counts below this are suppressed.
     suppression_threshold: int = 5

@@ -27,15 +27,27 @@ from oocd_panel.clock import local_date, utcnow
 from oocd_panel.disposals import Work
 from oocd_panel.errors import ActionNotAllowed
 from oocd_panel.models import (
-    Agency,
+    AgendaItem,
+    AgendaStatus,
     AssessmentStatus,
     AssessmentVersion,
     ClosureReason,
+    Escalation,
     Referral,
     ReferralStatus,
     ReviewOutcome,
     Role,
+    Route,
     User,
+)
+from oocd_panel.outcome_records import (
+    DecisionDetails,
+    DeliveryDetails,
+    EscalationDetails,
+    ResolutionDetails,
+    decision_from_escalation,
+    decision_from_vote,
+    delivery_record,
 )
 
 S = ReferralStatus
@@ -60,10 +72,12 @@ class Reason(enum.Enum):
 
 
 class Input(enum.StrEnum):
-    """Extra information an action asks for."""
+    """Extra information an action carries (details from outcome_records)."""
 
-    DISPOSAL = "disposal"
-    DELIVERED_ON = "delivered_on"
+    DECISION = "decision"
+    ESCALATION = "escalation"
+    RESOLUTION = "resolution"
+    DELIVERY = "delivery"
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,8 @@ class Action:
     closes_as: ClosureReason | None = None
     # Buttons for actions that end or undo work are shown as warnings.
     warning: bool = False
+    # Taken as part of another step (opening or closing a vote), never offered as a button.
+    automatic: bool = False
 
 
 # --- Rules (guards) ------------------------------------------------------------------------------
@@ -124,16 +140,6 @@ def not_own_assessment(ctx: Context) -> str | None:
     """Nobody signs off their own assessment."""
     if ctx.actor.id in _authors(ctx.referral):
         return "You wrote or submitted this assessment, so a different manager must sign it off."
-    return None
-
-
-def decision_maker(ctx: Context) -> str | None:
-    """The decision is recorded by a police or YJS decision-maker; other members advise."""
-    if ctx.actor.agency not in {Agency.POLICE, Agency.YJS}:
-        return (
-            "Only the police or YJS decision-maker on the panel can record the decision; "
-            "other members advise."
-        )
     return None
 
 
@@ -182,8 +188,8 @@ def delivered_by_police(ctx: Context) -> str | None:
 
 
 def decided_charge(ctx: Context) -> str | None:
-    """The decision was to charge."""
-    if ctx.referral.disposal != "charge":
+    """The decision was to charge (or the case came back to the police for their decision)."""
+    if ctx.referral.status is S.DECIDED and ctx.referral.disposal != "charge":
         return "Only a decision to charge closes the case as sent to court."
     return None
 
@@ -212,44 +218,113 @@ def offers_intervention(ctx: Context) -> str | None:
 
 
 def work_is_voluntary(ctx: Context) -> str | None:
-    """Only voluntary work can be declined; conditions of a conditional caution cannot."""
+    """Only voluntary work can be declined or stopped; the conditions of a caution cannot."""
     if ctx.referral.status is S.SUPPORT_OFFERED:
         return None
     d = _disposal(ctx)
     if d is not None and not d.work_is_voluntary:
         return (
-            f"The work for a {d.plain_name.lower()} is not voluntary, so it cannot be declined: "
-            "if the child does not take part, record the intervention as not completed."
+            f"The work for a {d.plain_name.lower()} is not voluntary: if the conditions are not "
+            "completed, record that, and the case goes back to the police for their decision."
         )
     return None
 
 
-def valid_disposal(ctx: Context) -> str | None:
-    """A disposal from the catalogue is chosen."""
-    if ctx.inputs.get(Input.DISPOSAL) not in disposals.codes():
+def work_is_conditional(ctx: Context) -> str | None:
+    """Only conditions can go uncompleted; stopping voluntary work is the child's choice."""
+    d = _disposal(ctx)
+    if ctx.referral.route is Route.NOTIFICATION or d is None or d.work is not Work.CONDITIONAL:
+        return (
+            "This work is voluntary: if the child stops, record that they chose to stop. "
+            "That is their right and is never a breach."
+        )
+    return None
+
+
+def on_an_agenda(ctx: Context) -> str | None:
+    """The case is on a panel meeting's agenda."""
+    if current_item(ctx.referral) is None:
+        return "Put the case on a panel meeting's agenda first."
+    return None
+
+
+def vote_closed(ctx: Context) -> str | None:
+    """The panel's vote on the case has closed with an outcome (not an escalation)."""
+    item = current_item(ctx.referral)
+    if item is None or item.status is not AgendaStatus.VOTE_CLOSED:
+        return "The panel's vote on this case has not closed yet."
+    return None
+
+
+def open_escalation(ctx: Context) -> str | None:
+    """The case has an escalation waiting for resolution."""
+    if ctx.referral.open_escalation is None:
+        return "There is no open escalation on this case."
+    return None
+
+
+def _details(ctx: Context, key: Input, kind: type[Any]) -> Any:
+    value = ctx.inputs.get(key)
+    return value if isinstance(value, kind) else None
+
+
+def decision_given(ctx: Context) -> str | None:
+    """The decision's details: a disposal from the catalogue, for the case's current vote."""
+    details = _details(ctx, Input.DECISION, DecisionDetails)
+    item = current_item(ctx.referral)
+    if details is None or item is None or details.item_id != item.id:
+        return "Record the decision from the panel's page for this case."
+    if details.disposal not in disposals.codes():
         return "Select the decision."
     return None
 
 
-def valid_delivery_date(ctx: Context) -> str | None:
-    """The delivery date is real, not in the future, not before the referral."""
-    delivered_on = ctx.inputs.get(Input.DELIVERED_ON)
-    if not isinstance(delivered_on, dt.date):
-        return "Enter the date the outcome was given."
-    if delivered_on > ctx.today:
-        return "The date the outcome was given must be today or in the past."
-    if delivered_on < ctx.referral.received_on:
-        return (
-            "The date the outcome was given must be on or after the date the referral was received."
-        )
+def escalation_given(ctx: Context) -> str | None:
+    """The escalation's details: who resolves it and by when."""
+    if _details(ctx, Input.ESCALATION, EscalationDetails) is None:
+        return "A case is escalated when the panel's vote closes without agreement."
     return None
 
 
-# Guards that check what the user entered: their messages belong to a form field.
+def resolution_given(ctx: Context) -> str | None:
+    """The resolution's details, recorded by the named inspector or manager."""
+    details = _details(ctx, Input.RESOLUTION, ResolutionDetails)
+    escalation = ctx.referral.open_escalation
+    if details is None or escalation is None:
+        return "Record the resolution from the escalation's page."
+    if ctx.actor.id not in {escalation.police_inspector_id, escalation.yjs_manager_id}:
+        return "Only the named police inspector or YJS manager can record the resolution."
+    if details.disposal not in disposals.codes():
+        return "Select the outcome agreed."
+    return None
+
+
+def delivery_given(ctx: Context) -> str | None:
+    """The delivery's details: a real date, not in the future, not before the referral."""
+    details = _details(ctx, Input.DELIVERY, DeliveryDetails)
+    if details is None:
+        return "Record the delivery from the police outcome page."
+    if details.delivered_on > ctx.today:
+        return "The date must be today or in the past."
+    if details.delivered_on < ctx.referral.received_on:
+        return "The date must be on or after the date the referral was received."
+    return None
+
+
+# Guards that check what the user entered: skipped when asking which actions to offer.
 INPUT_GUARDS: dict[Guard, Input] = {
-    valid_disposal: Input.DISPOSAL,
-    valid_delivery_date: Input.DELIVERED_ON,
+    decision_given: Input.DECISION,
+    escalation_given: Input.ESCALATION,
+    resolution_given: Input.RESOLUTION,
+    delivery_given: Input.DELIVERY,
 }
+
+
+def current_item(referral: Referral) -> AgendaItem | None:
+    """The agenda item the case is on now (waiting, voting or awaiting confirmation)."""
+    live = (AgendaStatus.WAITING, AgendaStatus.VOTING, AgendaStatus.VOTE_CLOSED)
+    return next((i for i in reversed(referral.agenda_items) if i.status in live), None)
+
 
 # --- Effects: what an action writes besides the status ------------------------------------------
 
@@ -293,19 +368,61 @@ def _record_review(ctx: Context, outcome: ReviewOutcome) -> None:
 
 def _effects(action: Action, ctx: Context) -> None:
     referral = ctx.referral
-    if action.trigger in {"start_assessment", "offer_support"} and referral.practitioner_id is None:
+    trigger = action.trigger
+    if trigger in {"start_assessment", "offer_support"} and referral.practitioner_id is None:
         # Whoever takes the case on holds it (a manager too: then they cannot sign it off).
         referral.practitioner_id = ctx.actor.id
-    elif action.trigger == "submit_for_sign_off":
+    elif trigger == "submit_for_sign_off":
         _keep_submitted_version(ctx)
-    elif action.trigger == "sign_off":
+    elif trigger == "sign_off":
         _record_review(ctx, ReviewOutcome.SIGNED_OFF)
-    elif action.trigger == "return_for_rework":
+    elif trigger == "return_for_rework":
         _record_review(ctx, ReviewOutcome.RETURNED)
-    if Input.DISPOSAL in action.inputs:
-        referral.disposal = ctx.inputs[Input.DISPOSAL]
-    if Input.DELIVERED_ON in action.inputs:
-        referral.delivered_on = ctx.inputs[Input.DELIVERED_ON]
+    elif trigger == "take_to_panel":
+        item = current_item(referral)
+        assert item is not None  # on_an_agenda has checked
+        item.status = AgendaStatus.VOTING
+        item.opened_at = ctx.now
+    elif trigger == "decide":
+        item = current_item(referral)
+        assert item is not None
+        details = ctx.inputs[Input.DECISION]
+        referral.disposal = details.disposal
+        referral.decision = decision_from_vote(referral, item, details, ctx.actor, ctx.now)
+        item.status = AgendaStatus.DECIDED
+    elif trigger == "escalate":
+        item = current_item(referral)
+        assert item is not None
+        e = ctx.inputs[Input.ESCALATION]
+        item.status = AgendaStatus.ESCALATED
+        referral.escalations.append(
+            Escalation(
+                item_id=item.id,
+                police_inspector_id=e.police_inspector_id,
+                yjs_manager_id=e.yjs_manager_id,
+                due_on=e.due_on,
+                police_position=e.police_position,
+                yjs_position=e.yjs_position,
+                opened_at=ctx.now,
+            )
+        )
+    elif trigger == "resolve_escalation":
+        escalation = referral.open_escalation
+        assert escalation is not None
+        details = ctx.inputs[Input.RESOLUTION]
+        escalation.resolved_at = ctx.now
+        escalation.resolved_by_id = ctx.actor.id
+        escalation.resolution = details.disposal
+        escalation.rationale = details.rationale
+        referral.disposal = details.disposal
+        referral.decision = decision_from_escalation(
+            referral, escalation, details, ctx.actor, ctx.now
+        )
+    elif trigger in {"record_delivery", "decline_at_delivery"}:
+        details = ctx.inputs[Input.DELIVERY]
+        referral.deliveries.append(delivery_record(referral, details, ctx.actor, ctx.now))
+        if trigger == "record_delivery":
+            referral.delivered_on = details.delivered_on
     if action.closes_as is not None:
         referral.closure_reason = action.closes_as
         referral.closed_at = ctx.now
@@ -361,47 +478,46 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "take_to_panel",
-        "Take the case to panel",
+        "Open the panel's vote",
         (S.READY_FOR_PANEL,),
         S.AT_PANEL,
         frozenset({Role.MANAGER, Role.PANEL_MEMBER}),
-        "The panel is now considering this case.",
+        "The chair opens the panel's vote on the case at the meeting.",
+        guards=(on_an_agenda,),
+        automatic=True,
     ),
     Action(
         "decide",
-        "Record the panel's decision",
+        "Confirm the panel's decision (police decision-maker)",
         (S.AT_PANEL,),
         S.DECIDED,
-        PANEL,
-        "Record the outcome the police and YJS decision-makers agreed.",
-        reason=Reason.REQUIRED,
-        reason_label="Rationale for the decision",
-        inputs=(Input.DISPOSAL,),
-        guards=(valid_disposal, decision_maker, assessment_signed_off),
+        frozenset({Role.PANEL_MEMBER, Role.MANAGER}),
+        "The police decision-maker confirms the decision the panel's vote gave, or decides "
+        "otherwise with a rationale.",
+        inputs=(Input.DECISION,),
+        guards=(vote_closed, decision_given, assessment_signed_off),
     ),
     Action(
         "escalate",
         "Escalate: police and YJS disagree",
         (S.AT_PANEL,),
         S.ESCALATED,
-        PANEL,
-        "The police and YJS decision-makers do not agree. The case goes to a police inspector "
-        "and a YJS manager to resolve.",
-        reason=Reason.REQUIRED,
-        reason_label="What the disagreement is about",
-        warning=True,
+        frozenset({Role.MANAGER, Role.PANEL_MEMBER}),
+        "The vote closed without the agreement the decision rule needs. A police inspector and a "
+        "YJS manager resolve it.",
+        inputs=(Input.ESCALATION,),
+        guards=(escalation_given,),
+        automatic=True,
     ),
     Action(
         "resolve_escalation",
         "Record how the escalation was resolved",
         (S.ESCALATED,),
         S.DECIDED,
-        frozenset({Role.MANAGER, Role.POLICE_OFFICER}),
-        "Record the outcome the police inspector and YJS manager agreed.",
-        reason=Reason.REQUIRED,
-        reason_label="Rationale for the resolution",
-        inputs=(Input.DISPOSAL,),
-        guards=(valid_disposal, assessment_signed_off),
+        frozenset({Role.MANAGER, Role.POLICE_OFFICER, Role.PANEL_MEMBER}),
+        "The police inspector and YJS manager record the outcome they agreed, and why.",
+        inputs=(Input.RESOLUTION,),
+        guards=(open_escalation, resolution_given, assessment_signed_off),
     ),
     Action(
         "record_delivery",
@@ -409,24 +525,37 @@ ACTIONS: tuple[Action, ...] = (
         (S.DECIDED,),
         S.OUTCOME_DELIVERED,
         POLICE,
-        "Record the date the police gave the child the outcome.",
-        inputs=(Input.DELIVERED_ON,),
-        guards=(delivered_by_police, valid_delivery_date),
+        "Record how and when the police gave the child the outcome.",
+        inputs=(Input.DELIVERY,),
+        guards=(delivered_by_police, delivery_given),
+    ),
+    Action(
+        "decline_at_delivery",
+        "Record that the child declined the outcome",
+        (S.DECIDED,),
+        S.RETURNED_TO_POLICE,
+        POLICE,
+        "The child would not accept the outcome (for example would not consent to the conditions "
+        "of a conditional caution). The case goes back to the police for their decision.",
+        inputs=(Input.DELIVERY,),
+        guards=(delivered_by_police, delivery_given),
+        warning=True,
     ),
     Action(
         "close_charged",
         "Close: the child was charged",
-        (S.DECIDED,),
+        (S.DECIDED, S.RETURNED_TO_POLICE),
         S.CLOSED,
         frozenset({Role.POLICE_OFFICER, Role.MANAGER}),
-        "The decision was to charge; the case goes to the youth court.",
+        "The police charge the child; the case goes to the youth court.",
+        reason=Reason.OPTIONAL,
         guards=(decided_charge,),
         closes_as=ClosureReason.CHARGED,
     ),
     Action(
         "close_no_further_action",
         "Close with no further action",
-        (S.DECIDED, S.NOTIFIED, S.OUTCOME_DELIVERED),
+        (S.DECIDED, S.NOTIFIED, S.OUTCOME_DELIVERED, S.RETURNED_TO_POLICE),
         S.CLOSED,
         YJS | POLICE,
         "Close the case: nothing more will happen.",
@@ -463,12 +592,12 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "record_declined",
-        "Record that the child declined voluntary work",
+        "Record that the child chose not to take part, or to stop",
         (S.SUPPORT_OFFERED, S.OUTCOME_DELIVERED, S.INTERVENTION),
         S.CLOSED,
         YJS,
-        "The child or family said no to voluntary work. That is their right and nothing further "
-        "happens about the offence.",
+        "The child or family chose not to take part in voluntary work, or to stop. That is their "
+        "right: it is not a breach, and nothing further happens about the offence.",
         guards=(work_is_voluntary,),
         closes_as=ClosureReason.DECLINED,
         warning=True,
@@ -484,14 +613,15 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "end_not_completed",
-        "Close: intervention not completed",
+        "Conditions not completed: return to police",
         (S.INTERVENTION,),
-        S.CLOSED,
+        S.RETURNED_TO_POLICE,
         YJS,
-        "The intervention ended before the work was finished.",
+        "The conditions of a conditional caution or a deferred prosecution were not completed. "
+        "The case goes back to the police for their decision.",
         reason=Reason.REQUIRED,
-        reason_label="Why the intervention was not completed",
-        closes_as=ClosureReason.NOT_COMPLETED,
+        reason_label="Which conditions were not completed, and why",
+        guards=(work_is_conditional,),
         warning=True,
     ),
     Action(
@@ -584,7 +714,9 @@ def available_actions(referral: Referral, actor: User) -> list[Action]:
     return [
         a
         for a in ACTIONS
-        if referral.status in a.sources and refusal(a, Context(referral, actor)) is None
+        if not a.automatic
+        and referral.status in a.sources
+        and refusal(a, Context(referral, actor)) is None
     ]
 
 

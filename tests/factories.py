@@ -10,30 +10,42 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today, years_before
-from oocd_panel.models import Agency, Referral, ReferralStatus, Role, Route, Service, User
+from oocd_panel.clock import local_today, utcnow, years_before
+from oocd_panel.models import (
+    Agency,
+    AgendaItem,
+    Referral,
+    ReferralStatus,
+    Role,
+    Route,
+    Service,
+    User,
+)
 from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
+from oocd_panel.services import demo_panel, police
 from oocd_panel.services.accounts import create_user
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
+from oocd_panel.services.demo import delivery_for
 from oocd_panel.services.demo_assessment import answers_for
+from oocd_panel.services.demo_panel import PanelCast
 from oocd_panel.services.referrals import create_referral
-from oocd_panel.workflow import Input
+from oocd_panel.workflow import current_item
 
 PASSWORD = "correct horse battery staple"
 S = ReferralStatus
 _counter = itertools.count(1)
 
 # The canonical way to reach each state: (trigger, role of the person acting, inputs).
-_PANEL_PATH: list[tuple[str, Role, dict[str, Any]]] = [
-    ("start_assessment", Role.PRACTITIONER, {}),
-    ("submit_for_sign_off", Role.PRACTITIONER, {}),
-    ("sign_off", Role.MANAGER, {}),
-    ("take_to_panel", Role.MANAGER, {}),
-    ("decide", Role.PANEL_MEMBER, {Input.DISPOSAL: "youth_caution"}),
-    ("record_delivery", Role.POLICE_OFFICER, {Input.DELIVERED_ON: "today"}),
-    ("start_intervention", Role.PRACTITIONER, {}),
-    ("complete_intervention", Role.PRACTITIONER, {}),
+_PANEL_PATH: list[tuple[str, Role]] = [
+    ("start_assessment", Role.PRACTITIONER),
+    ("submit_for_sign_off", Role.PRACTITIONER),
+    ("sign_off", Role.MANAGER),
+    ("take_to_panel", Role.PANEL_MEMBER),
+    ("decide", Role.PANEL_MEMBER),
+    ("record_delivery", Role.POLICE_OFFICER),
+    ("start_intervention", Role.PRACTITIONER),
+    ("complete_intervention", Role.PRACTITIONER),
 ]
 _PANEL_ORDER = [
     S.REFERRED,
@@ -91,6 +103,7 @@ class Factory:
         self.session = session
         self._service: Service | None = None
         self._cast: dict[Role, User] = {}
+        self._panel: PanelCast | None = None
 
     # --- services and people ---------------------------------------------------------------
 
@@ -158,12 +171,41 @@ class Factory:
             )
             assert not result.problems, result.problems
 
+    def panel(self) -> PanelCast:
+        """A panel for the default service: YJS decision-maker in the chair, the police
+        decision-maker, two volunteers without accounts, and who resolves escalations."""
+        if self._panel is None:
+            self._panel = PanelCast(
+                chair=self.user(Role.PANEL_MEMBER, agency=Agency.YJS, name="Chair (YJS)"),
+                police=self.cast(Role.PANEL_MEMBER),
+                volunteers=["Volunteer One", "Volunteer Two"],
+                inspector=self.user(Role.POLICE_OFFICER, agency=Agency.POLICE, name="Inspector"),
+                yjs_manager=self.cast(Role.MANAGER),
+            )
+        return self._panel
+
+    def to_panel(self, referral: Referral) -> AgendaItem:
+        return demo_panel.to_panel(self.session, self.panel(), referral, utcnow())
+
+    def decide(self, referral: Referral, disposal: str) -> None:
+        item = current_item(referral)
+        assert item is not None
+        demo_panel.vote(self.session, self.panel(), item, disposal, utcnow())
+        demo_panel.confirm(self.session, self.panel(), item, disposal, utcnow())
+
+    def deliver(self, referral: Referral) -> None:
+        police.record_delivery(
+            self.session,
+            self.cast(Role.POLICE_OFFICER),
+            referral_id=referral.id,
+            given=delivery_for(referral, local_today()),
+            expected_version=None,
+        )
+
     def act(self, referral: Referral, trigger: str, role: Role, **inputs: Any) -> Referral:
         reason = inputs.pop("reason", "Reason given in a test.")
         if trigger == "submit_for_sign_off":
             self.complete_assessment(referral, role)
-        if inputs.get(Input.DELIVERED_ON) == "today":
-            inputs[Input.DELIVERED_ON] = local_today()
         return take_action(
             self.session,
             referral_id=referral.id,
@@ -188,13 +230,26 @@ class Factory:
             if status is S.SUPPORT_OFFERED:
                 self.act(referral, "offer_support", Role.PRACTITIONER)
             return referral
+        if status is S.RETURNED_TO_POLICE:
+            referral = self.referral_at(
+                S.INTERVENTION, disposal="youth_conditional_caution", **overrides
+            )
+            self.act(referral, "end_not_completed", Role.PRACTITIONER)
+            return referral
         referral = self.referral(**overrides)
+        target = S.AT_PANEL if status is S.ESCALATED else status
+        for trigger, role in _PANEL_PATH[: _PANEL_ORDER.index(target)]:
+            if trigger == "take_to_panel":
+                self.to_panel(referral)
+            elif trigger == "decide":
+                self.decide(referral, disposal)
+            elif trigger == "record_delivery":
+                self.deliver(referral)
+            else:
+                self.act(referral, trigger, role)
         if status is S.ESCALATED:
-            for trigger, role, inputs in _PANEL_PATH[:4]:
-                self.act(referral, trigger, role, **inputs)
-            return self.act(referral, "escalate", Role.PANEL_MEMBER)
-        for trigger, role, inputs in _PANEL_PATH[: _PANEL_ORDER.index(status)]:
-            if trigger == "decide":
-                inputs = {Input.DISPOSAL: disposal}
-            self.act(referral, trigger, role, **dict(inputs))
+            item = current_item(referral)
+            assert item is not None
+            other = "youth_caution" if disposal != "youth_caution" else "community_resolution"
+            demo_panel.vote(self.session, self.panel(), item, disposal, utcnow(), police_vote=other)
         return referral

@@ -6,11 +6,14 @@ from oocd_panel.models.child import Child, Contact
 from oocd_panel.models.enums import (
     Admission,
     Agency,
+    AgendaStatus,
     AssessmentStatus,
     AuditAnswer,
     CareExperience,
     ClosureReason,
+    DeliveryOutcome,
     LabelledEnum,
+    MeetingStatus,
     ReferralStatus,
     RestorativeWish,
     ReviewOutcome,
@@ -20,6 +23,16 @@ from oocd_panel.models.enums import (
     Sex,
     YesNoUnknown,
 )
+from oocd_panel.models.outcome import Delivery, InterventionNote, SettingChange
+from oocd_panel.models.panel import (
+    AgendaItem,
+    Conflict,
+    Decision,
+    Escalation,
+    PanelMeeting,
+    PanelMember,
+    Vote,
+)
 from oocd_panel.models.referral import Offence, Referral, ReferralEvent
 from oocd_panel.models.service import Service
 from oocd_panel.models.user import User, UserRole, user_service
@@ -27,6 +40,8 @@ from oocd_panel.models.user import User, UserRole, user_service
 __all__ = [
     "Admission",
     "Agency",
+    "AgendaItem",
+    "AgendaStatus",
     "Assessment",
     "AssessmentSection",
     "AssessmentStatus",
@@ -35,9 +50,18 @@ __all__ = [
     "CareExperience",
     "Child",
     "ClosureReason",
+    "Conflict",
     "Contact",
+    "Decision",
+    "Delivery",
+    "DeliveryOutcome",
+    "Escalation",
+    "InterventionNote",
     "LabelledEnum",
+    "MeetingStatus",
     "Offence",
+    "PanelMeeting",
+    "PanelMember",
     "QualityAudit",
     "QualityAuditAnswer",
     "Referral",
@@ -49,9 +73,11 @@ __all__ = [
     "Route",
     "SendStatus",
     "Service",
+    "SettingChange",
     "Sex",
     "User",
     "UserRole",
+    "Vote",
     "YesNoUnknown",
     "user_service",
 ]

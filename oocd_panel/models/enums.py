@@ -98,13 +98,13 @@ class ReferralStatus(LabelledEnum):
     INTERVENTION = "intervention", "Intervention"
     NOTIFIED = "notified", "Police outcome notified"
     SUPPORT_OFFERED = "support_offered", "Support offered"
+    RETURNED_TO_POLICE = "returned_to_police", "Returned to police for a decision"
     CLOSED = "closed", "Closed"
 
 
 class ClosureReason(LabelledEnum):
     COMPLETED = "completed", "Completed"
-    NOT_COMPLETED = "not_completed", "Not completed"
-    DECLINED = "declined", "Declined voluntary support"
+    DECLINED = "declined", "Chose not to take part, or to stop (voluntary)"
     WITHDRAWN = "withdrawn", "Withdrawn by police"
     NO_FURTHER_ACTION = "no_further_action", "No further action"
     CHARGED = "charged", "Charged (sent to court)"
@@ -126,3 +126,22 @@ class AuditAnswer(LabelledEnum):
     YES = "yes", "Yes"
     NO = "no", "No"
     NOT_APPLICABLE = "not_applicable", "Not applicable yet"
+
+
+class MeetingStatus(LabelledEnum):
+    PLANNED = "planned", "Planned"
+    CLOSED = "closed", "Closed"
+
+
+class AgendaStatus(LabelledEnum):
+    WAITING = "waiting", "On the agenda"
+    VOTING = "voting", "Voting open"
+    VOTE_CLOSED = "vote_closed", "Vote closed: waiting for the police decision-maker"
+    DECIDED = "decided", "Decided"
+    ESCALATED = "escalated", "Escalated"
+    WITHDRAWN = "withdrawn", "Taken off the agenda"
+
+
+class DeliveryOutcome(LabelledEnum):
+    GIVEN = "given", "The outcome was given"
+    DECLINED = "declined", "The child declined the outcome"

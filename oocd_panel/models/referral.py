@@ -18,6 +18,8 @@ from oocd_panel.models.enums import (
     RestorativeWish,
     Route,
 )
+from oocd_panel.models.outcome import Delivery, InterventionNote
+from oocd_panel.models.panel import AgendaItem, Decision, Escalation
 from oocd_panel.models.service import Service
 from oocd_panel.models.types import json_type, str_enum
 from oocd_panel.models.user import User
@@ -83,11 +85,24 @@ class Referral(Base):
     assessment: Mapped[Assessment | None] = relationship(
         cascade="all, delete-orphan", single_parent=True
     )
+    decision: Mapped[Decision | None] = relationship()
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="referral", order_by="AgendaItem.id"
+    )
+    escalations: Mapped[list[Escalation]] = relationship(order_by="Escalation.id")
+    deliveries: Mapped[list[Delivery]] = relationship(order_by="Delivery.id")
+    intervention_notes: Mapped[list[InterventionNote]] = relationship(
+        order_by="InterventionNote.written_at"
+    )
     events: Mapped[list[ReferralEvent]] = relationship(
         back_populates="referral",
         cascade="all, delete-orphan",
         order_by="ReferralEvent.id",
     )
+
+    @property
+    def open_escalation(self) -> Escalation | None:
+        return next((e for e in self.escalations if e.resolved_at is None), None)
 
     @property
     def main_offence(self) -> Offence | None:

@@ -7,7 +7,9 @@ and raises an error whose message the page shows.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,11 +26,24 @@ from oocd_panel.text_input import clean_text
 from oocd_panel.workflow import INPUT_GUARDS, Context, Reason
 
 
+def _json_safe(value: Any) -> Any:
+    """Dates as ISO strings, enums as values, dataclasses as dicts: ready for a JSON column."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _json_safe(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
 def _details(action: workflow.Action, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    details: dict[str, Any] = {}
-    for name in action.inputs:
-        value = inputs.get(name)
-        details[name] = value.isoformat() if isinstance(value, dt.date) else value
+    """What the event records of the action's inputs (and the closure reason)."""
+    details: dict[str, Any] = {name: _json_safe(inputs.get(name)) for name in action.inputs}
     if action.closes_as is not None:
         details["closure_reason"] = str(action.closes_as)
     return details

@@ -260,6 +260,14 @@ def my_work(session: Session, user: User) -> list[Queue]:
             _queue(
                 session,
                 user,
+                "returned",
+                "Returned to the police for a decision",
+                "The child declined the outcome, or the conditions were not completed.",
+                (S.RETURNED_TO_POLICE,),
+            ),
+            _queue(
+                session,
+                user,
                 "police_escalated",
                 "Escalated cases",
                 "A police inspector and a YJS manager need to agree an outcome.",

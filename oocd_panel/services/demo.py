@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel.audit_standards import question_pairs
-from oocd_panel.clock import LONDON, utcnow, years_before
+from oocd_panel.clock import LONDON, local_date, utcnow, years_before
 from oocd_panel.models import (
     Agency,
     Assessment,
@@ -34,14 +34,16 @@ from oocd_panel.models import (
     User,
 )
 from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
+from oocd_panel.services import demo_panel, panels, police
 from oocd_panel.services.accounts import create_user, find_by_email
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
 from oocd_panel.services.audits import field_name, record_audit
 from oocd_panel.services.demo_assessment import answers_for
 from oocd_panel.services.demo_names import FIRST_NAMES_BOYS, FIRST_NAMES_GIRLS, STREETS, SURNAMES
+from oocd_panel.services.demo_panel import PanelCast
 from oocd_panel.services.referrals import create_referral
-from oocd_panel.workflow import Input
+from oocd_panel.workflow import current_item
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed for the synthetic demo only)
 
@@ -49,6 +51,8 @@ SERVICES = (
     ("northbrook", "Northbrook Youth Justice Service"),
     ("eastmere", "Eastmere Youth Justice Service"),
 )
+# Northbrook keeps the default joint rule; Eastmere shows the majority rule.
+SERVICE_SETTINGS = {"eastmere": {"decision_rule": "majority"}}
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,14 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         Agency.POLICE,
         ("northbrook", "eastmere"),
         "checks outcomes and records delivery, both services",
+    ),
+    DemoUser(
+        "inspector@example.org",
+        "Inspector Jo Ferris",
+        (Role.POLICE_OFFICER,),
+        Agency.POLICE,
+        ("northbrook", "eastmere"),
+        "police inspector who resolves escalations",
     ),
     DemoUser(
         "analyst@example.org",
@@ -242,6 +254,8 @@ OUTCOME_WEIGHTS: dict[str, int] = {
     "support_accepted": 2,
     "support_declined": 2,
     "deferred_prosecution": 2,
+    "returned_to_police": 2,
+    "escalation_resolved": 2,
 }
 DISPOSAL_FOR_GRAVITY = {
     1: "no_further_action",
@@ -269,7 +283,7 @@ def ensure_services(session: Session) -> dict[str, Service]:
     found = {s.slug: s for s in session.scalars(select(Service))}
     for slug, name in SERVICES:
         if slug not in found:
-            found[slug] = Service(slug=slug, name=name, settings={})
+            found[slug] = Service(slug=slug, name=name, settings=SERVICE_SETTINGS.get(slug, {}))
             session.add(found[slug])
     session.commit()
     return found
@@ -352,7 +366,7 @@ def _contact(rng: random.Random, child: ChildDetails) -> ContactDetails:
 class Cast:
     practitioners: Sequence[User]
     managers: Sequence[User]
-    panel: User
+    panel: PanelCast
     police: User
 
 
@@ -398,20 +412,23 @@ def _path(outcome: str, gravity: int, cast: Cast, rng: random.Random) -> tuple[R
         "intervention",
         "closed_completed",
         "closed_not_completed",
+        "returned_to_police",
         "closed_declined",
     }:
         if disposal in {"no_further_action", "charge"}:
             disposal = (
                 "youth_caution"
-                if outcome != "closed_not_completed"
+                if outcome not in {"closed_not_completed", "returned_to_police"}
                 else "youth_conditional_caution"
             )
         if outcome == "closed_declined" and disposal == "youth_conditional_caution":
             disposal = "community_resolution"
-        if outcome == "closed_not_completed":
+        if outcome in {"closed_not_completed", "returned_to_police"}:
             disposal = "youth_conditional_caution"
     target = {
         "escalated": "at_panel",
+        "escalation_resolved": "at_panel",
+        "returned_to_police": "intervention",
         "closed_withdrawn": rng.choice(order[:4]),
         "closed_charged": "decided",
         "closed_nfa": "decided",
@@ -425,26 +442,16 @@ def _path(outcome: str, gravity: int, cast: Cast, rng: random.Random) -> tuple[R
         ("start_assessment", practitioner, {}, None),
         ("submit_for_sign_off", practitioner, {}, None),
         ("sign_off", manager, {}, "Risks to and from the child are analysed with evidence."),
-        ("take_to_panel", manager, {}, None),
-        (
-            "decide",
-            cast.panel,
-            {Input.DISPOSAL: disposal},
-            "Police and YJS decision-makers agreed, in line with the recommendation.",
-        ),
-        ("record_delivery", cast.police, {Input.DELIVERED_ON: None}, None),
+        ("take_to_panel", cast.panel.chair, {}, None),
+        ("decide", cast.panel.police, {"disposal": disposal}, None),
+        ("record_delivery", cast.police, {}, None),
         ("start_intervention", practitioner, {}, None),
     ]
     steps = all_steps[: order.index(target)]
-    if outcome == "escalated":
-        steps.append(
-            (
-                "escalate",
-                cast.panel,
-                {},
-                "Police want a youth caution; YJS recommend a community resolution.",
-            )
-        )
+    if outcome in {"escalated", "escalation_resolved"}:
+        steps.append(("escalate", cast.panel.chair, {"disposal": disposal}, None))
+        if outcome == "escalation_resolved":
+            steps.append(("resolve_escalation", cast.panel.chair, {"disposal": disposal}, None))
     elif outcome == "closed_withdrawn":
         steps.append(
             ("withdraw", cast.police, {}, "The victim withdrew support for the prosecution.")
@@ -457,10 +464,19 @@ def _path(outcome: str, gravity: int, cast: Cast, rng: random.Random) -> tuple[R
         )
     elif outcome in {"closed_completed", "deferred_prosecution"}:
         steps.append(("complete_intervention", practitioner, {}, None))
-    elif outcome == "closed_not_completed":
+    elif outcome in {"closed_not_completed", "returned_to_police"}:
         steps.append(
             ("end_not_completed", practitioner, {}, "Stopped attending after three sessions.")
         )
+        if outcome == "closed_not_completed":
+            steps.append(
+                (
+                    "close_no_further_action",
+                    cast.police,
+                    {},
+                    "Two of three conditions met; the police decided on no further action.",
+                )
+            )
     elif outcome == "closed_declined":
         steps.append(
             ("record_declined", practitioner, {}, "The child did not want further sessions.")
@@ -492,17 +508,31 @@ def seed_referrals(
     """Create `count` referrals (deterministic for a given seed and today). Returns how many."""
     rng = random.Random(seed)
     today = today or utcnow().astimezone(LONDON).date()
+    inspector = users["inspector@example.org"]
     casts = {
         "northbrook": Cast(
             practitioners=[users["practitioner@example.org"], users["practitioner2@example.org"]],
             managers=[users["manager@example.org"], users["manager2@example.org"]],
-            panel=users["panel.police@example.org"],
+            panel=PanelCast(
+                chair=users["panel.yjs@example.org"],
+                police=users["panel.police@example.org"],
+                advisers=[users["panel.health@example.org"]],
+                volunteers=["Lee Harlow (community volunteer)"],
+                inspector=inspector,
+                yjs_manager=users["manager@example.org"],
+            ),
             police=users["police@example.org"],
         ),
         "eastmere": Cast(
             practitioners=[users["practitioner.eastmere@example.org"]],
             managers=[users["manager2@example.org"]],
-            panel=users["panel.eastmere@example.org"],
+            panel=PanelCast(
+                chair=users["manager2@example.org"],
+                police=users["panel.eastmere@example.org"],
+                volunteers=["Sam Okoro (community volunteer)", "Ash Brennan (education)"],
+                inspector=inspector,
+                yjs_manager=users["manager2@example.org"],
+            ),
             police=users["police@example.org"],
         ),
     }
@@ -513,6 +543,8 @@ def seed_referrals(
         # One case in five is Eastmere's, so a second service has work too.
         slug = "eastmere" if i >= len(outcomes) and rng.random() < 0.2 else "northbrook"
         service, cast = services[slug], casts[slug]
+        if slug == "eastmere" and outcome in {"escalated", "escalation_resolved"}:
+            outcome = "at_panel"  # Eastmere decides by majority: its panels rarely escalate
         # Older cases are further along: open cases are recent, closed ones up to two years old.
         open_case = not outcome.startswith("closed") and outcome not in {
             "support_accepted",
@@ -557,14 +589,85 @@ def seed_referrals(
         )
         at = dt.datetime.combine(received, dt.time(10, rng.randint(0, 59)), LONDON)
         referral, _ = create_referral(session, cast.police, data, now=at)
-        _walk(session, referral, steps, at, today, rng)
+        _walk(session, cast, referral, steps, at, today, rng)
         if progress:
             progress(i + 1)
     return count
 
 
+def _panel_step(
+    session: Session,
+    cast: Cast,
+    referral: Referral,
+    trigger: str,
+    values: dict[str, object],
+    moment: dt.datetime,
+) -> bool:
+    """Steps that happen at a panel or at the police station, through their own services."""
+    panel = cast.panel
+    if trigger == "take_to_panel":
+        demo_panel.to_panel(session, panel, referral, moment)
+    elif trigger in {"decide", "escalate"}:
+        item = current_item(referral)
+        assert item is not None
+        disposal = str(values["disposal"])
+        if trigger == "decide":
+            demo_panel.vote(session, panel, item, disposal, moment)
+            demo_panel.confirm(session, panel, item, disposal, moment)
+        else:
+            other = "youth_caution" if disposal != "youth_caution" else "community_resolution"
+            demo_panel.vote(session, panel, item, disposal, moment, police_vote=other)
+    elif trigger == "resolve_escalation":
+        assert panel.inspector is not None
+        panels.resolve_escalation(
+            session,
+            panel.inspector,
+            referral_id=referral.id,
+            given=panels.DecisionInput(
+                str(values["disposal"]),
+                ("one_to_one",),
+                demo_panel.conditions_for(str(values["disposal"]), local_date(moment)),
+                "The inspector and the YJS manager met and agreed the YJS recommendation: the "
+                "assessment shows the child is being exploited.",
+                demo_panel.departure_reason(referral, str(values["disposal"])),
+            ),
+            expected_version=None,
+            now=moment,
+        )
+    elif trigger == "record_delivery":
+        police.record_delivery(
+            session,
+            cast.police,
+            referral_id=referral.id,
+            given=delivery_for(referral, local_date(moment)),
+            expected_version=None,
+            now=moment,
+        )
+    else:
+        return False
+    return True
+
+
+def delivery_for(referral: Referral, day: dt.date) -> police.DeliveryInput:
+    """A delivery record with what the outcome needs: appropriate adult, advice, consent."""
+    caution = referral.disposal in police.CAUTIONS
+    return police.DeliveryInput(
+        outcome="given",
+        delivered_on=day,
+        appropriate_adult_present=True if caution else None,
+        appropriate_adult_name=referral.child.contacts[0].full_name
+        if caution and referral.child.contacts
+        else ("Duty appropriate adult" if caution else None),
+        legal_advice_offered=True if caution else None,
+        legal_advice_taken=False if caution else None,
+        admission_confirmed=True,
+        consent_signed=True if referral.disposal == "youth_conditional_caution" else None,
+    )
+
+
 def _walk(
     session: Session,
+    cast: Cast,
     referral: Referral,
     steps: list[Step],
     start: dt.datetime,
@@ -580,8 +683,8 @@ def _walk(
         values = dict(inputs)
         if trigger == "submit_for_sign_off":
             _write_assessment(session, actor, referral, rng)
-        if Input.DELIVERED_ON in values:
-            values[Input.DELIVERED_ON] = moment.astimezone(LONDON).date()
+        if _panel_step(session, cast, referral, trigger, values, moment):
+            continue
         take_action(
             session,
             referral_id=referral.id,

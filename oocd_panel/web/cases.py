@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -12,7 +11,7 @@ from werkzeug.wrappers import Response
 from oocd_panel import workflow
 from oocd_panel.clock import local_today
 from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
-from oocd_panel.models import Child, ReferralStatus, User
+from oocd_panel.models import Child, Referral, ReferralStatus, User
 from oocd_panel.referral_rules import validate
 from oocd_panel.services import cases as case_queries
 from oocd_panel.services.actions import take_action
@@ -35,11 +34,20 @@ DEDICATED_PAGES = {
     "submit_for_sign_off": "assessments.submit",
     "sign_off": "assessments.review",
     "return_for_rework": "assessments.review",
+    "take_to_panel": "panels.item",
+    "decide": "panels.item",
+    "escalate": "panels.item",
+    "resolve_escalation": "outcomes.escalation",
+    "record_delivery": "outcomes.delivery",
+    "decline_at_delivery": "outcomes.delivery",
 }
 
 
 # When several actions share a page, the button says what the page is for.
-_SHARED_PAGE_LABELS = {"assessments.review": "Review the assessment"}
+_SHARED_PAGE_LABELS = {
+    "assessments.review": "Review the assessment",
+    "outcomes.delivery": "Record the delivery",
+}
 
 
 @dataclass(frozen=True)
@@ -49,22 +57,27 @@ class ActionButton:
     warning: bool
 
 
-def action_buttons(referral_id: int, actions: list[workflow.Action]) -> list[ActionButton]:
+def action_buttons(referral: Referral, actions: list[workflow.Action]) -> list[ActionButton]:
     """One button per page the user can act through, in the workflow's order."""
     buttons: dict[str, ActionButton] = {}
     for action in actions:
-        url = action_url(referral_id, action.trigger)
+        url = action_url(referral, action.trigger)
         if url not in buttons:
             label = _SHARED_PAGE_LABELS.get(DEDICATED_PAGES.get(action.trigger, ""), action.label)
             buttons[url] = ActionButton(label, url, action.warning)
     return list(buttons.values())
 
 
-def action_url(referral_id: int, trigger: str) -> str:
+def action_url(referral: Referral, trigger: str) -> str:
     endpoint = DEDICATED_PAGES.get(trigger)
+    if endpoint == "panels.item":
+        item = workflow.current_item(referral)
+        if item is not None:
+            return url_for(endpoint, meeting_id=item.meeting_id, item_id=item.id)
+        return url_for("panels.index")
     if endpoint is not None:
-        return url_for(endpoint, referral_id=referral_id)
-    return url_for("cases.action", referral_id=referral_id, trigger=trigger)
+        return url_for(endpoint, referral_id=referral.id)
+    return url_for("cases.action", referral_id=referral.id, trigger=trigger)
 
 
 Page = tuple[str, int] | str
@@ -229,7 +242,7 @@ def show(referral_id: int) -> str:
     return render_template(
         "cases/show.html",
         referral=referral,
-        actions=action_buttons(referral_id, workflow.available_actions(referral, user)),
+        actions=action_buttons(referral, workflow.available_actions(referral, user)),
         sees_sensitive=case_queries.sees_sensitive_details(user),
     )
 
@@ -247,7 +260,7 @@ def action(referral_id: int, trigger: str) -> Page | Response:
     if chosen is None:
         abort(404)
     if trigger in DEDICATED_PAGES:
-        return redirect(action_url(referral_id, trigger))
+        return redirect(action_url(referral, trigger))
     form = ActionForm()
     form.shape_for(chosen)
     extra: list[str] = []
@@ -258,11 +271,6 @@ def action(referral_id: int, trigger: str) -> Page | Response:
         if refused:
             extra.append(refused)
     elif form.validate_on_submit():
-        inputs: dict[str, Any] = {}
-        if "disposal" in form._fields:
-            inputs[workflow.Input.DISPOSAL] = form.disposal.data or None
-        if "delivered_on" in form._fields:
-            inputs[workflow.Input.DELIVERED_ON] = form.delivered_on.data
         try:
             take_action(
                 session,
@@ -272,7 +280,6 @@ def action(referral_id: int, trigger: str) -> Page | Response:
                 # A post without the version it was made from is treated as stale.
                 expected_version=form.expected_version or 0,
                 reason=form.reason.data if "reason" in form._fields else None,
-                inputs=inputs,
             )
         except InvalidInput as exc:
             extra += attach_errors(form, exc.errors)

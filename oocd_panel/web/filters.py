@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from oocd_panel import disposals, ethnicity, offences
+from oocd_panel import disposals, ethnicity, interventions, offences
 from oocd_panel.clock import LONDON, local_today
 from oocd_panel.models import Referral, ReferralStatus
 from oocd_panel.services.assessments import display_value
@@ -65,6 +65,18 @@ def disposal_name(code: str | None) -> str:
     return found.name if found else ""
 
 
+def gravity_default_name(score: int) -> str:
+    default = disposals.gravity_default(score)
+    return default.name if default else "None"
+
+
+def intervention_name(code: str) -> str:
+    try:
+        return interventions.get(code).name
+    except KeyError:
+        return code
+
+
 def event_label(trigger: str) -> str:
     if trigger == "refer":
         return "Referral received"
@@ -79,6 +91,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(govuk_datetime)
     app.add_template_filter(disposal_name)
     app.add_template_filter(event_label)
+    app.add_template_filter(intervention_name)
+    app.add_template_filter(gravity_default_name)
     app.add_template_filter(offences.label, "offence_label")
     app.add_template_filter(lambda code: ethnicity.get(code).full_label, "ethnicity_label")
     app.add_template_global(status_tag)

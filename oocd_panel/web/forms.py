@@ -22,10 +22,9 @@ from wtforms.fields import (
 )
 from wtforms.validators import Length, Optional
 
-from oocd_panel import disposals
 from oocd_panel.models import ReferralStatus
 from oocd_panel.web.form_fields import GovDateField, Required, int_or_none
-from oocd_panel.workflow import Action, Input, Reason
+from oocd_panel.workflow import Action, Reason
 
 
 class SignInForm(FlaskForm):
@@ -47,16 +46,9 @@ class SignOutForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """Confirms one workflow action; fields the action does not need are removed."""
+    """Confirms one workflow action that needs at most a reason (the others have pages)."""
 
     version = HiddenField()
-    disposal = SelectField(
-        "Decision",
-        choices=[("", "Select the decision"), *disposals.choices()],
-        validate_choice=False,
-        widget=GovSelect(),
-    )
-    delivered_on = GovDateField("Date the outcome was given", description="For example, 3 11 2026")
     reason = TextAreaField(
         "Note",
         widget=GovTextArea(),
@@ -65,10 +57,6 @@ class ActionForm(FlaskForm):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
     def shape_for(self, action: Action) -> None:
-        if Input.DISPOSAL not in action.inputs:
-            del self.disposal
-        if Input.DELIVERED_ON not in action.inputs:
-            del self.delivered_on
         if action.reason is Reason.NONE:
             del self.reason
         else:

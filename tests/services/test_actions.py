@@ -9,19 +9,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel import workflow
-from oocd_panel.clock import local_today
+from oocd_panel.clock import local_today, utcnow
 from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.models import (
-    Agency,
     AssessmentStatus,
+    ClosureReason,
     Referral,
     ReferralEvent,
     ReferralStatus,
     Role,
 )
+from oocd_panel.services import demo_panel, panels, police
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
-from oocd_panel.workflow import ACTIONS, Input
+from oocd_panel.services.demo import delivery_for
+from oocd_panel.workflow import ACTIONS, current_item
 from tests.factories import Factory
 
 S = ReferralStatus
@@ -30,18 +32,64 @@ S = ReferralStatus
 _DISPOSAL_FOR = {
     ("close_charged", S.DECIDED): "charge",
     ("close_no_further_action", S.DECIDED): "no_further_action",
+    ("end_not_completed", S.INTERVENTION): "youth_conditional_caution",
 }
 
 ALLOWED = [(a.trigger, source) for a in ACTIONS for source in a.sources]
+REASON = "Because the test says so."
 
 
-def _inputs_for(action: workflow.Action) -> dict[str, object]:
-    inputs: dict[str, object] = {}
-    if Input.DISPOSAL in action.inputs:
-        inputs[Input.DISPOSAL] = "community_resolution"
-    if Input.DELIVERED_ON in action.inputs:
-        inputs[Input.DELIVERED_ON] = local_today()
-    return inputs
+def _fire(factory: Factory, referral: Referral, trigger: str) -> None:
+    """Take the action the way the product does: through its page's service."""
+    session = factory.session
+    if trigger == "take_to_panel":
+        factory.to_panel(referral)
+    elif trigger == "decide":
+        factory.decide(referral, "community_resolution")
+    elif trigger == "escalate":
+        item = current_item(referral)
+        assert item is not None
+        demo_panel.vote(
+            session,
+            factory.panel(),
+            item,
+            "community_resolution",
+            utcnow(),
+            police_vote="youth_caution",
+        )
+    elif trigger == "resolve_escalation":
+        panels.resolve_escalation(
+            session,
+            factory.panel().inspector,
+            referral_id=referral.id,  # type: ignore[arg-type]
+            given=panels.DecisionInput(
+                "community_resolution", confirmation_rationale=REASON, departure_rationale=REASON
+            ),
+            expected_version=referral.version,
+        )
+    elif trigger == "record_delivery":
+        factory.deliver(referral)
+    elif trigger == "decline_at_delivery":
+        police.record_delivery(
+            session,
+            factory.cast(Role.POLICE_OFFICER),
+            referral_id=referral.id,
+            given=police.DeliveryInput("declined", local_today(), notes=REASON),
+            expected_version=referral.version,
+        )
+    else:
+        action = workflow.ACTIONS_BY_TRIGGER[trigger]
+        role = sorted(action.roles)[0]
+        if trigger == "submit_for_sign_off":
+            factory.complete_assessment(referral, role)
+        take_action(
+            session,
+            referral_id=referral.id,
+            trigger=trigger,
+            actor=factory.cast(role),
+            expected_version=referral.version,
+            reason=REASON,
+        )
 
 
 def _snapshot_of_case(session: Session, referral_id: int) -> tuple[object, ...]:
@@ -64,20 +112,9 @@ def test_every_allowed_transition(
     referral = factory.referral_at(
         source, disposal=_DISPOSAL_FOR.get((trigger, source), "youth_caution")
     )
-    role = sorted(action.roles)[0]
-    if trigger == "submit_for_sign_off":
-        factory.complete_assessment(referral, role)
     before_events = len(referral.events)
 
-    done = take_action(
-        session,
-        referral_id=referral.id,
-        trigger=trigger,
-        actor=factory.cast(role),
-        expected_version=referral.version,
-        reason="Because the test says so.",
-        inputs=_inputs_for(action),
-    )
+    _fire(factory, referral, trigger)
 
     session.expire_all()
     done = session.get(Referral, referral.id)
@@ -87,8 +124,7 @@ def test_every_allowed_transition(
     event = done.events[-1]
     assert len(done.events) == before_events + 1
     assert (event.from_status, event.to_status, event.trigger) == (source, action.dest, trigger)
-    assert event.actor_id == factory.cast(role).id
-    assert event.reason == "Because the test says so."
+    assert event.actor_id is not None
     assert event.snapshot["ethnicity_group"] == "black"
     assert event.snapshot["care_experience"] == "looked_after"
     if action.closes_as is not None:
@@ -126,7 +162,6 @@ def test_forbidden_transitions_change_nothing(
             actor=factory.cast(sorted(action.roles)[0]),
             expected_version=referral.version,
             reason="Trying anyway.",
-            inputs=_inputs_for(action),
         )
     assert _snapshot_of_case(session, referral.id) == before
 
@@ -161,7 +196,6 @@ def test_wrong_role_is_refused_and_changes_nothing(
             actor=factory.cast(outsider),
             expected_version=referral.version,
             reason="x",
-            inputs=_inputs_for(action),
         )
     assert _snapshot_of_case(session, referral.id) == before
 
@@ -212,9 +246,7 @@ def test_a_case_cannot_be_decided_after_its_sign_off_was_undone(
 ) -> None:
     """The guard reads the assessment: it must be signed off."""
     referral = factory.referral_at(S.AT_PANEL)
-    ctx = workflow.Context(
-        referral, factory.cast(Role.PANEL_MEMBER), {Input.DISPOSAL: "youth_caution"}
-    )
+    ctx = workflow.Context(referral, factory.cast(Role.PANEL_MEMBER))
     assert workflow.assessment_signed_off(ctx) is None
     assert referral.assessment is not None
     referral.assessment.status = AssessmentStatus.RETURNED  # as if the sign-off had been undone
@@ -222,36 +254,47 @@ def test_a_case_cannot_be_decided_after_its_sign_off_was_undone(
     session.rollback()
 
 
-def test_required_reason_and_inputs_are_reported_per_field(
-    factory: Factory, session: Session
-) -> None:
+def test_a_decision_without_its_details_is_refused(factory: Factory, session: Session) -> None:
+    """The generic action cannot stand in for the panel: decide needs a closed vote and details."""
     referral = factory.referral_at(S.AT_PANEL)
     before = _snapshot_of_case(session, referral.id)
+    with pytest.raises(ActionNotAllowed, match="has not closed yet"):
+        take_action(
+            session,
+            referral_id=referral.id,
+            trigger="decide",
+            actor=factory.cast(Role.PANEL_MEMBER),
+            expected_version=None,
+            reason="x",
+        )
+    item = current_item(referral)
+    assert item is not None
+    demo_panel.vote(session, factory.panel(), item, "youth_caution", utcnow())
     with pytest.raises(InvalidInput) as raised:
         take_action(
             session,
             referral_id=referral.id,
             trigger="decide",
             actor=factory.cast(Role.PANEL_MEMBER),
-            expected_version=referral.version,
-            reason="  ",
-            inputs={Input.DISPOSAL: "banishment"},
+            expected_version=None,
+            reason="x",
         )
     assert raised.value.errors == {
-        "disposal": "Select the decision.",
-        "reason": "Enter rationale for the decision",
+        "decision": "Record the decision from the panel's page for this case."
     }
     assert _snapshot_of_case(session, referral.id) == before
 
 
 def test_delivery_date_cannot_be_in_the_future(factory: Factory, session: Session) -> None:
     referral = factory.referral_at(S.DECIDED)
+    given = delivery_for(referral, local_today() + dt.timedelta(days=2))
     with pytest.raises(InvalidInput) as raised:
-        factory.act(
-            referral,
-            "record_delivery",
-            Role.POLICE_OFFICER,
-            **{Input.DELIVERED_ON: local_today() + dt.timedelta(days=2)},
+        police.record_delivery(
+            session,
+            factory.cast(Role.POLICE_OFFICER),
+            referral_id=referral.id,
+            given=given,
+            expected_version=None,
         )
     assert "today or in the past" in raised.value.errors["delivered_on"]
 
@@ -262,14 +305,25 @@ def test_conditional_caution_work_cannot_be_declined(factory: Factory) -> None:
         factory.act(referral, "record_declined", Role.PRACTITIONER)
 
 
-def test_charge_is_not_delivered_as_an_out_of_court_outcome(factory: Factory) -> None:
+def test_stopping_voluntary_work_is_the_childs_choice_not_a_breach(factory: Factory) -> None:
+    referral = factory.referral_at(S.INTERVENTION, disposal="youth_caution")
+    with pytest.raises(ActionNotAllowed, match="never a breach"):
+        factory.act(referral, "end_not_completed", Role.PRACTITIONER)
+    factory.act(referral, "record_declined", Role.PRACTITIONER)
+    assert referral.closure_reason is ClosureReason.DECLINED
+
+
+def test_charge_is_not_delivered_as_an_out_of_court_outcome(
+    factory: Factory, session: Session
+) -> None:
     referral = factory.referral_at(S.DECIDED, disposal="charge")
     with pytest.raises(ActionNotAllowed, match="do not deliver"):
-        factory.act(
-            referral,
-            "record_delivery",
-            Role.POLICE_OFFICER,
-            **{Input.DELIVERED_ON: local_today()},
+        police.record_delivery(
+            session,
+            factory.cast(Role.POLICE_OFFICER),
+            referral_id=referral.id,
+            given=delivery_for(referral, local_today()),
+            expected_version=None,
         )
 
 
@@ -372,35 +426,6 @@ def test_a_conditional_caution_cannot_be_closed_as_no_further_action(
     # A voluntary outcome needing no work can close so.
     voluntary = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
     factory.act(voluntary, "close_no_further_action", Role.PRACTITIONER)
-
-
-def test_only_the_police_or_yjs_decision_maker_records_the_decision(
-    factory: Factory, session: Session
-) -> None:
-    referral = factory.referral_at(S.AT_PANEL)
-    health = factory.user(Role.PANEL_MEMBER, agency=Agency.HEALTH)
-    before = _snapshot_of_case(session, referral.id)
-    with pytest.raises(ActionNotAllowed, match="other members advise"):
-        take_action(
-            session,
-            referral_id=referral.id,
-            trigger="decide",
-            actor=health,
-            expected_version=None,
-            reason="I think so.",
-            inputs={Input.DISPOSAL: "charge"},
-        )
-    assert _snapshot_of_case(session, referral.id) == before
-    yjs = factory.user(Role.PANEL_MEMBER, agency=Agency.YJS)
-    take_action(
-        session,
-        referral_id=referral.id,
-        trigger="decide",
-        actor=yjs,
-        expected_version=None,
-        reason="Agreed with police.",
-        inputs={Input.DISPOSAL: "youth_caution"},
-    )
 
 
 def test_a_manager_who_took_the_case_on_cannot_sign_it_off(

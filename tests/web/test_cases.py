@@ -51,64 +51,33 @@ def test_taking_an_action_through_the_page(
     client: FlaskClient, factory: Factory, session: Session
 ) -> None:
     referral = factory.referral_at(S.AT_PANEL)
-    sign_in(client, factory.cast(Role.PANEL_MEMBER))
-    page = client.get(f"/cases/{referral.id}/actions/decide")
-    assert "Rationale for the decision" in text_of(page)
+    sign_in(client, factory.cast(Role.POLICE_OFFICER))
+    page = client.get(f"/cases/{referral.id}/actions/withdraw")
+    assert "Why the police withdrew the referral" in text_of(page)
     response = client.post(
-        f"/cases/{referral.id}/actions/decide",
-        data={
-            "version": str(referral.version),
-            "disposal": "youth_caution",
-            "reason": "Agreed jointly.",
-        },
+        f"/cases/{referral.id}/actions/withdraw",
+        data={"version": str(referral.version), "reason": "The victim withdrew their statement."},
     )
     assert response.status_code == 302
     session.expire_all()
-    assert session.get(Referral, referral.id).status is S.DECIDED  # type: ignore[union-attr]
+    assert session.get(Referral, referral.id).status is S.CLOSED  # type: ignore[union-attr]
     page = text_of(client.get(f"/cases/{referral.id}"))
-    assert "Done: record the panel's decision." in page
-    assert "Agreed jointly." in page  # on the timeline
+    assert "Done: withdraw the referral (police)." in page
+    assert "The victim withdrew their statement." in page  # on the timeline
 
 
-def test_a_missing_rationale_is_explained_and_nothing_changes(
+def test_a_missing_reason_is_explained_and_nothing_changes(
     client: FlaskClient, factory: Factory, session: Session
 ) -> None:
     referral = factory.referral_at(S.AT_PANEL)
-    sign_in(client, factory.cast(Role.PANEL_MEMBER))
-    response = client.post(
-        f"/cases/{referral.id}/actions/decide", data={"version": str(referral.version)}
-    )
-    assert response.status_code == 400
-    assert error_summary(response) == [
-        ("#disposal", "Select the decision."),
-        ("#reason", "Enter rationale for the decision"),
-    ]
-    session.expire_all()
-    assert session.get(Referral, referral.id).status is S.AT_PANEL  # type: ignore[union-attr]
-
-
-def test_a_delivery_date_left_out_is_a_message_not_a_crash(
-    client: FlaskClient, factory: Factory
-) -> None:
-    referral = factory.referral_at(S.DECIDED)
     sign_in(client, factory.cast(Role.POLICE_OFFICER))
     response = client.post(
-        f"/cases/{referral.id}/actions/record_delivery", data={"version": str(referral.version)}
+        f"/cases/{referral.id}/actions/withdraw", data={"version": str(referral.version)}
     )
     assert response.status_code == 400
-    assert error_summary(response) == [
-        ("#delivered_on-day", "Enter the date the outcome was given.")
-    ]
-    response = client.post(
-        f"/cases/{referral.id}/actions/record_delivery",
-        data={
-            "version": str(referral.version),
-            "delivered_on": ["3", "13", str(local_today().year)],
-        },
-    )
-    assert error_summary(response) == [
-        ("#delivered_on-month", "Date the outcome was given must be a real date")
-    ]
+    assert error_summary(response) == [("#reason", "Enter why the police withdrew the referral")]
+    session.expire_all()
+    assert session.get(Referral, referral.id).status is S.AT_PANEL  # type: ignore[union-attr]
 
 
 def test_a_stale_page_says_someone_else_changed_the_case(
@@ -130,12 +99,12 @@ def test_a_stale_page_says_someone_else_changed_the_case(
 def test_an_action_not_allowed_now_is_explained(client: FlaskClient, factory: Factory) -> None:
     referral = factory.referral_at(S.CLOSED)
     sign_in(client, factory.cast(Role.MANAGER))
-    page = client.get(f"/cases/{referral.id}/actions/take_to_panel")
+    page = client.get(f"/cases/{referral.id}/actions/start_intervention")
     assert page.status_code == 200
-    assert "This case is now 'Closed', so you cannot take the case to panel now." in text_of(page)
+    assert "This case is now 'Closed', so you cannot start the intervention now." in text_of(page)
     assert "<form" not in page.get_data(as_text=True).split("<main")[1]
     response = client.post(
-        f"/cases/{referral.id}/actions/take_to_panel",
+        f"/cases/{referral.id}/actions/start_intervention",
         data={"version": str(referral.version), "reason": "x"},
     )
     assert response.status_code == 400
@@ -227,6 +196,6 @@ def test_every_trigger_has_a_page(client: FlaskClient, factory: Factory) -> None
         response = client.get(f"/cases/{referral.id}/actions/{trigger}")
         if trigger in DEDICATED_PAGES:
             assert response.status_code == 302
-            assert "/assessment/" in response.headers["Location"]
+            assert response.headers["Location"] != f"/cases/{referral.id}/actions/{trigger}"
         else:
             assert response.status_code == 200

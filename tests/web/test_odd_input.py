@@ -65,8 +65,12 @@ def test_page_links_carry_only_the_filters(
 def test_huge_numbers_in_a_date_are_a_message(signed_in: FlaskClient, factory: Factory) -> None:
     referral = factory.referral_at(ReferralStatus.DECIDED)
     response = signed_in.post(
-        f"/cases/{referral.id}/actions/record_delivery",
-        data={"version": str(referral.version), "delivered_on": [HUGE, "1", "2026"]},
+        f"/police/cases/{referral.id}/delivery",
+        data={
+            "version": str(referral.version),
+            "outcome": "given",
+            "delivered_on": [HUGE, "1", "2026"],
+        },
     )
     assert response.status_code == 400
     assert error_summary(response)[0][0] == "#delivered_on-day"

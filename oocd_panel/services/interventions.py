@@ -1,0 +1,40 @@
+"""Progress notes on the work a child does after the outcome."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.models import InterventionNote, Referral, ReferralStatus, Role, User
+from oocd_panel.text_input import clean_text
+
+NOTE_STATUSES = (
+    ReferralStatus.OUTCOME_DELIVERED,
+    ReferralStatus.INTERVENTION,
+    ReferralStatus.SUPPORT_OFFERED,
+)
+
+
+def add_note(session: Session, author: User, *, referral_id: int, text: str) -> InterventionNote:
+    if not author.has_role(Role.PRACTITIONER, Role.MANAGER):
+        raise ActionNotAllowed("Only YJS staff write intervention notes.")
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.service_id not in author.service_ids:
+        raise NotFound("There is no such case in your services.")
+    if referral.status not in NOTE_STATUSES:
+        raise ActionNotAllowed(
+            f"Notes are for work under way; this case is '{referral.status.label}'."
+        )
+    text = clean_text(text)
+    if not text:
+        raise InvalidInput({"text": "Write the note"})
+    if len(text) > 5000:
+        raise InvalidInput({"text": "The note must be 5,000 characters or fewer"})
+    note = InterventionNote(referral_id=referral.id, author_id=author.id, text=text)
+    try:
+        session.add(note)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return note

@@ -1,0 +1,96 @@
+"""Changing a service's settings (administrators), with a record of every change."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oocd_panel import decision_rules
+from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.models import Role, Service, SettingChange, User
+from oocd_panel.service_settings import ServiceSettings, settings_for
+
+# name: (label, lowest, highest) for whole-number settings.
+NUMBERS = {
+    "quorum_other_members": ("Other members needed for a quorum", 0, 10),
+    "escalation_due_days": ("Working days to resolve an escalation", 1, 30),
+    "assessment_due_working_days": ("Working days to complete an assessment", 1, 60),
+    "suppression_threshold": ("Smallest count published in reports", 1, 50),
+}
+
+
+def _check(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    if values.get("decision_rule") in decision_rules.RULES:
+        clean["decision_rule"] = values["decision_rule"]
+    else:
+        errors["decision_rule"] = "Select the decision rule"
+    if values.get("majority_tie_break") in decision_rules.TIE_BREAKS:
+        clean["majority_tie_break"] = values["majority_tie_break"]
+    else:
+        errors["majority_tie_break"] = "Select how a tied majority vote is broken"
+    hidden = values.get("votes_hidden_until_all_cast")
+    if isinstance(hidden, bool):
+        clean["votes_hidden_until_all_cast"] = hidden
+    else:
+        errors["votes_hidden_until_all_cast"] = "Select whether votes are hidden until all are cast"
+    for name, (label, low, high) in NUMBERS.items():
+        value = values.get(name)
+        if not isinstance(value, int) or not low <= value <= high:
+            errors[name] = f"{label} must be a whole number from {low} to {high}"
+        else:
+            clean[name] = value
+    return clean, errors
+
+
+def update_settings(
+    session: Session, admin: User, *, service_id: int, values: Mapping[str, Any]
+) -> int:
+    """Save the settings; returns how many changed. Each change is recorded with who and when."""
+    if not admin.has_role(Role.ADMIN):
+        raise ActionNotAllowed("Only administrators change a service's settings.")
+    service = session.get(Service, service_id)
+    if service is None or service.id not in admin.service_ids:
+        raise NotFound("There is no such service among yours.")
+    clean, errors = _check(values)
+    if errors:
+        raise InvalidInput(errors)
+    current = dataclasses.asdict(settings_for(service))
+    changed = {k: v for k, v in clean.items() if current.get(k) != v}
+    try:
+        for name, value in changed.items():
+            session.add(
+                SettingChange(
+                    service_id=service.id,
+                    setting=name,
+                    old_value=str(current.get(name)),
+                    new_value=str(value),
+                    changed_by_id=admin.id,
+                )
+            )
+        service.settings = {**(service.settings or {}), **clean}
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return len(changed)
+
+
+def history(session: Session, service: Service) -> list[SettingChange]:
+    return list(
+        session.scalars(
+            select(SettingChange)
+            .where(SettingChange.service_id == service.id)
+            .order_by(SettingChange.changed_at.desc(), SettingChange.id.desc())
+            .limit(100)
+        )
+    )
+
+
+def field_names() -> list[str]:
+    return [f.name for f in dataclasses.fields(ServiceSettings)]

@@ -1,0 +1,262 @@
+"""After the vote: resolving escalations, the police outcome view and delivery, intervention
+notes; and the service settings page for administrators."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.models import Referral, Role, Service
+from oocd_panel.service_settings import settings_for
+from oocd_panel.services import interventions as notes_service
+from oocd_panel.services import panels as panel_service
+from oocd_panel.services import police as police_service
+from oocd_panel.services import settings as settings_service
+from oocd_panel.services.cases import get_case
+from oocd_panel.web.access import actor, allow
+from oocd_panel.web.database import db_session
+from oocd_panel.web.form_fields import attach_errors, csrf_failed, error_summary, int_or_none
+from oocd_panel.web.panel_forms import (
+    DecisionForm,
+    DeliveryForm,
+    NoteForm,
+    PoliceSearchForm,
+    SettingsForm,
+    yes_no,
+)
+
+bp = Blueprint("outcomes", __name__)
+
+Page = tuple[str, int] | str
+
+
+def _case(referral_id: int) -> Referral:
+    try:
+        return get_case(db_session(), actor(), referral_id)
+    except NotFound:
+        abort(404)
+
+
+# --- Escalation ----------------------------------------------------------------------------------
+
+
+@bp.route("/cases/<id:referral_id>/escalation", methods=["GET", "POST"])
+@allow(Role.MANAGER, Role.POLICE_OFFICER, Role.PANEL_MEMBER)
+def escalation(referral_id: int) -> Page | Response:
+    referral = _case(referral_id)
+    escalation_ = referral.open_escalation or (
+        referral.escalations[-1] if referral.escalations else None
+    )
+    if escalation_ is None:
+        abort(404)
+    user = actor()
+    named = user.id in {escalation_.police_inspector_id, escalation_.yjs_manager_id}
+    form = DecisionForm()
+    extra: list[str] = []
+    if request.method == "GET":
+        form.version.data = str(referral.version)
+    elif not named:
+        abort(403)
+    else:
+        form.validate()
+        if csrf_failed(form):
+            extra.append("The form had expired: try again.")
+        elif not any(e.form.due_on.errors for e in form.conditions.entries):
+            try:
+                panel_service.resolve_escalation(
+                    db_session(),
+                    user,
+                    referral_id=referral.id,
+                    given=panel_service.DecisionInput(
+                        form.disposal.data or None,
+                        tuple(form.interventions.data or ()),
+                        form.condition_pairs(),
+                        form.confirmation_rationale.data,
+                        form.departure_rationale.data,
+                    ),
+                    expected_version=int_or_none(form.version.data) or 0,
+                )
+            except InvalidInput as exc:
+                extra += attach_errors(form, exc.errors)
+            except (ActionNotAllowed, CaseChanged) as exc:
+                extra.append(exc.message)
+            else:
+                flash("Escalation resolved: the decision is recorded.")
+                return redirect(url_for("cases.show", referral_id=referral.id))
+    form.confirmation_rationale.label.text = "Rationale for the resolution"
+    errors = error_summary(form, extra)
+    return render_template(
+        "outcomes/escalation.html",
+        referral=referral,
+        escalation=escalation_,
+        form=form,
+        named=named and escalation_.resolved_at is None,
+        errors=errors,
+    ), (400 if errors and request.method == "POST" else 200)
+
+
+# --- Police --------------------------------------------------------------------------------------
+
+
+@bp.route("/police")
+@allow(Role.POLICE_OFFICER)
+def police_search() -> Page:
+    form = PoliceSearchForm(formdata=request.args if request.args else None)
+    results: list[Referral] | None = None
+    extra: list[str] = []
+    if request.args:
+        form.validate()
+        if (form.police_reference.data or "").strip():
+            results = police_service.find_cases(
+                db_session(), actor(), police_reference=form.police_reference.data or ""
+            )
+        elif (form.last_name.data or "").strip() and form.date_of_birth.data:
+            results = police_service.find_cases(
+                db_session(),
+                actor(),
+                first_name=form.first_name.data or "",
+                last_name=form.last_name.data or "",
+                date_of_birth=form.date_of_birth.data,
+            )
+        elif not form.date_of_birth.errors:
+            extra.append("Enter the police reference, or the child's last name and date of birth")
+    errors = error_summary(form, extra)
+    return render_template(
+        "outcomes/police_search.html", form=form, results=results, errors=errors
+    ), (400 if errors else 200)
+
+
+@bp.route("/police/cases/<id:referral_id>")
+@allow(Role.POLICE_OFFICER)
+def police_case(referral_id: int) -> str:
+    """Status, decision and conditions: never the assessment, health, SEND or exploitation."""
+    return render_template("outcomes/police_case.html", referral=_case(referral_id))
+
+
+@bp.route("/police/cases/<id:referral_id>/delivery", methods=["GET", "POST"])
+@allow(Role.POLICE_OFFICER)
+def delivery(referral_id: int) -> Page | Response:
+    referral = _case(referral_id)
+    form = DeliveryForm()
+    extra: list[str] = []
+    if request.method == "GET":
+        form.version.data = str(referral.version)
+    elif form.validate_on_submit() or not csrf_failed(form):
+        try:
+            police_service.record_delivery(
+                db_session(),
+                actor(),
+                referral_id=referral.id,
+                given=police_service.DeliveryInput(
+                    outcome=form.outcome.data or None,
+                    delivered_on=form.delivered_on.data,
+                    appropriate_adult_present=yes_no(form.appropriate_adult_present.data),
+                    appropriate_adult_name=form.appropriate_adult_name.data,
+                    legal_advice_offered=yes_no(form.legal_advice_offered.data),
+                    legal_advice_taken=yes_no(form.legal_advice_taken.data),
+                    admission_confirmed=yes_no(form.admission_confirmed.data),
+                    consent_signed=yes_no(form.consent_signed.data),
+                    notes=form.notes.data,
+                ),
+                expected_version=int_or_none(form.version.data) or 0,
+            )
+        except InvalidInput as exc:
+            if form.delivered_on.errors:
+                exc.errors.pop("delivered_on", None)
+            extra += attach_errors(form, exc.errors)
+        except (ActionNotAllowed, CaseChanged) as exc:
+            extra.append(exc.message)
+        else:
+            flash("Recorded.")
+            return redirect(url_for("outcomes.police_case", referral_id=referral.id))
+    else:
+        extra.append("The form had expired: try again.")
+    errors = error_summary(form, extra)
+    return render_template("outcomes/delivery.html", referral=referral, form=form, errors=errors), (
+        400 if errors and request.method == "POST" else 200
+    )
+
+
+# --- Intervention notes --------------------------------------------------------------------------
+
+
+@bp.route("/cases/<id:referral_id>/notes", methods=["GET", "POST"])
+@allow(Role.PRACTITIONER, Role.MANAGER)
+def notes(referral_id: int) -> Page | Response:
+    referral = _case(referral_id)
+    form = NoteForm()
+    extra: list[str] = []
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            notes_service.add_note(
+                db_session(), actor(), referral_id=referral.id, text=form.text.data or ""
+            )
+        except InvalidInput as exc:
+            extra += attach_errors(form, exc.errors)
+        except ActionNotAllowed as exc:
+            extra.append(exc.message)
+        else:
+            flash("Note added.")
+            return redirect(url_for("outcomes.notes", referral_id=referral.id))
+    errors = error_summary(form, extra)
+    return render_template(
+        "outcomes/notes.html",
+        referral=referral,
+        form=form,
+        writable=referral.status in notes_service.NOTE_STATUSES,
+        errors=errors,
+    ), (400 if errors and request.method == "POST" else 200)
+
+
+# --- Settings ------------------------------------------------------------------------------------
+
+
+@bp.route("/admin/services")
+@allow(Role.ADMIN)
+def services() -> str:
+    return render_template("outcomes/services.html", services=actor().services)
+
+
+@bp.route("/admin/services/<id:service_id>/settings", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def service_settings(service_id: int) -> Page | Response:
+    user = actor()
+    service = db_session().get(Service, service_id)
+    if service is None or service.id not in user.service_ids:
+        abort(404)
+    current = settings_for(service)
+    form = SettingsForm()
+    extra: list[str] = []
+    if request.method == "GET":
+        form.decision_rule.data = current.decision_rule
+        form.majority_tie_break.data = current.majority_tie_break
+        form.votes_hidden_until_all_cast.data = (
+            "yes" if current.votes_hidden_until_all_cast else "no"
+        )
+        for name in settings_service.NUMBERS:
+            form[name].data = str(getattr(current, name))
+    elif form.validate_on_submit():
+        values = {
+            "decision_rule": form.decision_rule.data,
+            "majority_tie_break": form.majority_tie_break.data,
+            "votes_hidden_until_all_cast": yes_no(form.votes_hidden_until_all_cast.data),
+            **{name: int_or_none(form[name].data) for name in settings_service.NUMBERS},
+        }
+        try:
+            changed = settings_service.update_settings(
+                db_session(), user, service_id=service.id, values=values
+            )
+        except InvalidInput as exc:
+            extra += attach_errors(form, exc.errors)
+        else:
+            flash(f"Settings saved ({changed} changed).")
+            return redirect(url_for("outcomes.service_settings", service_id=service.id))
+    errors = error_summary(form, extra)
+    return render_template(
+        "outcomes/settings.html",
+        service=service,
+        form=form,
+        errors=errors,
+        history=settings_service.history(db_session(), service),
+    ), (400 if errors and request.method == "POST" else 200)

@@ -1,0 +1,200 @@
+"""Forms for panel meetings, votes, decisions, escalations, deliveries, notes and settings.
+
+They parse what was typed; the rules live in the services (panels, police, settings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import Form
+from wtforms.fields import (
+    FieldList,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+
+from oocd_panel import decision_rules, disposals, interventions
+from oocd_panel.models import Agency, DeliveryOutcome
+from oocd_panel.web.form_fields import GovDateField
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _radios(label: str, choices: list[tuple[str, str]], **kw: Any) -> RadioField:
+    return RadioField(label, choices=choices, validate_choice=False, widget=GovRadioInput(), **kw)
+
+
+def _select(label: str, choices: list[tuple[str, str]], blank: str, **kw: Any) -> SelectField:
+    return SelectField(
+        label, choices=[("", blank), *choices], validate_choice=False, widget=GovSelect(), **kw
+    )
+
+
+def _checkboxes(label: str, choices: list[tuple[str, str]], **kw: Any) -> SelectMultipleField:
+    return SelectMultipleField(
+        label, choices=choices, validate_choice=False, widget=GovCheckboxesInput(), **kw
+    )
+
+
+def yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+class MeetingForm(FlaskForm):
+    service_id = _select("Service", [], "Select the service")
+    starts_on = GovDateField("Date of the meeting", description="For example, 8 12 2026")
+    starts_time = StringField(
+        "Start time",
+        widget=GovTextInput(),
+        description="24-hour clock, for example 10:00",
+        default="10:00",
+    )
+    place = StringField("Place, or the link to join", widget=GovTextInput())
+    police_decision_maker = _select("Police decision-maker", [], "Select the police decision-maker")
+    yjs_decision_maker = _select("YJS decision-maker", [], "Select the YJS decision-maker")
+    advisers = _checkboxes(
+        "Other members",
+        [],
+        description="Health, education, children's social "
+        "care and others who advise. Add members without an account on the day.",
+    )
+    chair_id = _select(
+        "Chair", [], "Select the chair", description="The chair must be one of the members above."
+    )
+    submit = SubmitField("Plan the meeting", widget=GovSubmitInput())
+
+
+class AttendanceForm(FlaskForm):
+    present = _checkboxes("Who is here", [])
+    extra_name = StringField("Add a member who has no account (optional)", widget=GovTextInput())
+    extra_agency = _select("Their agency", Agency.choices(), "Select the agency")
+    submit = SubmitField("Save attendance", widget=GovSubmitInput())
+
+
+class AgendaForm(FlaskForm):
+    referral_ids = _checkboxes("Cases ready for panel", [])
+    submit = SubmitField("Add to the agenda", widget=GovSubmitInput())
+
+
+class SimpleForm(FlaskForm):
+    """A button with CSRF protection and the version of what it acts on."""
+
+    version = HiddenField()
+
+
+class ConflictForm(FlaskForm):
+    member_id = _select("Member", [], "Select the member")
+    reason = TextAreaField(
+        "The conflict of interest",
+        widget=GovTextArea(),
+        description="For example: knows the child's family.",
+    )
+    submit = SubmitField("Declare the conflict", widget=GovSubmitInput())
+
+
+class VoteForm(FlaskForm):
+    member_id = _select("Vote for", [], "Select the member")
+    disposal = _select("Your vote", disposals.choices(), "Select an outcome")
+    interventions = _checkboxes("Interventions you support", interventions.choices())
+    rationale = TextAreaField("Your rationale", widget=GovTextArea())
+    submit = SubmitField("Record the vote", widget=GovSubmitInput())
+
+
+class CloseVoteForm(FlaskForm):
+    police_inspector_id = _select("Police inspector to resolve it", [], "Select the inspector")
+    yjs_manager_id = _select("YJS manager to resolve it", [], "Select the YJS manager")
+    submit = SubmitField("Close the vote", widget=GovSubmitInput())
+
+
+class ConditionForm(Form):
+    text = StringField("Condition", widget=GovTextInput())
+    due_on = GovDateField("To be done by")
+
+
+class DecisionForm(FlaskForm):
+    version = HiddenField()
+    disposal = _select("Final decision", disposals.choices(), "Select the decision")
+    interventions = _checkboxes("Interventions", interventions.choices())
+    conditions = FieldList(FormField(ConditionForm), min_entries=3, max_entries=3)
+    confirmation_rationale = TextAreaField(
+        "Rationale, if the decision differs from the panel's vote", widget=GovTextArea()
+    )
+    departure_rationale = TextAreaField(
+        "Rationale, if the decision departs from the gravity-matrix default", widget=GovTextArea()
+    )
+    submit = SubmitField("Confirm the decision", widget=GovSubmitInput())
+
+    def condition_pairs(self) -> tuple[tuple[str, Any], ...]:
+        return tuple((e.form.text.data or "", e.form.due_on.data) for e in self.conditions.entries)
+
+
+class DeliveryForm(FlaskForm):
+    version = HiddenField()
+    outcome = _radios("What happened", DeliveryOutcome.choices())
+    delivered_on = GovDateField("Date")
+    appropriate_adult_present = _radios("Was an appropriate adult present?", YES_NO)
+    appropriate_adult_name = StringField("Appropriate adult's name", widget=GovTextInput())
+    legal_advice_offered = _radios("Was free legal advice offered?", YES_NO)
+    legal_advice_taken = _radios("Did the child take up legal advice?", YES_NO)
+    admission_confirmed = _radios("Did the child admit the offence?", YES_NO)
+    consent_signed = _radios("Did the child sign consent to the conditions?", YES_NO)
+    notes = TextAreaField(
+        "Notes", widget=GovTextArea(), description="Required if the child declined: what and why."
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class PoliceSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search changes nothing
+
+    police_reference = StringField("Police reference (crime number)", widget=GovTextInput())
+    first_name = StringField("First name (optional)", widget=GovTextInput())
+    last_name = StringField("Last name", widget=GovTextInput())
+    date_of_birth = GovDateField("Date of birth")
+    submit = SubmitField("Find the case", widget=GovSubmitInput())
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField("Progress note", widget=GovTextArea())
+    submit = SubmitField("Add the note", widget=GovSubmitInput())
+
+
+class SettingsForm(FlaskForm):
+    decision_rule = _radios("Decision rule", list(decision_rules.RULES.items()))
+    majority_tie_break = _radios(
+        "If a majority vote is tied", list(decision_rules.TIE_BREAKS.items())
+    )
+    quorum_other_members = StringField(
+        "Other members needed for a quorum",
+        widget=GovTextInput(),
+        description="Besides a police and a YJS decision-maker, present and free of a conflict.",
+    )
+    votes_hidden_until_all_cast = _radios("Hide votes until everyone has voted?", YES_NO)
+    escalation_due_days = StringField(
+        "Working days to resolve an escalation", widget=GovTextInput()
+    )
+    assessment_due_working_days = StringField(
+        "Working days to complete a pre-panel assessment", widget=GovTextInput()
+    )
+    suppression_threshold = StringField(
+        "Smallest count published in reports",
+        widget=GovTextInput(),
+        description="Smaller counts are shown as 'fewer than' this number.",
+    )
+    submit = SubmitField("Save settings", widget=GovSubmitInput())
