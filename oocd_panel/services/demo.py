@@ -595,6 +595,17 @@ def seed_referrals(
     return count
 
 
+PANEL_WEEKDAY = 1  # panels meet on Tuesdays
+
+
+def _panel_day(moment: dt.datetime, last_day: dt.datetime) -> dt.datetime:
+    """The next Tuesday's meeting (10:00), or the moment itself if that is still to come."""
+    day = local_date(moment)
+    day += dt.timedelta(days=(PANEL_WEEKDAY - day.weekday()) % 7)
+    meeting = dt.datetime.combine(day, dt.time(10, 0), LONDON)
+    return meeting if meeting <= last_day else moment
+
+
 def _panel_step(
     session: Session,
     cast: Cast,
@@ -683,6 +694,8 @@ def _walk(
         values = dict(inputs)
         if trigger == "submit_for_sign_off":
             _write_assessment(session, actor, referral, rng)
+        if trigger == "take_to_panel":
+            moment = _panel_day(moment, last_day)
         if _panel_step(session, cast, referral, trigger, values, moment):
             continue
         take_action(

@@ -27,6 +27,7 @@ _STATUS_COLOURS = {
     ReferralStatus.INTERVENTION: "teal",
     ReferralStatus.NOTIFIED: "orange",
     ReferralStatus.SUPPORT_OFFERED: "orange",
+    ReferralStatus.RETURNED_TO_POLICE: "pink",
     ReferralStatus.CLOSED: "grey",
 }
 

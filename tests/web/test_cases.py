@@ -199,3 +199,10 @@ def test_every_trigger_has_a_page(client: FlaskClient, factory: Factory) -> None
             assert response.headers["Location"] != f"/cases/{referral.id}/actions/{trigger}"
         else:
             assert response.status_code == 200
+
+
+def test_every_status_has_a_tag() -> None:
+    from oocd_panel.web.filters import status_tag
+
+    for status in S:
+        assert status_tag(status)["text"] == status.label

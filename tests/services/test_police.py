@@ -1,0 +1,143 @@
+"""Finding cases and recording the delivery of an outcome."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from sqlalchemy.orm import Session
+
+from oocd_panel.clock import local_today, years_before
+from oocd_panel.errors import ActionNotAllowed, InvalidInput
+from oocd_panel.models import ClosureReason, DeliveryOutcome, ReferralStatus, Role
+from oocd_panel.services import police
+from oocd_panel.services.demo import delivery_for
+from oocd_panel.services.interventions import add_note
+from tests.factories import Factory, child_details
+
+S = ReferralStatus
+
+
+def test_find_by_police_reference_or_name_and_date_of_birth(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral()
+    officer = factory.cast(Role.POLICE_OFFICER)
+    child = referral.child
+    assert police.find_cases(
+        session, officer, police_reference=f" {referral.police_reference.lower()} "
+    ) == [referral]
+    found = police.find_cases(
+        session, officer, last_name=child.last_name.upper(), date_of_birth=child.date_of_birth
+    )
+    assert found == [referral]
+    assert (
+        police.find_cases(
+            session,
+            officer,
+            last_name=child.last_name,
+            date_of_birth=child.date_of_birth - dt.timedelta(days=1),
+        )
+        == []
+    )
+    stranger = factory.user(Role.POLICE_OFFICER, services=[factory.service("elsewhere")])
+    assert police.find_cases(session, stranger, police_reference=referral.police_reference) == []
+
+
+def test_a_caution_under_17_needs_an_appropriate_adult_advice_and_an_admission(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(
+        S.DECIDED,
+        disposal="youth_caution",
+        child=child_details(date_of_birth=years_before(local_today(), 15)),
+    )
+    given = police.DeliveryInput(outcome="given", delivered_on=local_today())
+    problems = police.delivery_problems(referral, given, local_today())
+    assert set(problems) == {
+        "appropriate_adult_present",
+        "legal_advice_offered",
+        "admission_confirmed",
+    }
+    assert "under 17" in problems["appropriate_adult_present"]
+
+
+def test_a_conditional_caution_needs_signed_consent(factory: Factory) -> None:
+    referral = factory.referral_at(S.DECIDED, disposal="youth_conditional_caution")
+    given = dataclasses.replace(delivery_for(referral, local_today()), consent_signed=False)
+    assert (
+        "signed consent"
+        in police.delivery_problems(referral, given, local_today())["consent_signed"]
+    )
+
+
+def test_a_child_declining_returns_the_case_to_the_police(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.DECIDED, disposal="youth_conditional_caution")
+    officer = factory.cast(Role.POLICE_OFFICER)
+    with pytest.raises(InvalidInput) as raised:
+        police.record_delivery(
+            session,
+            officer,
+            referral_id=referral.id,
+            expected_version=None,
+            given=police.DeliveryInput("declined", local_today()),
+        )
+    assert raised.value.errors == {
+        "notes": "Say what the child declined and why, as far as you know"
+    }
+    police.record_delivery(
+        session,
+        officer,
+        referral_id=referral.id,
+        expected_version=None,
+        given=police.DeliveryInput(
+            "declined", local_today(), notes="Would not sign the conditions."
+        ),
+    )
+    assert referral.status is S.RETURNED_TO_POLICE
+    assert referral.deliveries[-1].outcome is DeliveryOutcome.DECLINED
+    factory.act(referral, "close_charged", Role.POLICE_OFFICER)
+    assert referral.closure_reason is ClosureReason.CHARGED
+
+
+def test_delivering_an_undecided_case_is_refused_and_changes_nothing(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.AT_PANEL)
+    with pytest.raises(ActionNotAllowed, match="so you cannot"):
+        police.record_delivery(
+            session,
+            factory.cast(Role.POLICE_OFFICER),
+            referral_id=referral.id,
+            given=police.DeliveryInput("given", local_today()),
+            expected_version=None,
+        )
+    session.expire_all()
+    assert referral.status is S.AT_PANEL
+    assert referral.deliveries == []
+
+
+def test_a_delivery_is_recorded_and_the_case_moves_on(factory: Factory, session: Session) -> None:
+    referral = factory.referral_at(S.OUTCOME_DELIVERED)
+    delivery = referral.deliveries[-1]
+    assert delivery.outcome is DeliveryOutcome.GIVEN
+    assert delivery.appropriate_adult_present is True
+    assert referral.delivered_on == local_today()
+
+
+def test_intervention_notes(factory: Factory, session: Session) -> None:
+    referral = factory.referral_at(S.INTERVENTION)
+    note = add_note(
+        session,
+        factory.cast(Role.PRACTITIONER),
+        referral_id=referral.id,
+        text="Attended the second session; talked about school.",
+    )
+    assert note.author_id == factory.cast(Role.PRACTITIONER).id
+    with pytest.raises(InvalidInput):
+        add_note(session, factory.cast(Role.PRACTITIONER), referral_id=referral.id, text=" ")
+    with pytest.raises(ActionNotAllowed):
+        add_note(session, factory.cast(Role.POLICE_OFFICER), referral_id=referral.id, text="x")
