@@ -105,7 +105,10 @@ def anchor_for(field: Field) -> str:
 
 def attach_errors(form: Form, errors: Mapping[str, str]) -> list[str]:
     """Put each error on the field of that name; returns the ones no field matched."""
+    prefix = getattr(form, "_prefix", "")
     by_name = {f.name: f for f in iter_fields(form)}
+    if prefix:  # services name fields without the form's prefix
+        by_name.update({name.removeprefix(prefix): f for name, f in list(by_name.items())})
     unmatched = []
     for name, message in errors.items():
         field = by_name.get(name)

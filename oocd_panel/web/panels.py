@@ -307,7 +307,7 @@ def close(meeting_id: int) -> Page | Response:
 
 
 def _vote_form(item: AgendaItem, user: User, data: bool) -> VoteForm:
-    form = VoteForm() if data else VoteForm(formdata=None)
+    form = VoteForm(prefix="vote") if data else VoteForm(formdata=None, prefix="vote")
     chair = service.is_chair(item.meeting, user)
     conflicted = item.conflicted_member_ids()
     members = [
@@ -331,7 +331,9 @@ def _vote_form(item: AgendaItem, user: User, data: bool) -> VoteForm:
 
 
 def _conflict_form(item: AgendaItem, user: User, data: bool) -> ConflictForm:
-    form = ConflictForm() if data else ConflictForm(formdata=None)
+    form = (
+        ConflictForm(prefix="conflict") if data else ConflictForm(formdata=None, prefix="conflict")
+    )
     chair = service.is_chair(item.meeting, user)
     form.member_id.choices = [("", "Select the member")] + [
         (str(m.id), m.name) for m in item.meeting.members if chair or m.user_id == user.id
@@ -343,7 +345,7 @@ def _conflict_form(item: AgendaItem, user: User, data: bool) -> ConflictForm:
 
 
 def _close_form(item: AgendaItem, data: bool) -> CloseVoteForm:
-    form = CloseVoteForm() if data else CloseVoteForm(formdata=None)
+    form = CloseVoteForm(prefix="close") if data else CloseVoteForm(formdata=None, prefix="close")
     police, managers = service.escalation_candidates(db_session(), item.meeting.service_id)
     form.police_inspector_id.choices = [("", "Select the inspector")] + [
         (str(u.id), u.full_name) for u in police

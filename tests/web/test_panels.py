@@ -75,10 +75,10 @@ def _vote(client: FlaskClient, item_url: str, member_id: int, disposal: str) -> 
     response = client.post(
         f"{item_url}/vote",
         data={
-            "member_id": str(member_id),
-            "disposal": disposal,
-            "interventions": ["one_to_one"],
-            "rationale": WHY,
+            "vote-member_id": str(member_id),
+            "vote-disposal": disposal,
+            "vote-interventions": ["one_to_one"],
+            "vote-rationale": WHY,
         },
     )
     assert response.status_code == 302, error_summary(response)
@@ -303,7 +303,10 @@ def test_disagreement_is_escalated_and_resolved_through_the_pages(
     manager = factory.cast(Role.MANAGER)
     response = panel.chair.post(
         f"{item_url}/close",
-        data={"police_inspector_id": str(inspector.id), "yjs_manager_id": str(manager.id)},
+        data={
+            "close-police_inspector_id": str(inspector.id),
+            "close-yjs_manager_id": str(manager.id),
+        },
     )
     assert response.status_code == 302
     session.expire_all()

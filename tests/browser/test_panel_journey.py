@@ -1,0 +1,163 @@
+"""A full panel in the browser: planning, attendance, a conflict, votes, a joint disagreement
+escalated and resolved, and the police recording delivery; axe checks every page on the way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from oocd_panel.clock import local_today
+from oocd_panel.models import ReferralStatus, Role, Service, User
+from oocd_panel.services import demo
+from tests.browser.conftest import LiveServer, assert_accessible
+from tests.factories import Factory
+
+
+def _sign_in(context: Any, base: str, email: str) -> Any:
+    page = context.new_page()
+    page.goto(f"{base}/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.click("button:has-text('Sign in')")
+    return page
+
+
+def _ready_case(live: LiveServer) -> tuple[int, str, str]:
+    """A case ready for panel, taken there by the demo staff."""
+    with live.session() as session:
+        users = {u.email: u for u in session.scalars(select(User))}
+        factory = Factory(session)
+        factory._service = session.scalars(
+            select(Service).where(Service.slug == "northbrook")
+        ).one()
+        factory._cast = {
+            Role.PRACTITIONER: users["practitioner2@example.org"],
+            Role.MANAGER: users["manager@example.org"],
+            Role.POLICE_OFFICER: users["police@example.org"],
+        }
+        referral = factory.referral_at(ReferralStatus.READY_FOR_PANEL)
+        return referral.id, referral.child.full_name, referral.police_reference
+
+
+def _choose(page: Any, select_id: str, label: str) -> None:
+    page.select_option(f"#{select_id}", label=label)
+
+
+def test_a_full_panel_with_conflict_escalation_and_delivery(
+    live: LiveServer, browser: Any, page: Any
+) -> None:
+    base = live.url
+    case_id, name, reference = _ready_case(live)
+    today = local_today()
+
+    chair = page
+    chair.goto(f"{base}/sign-in")
+    chair.fill("#email", "panel.yjs@example.org")
+    chair.fill("#password", demo.DEMO_PASSWORD)
+    chair.click("button:has-text('Sign in')")
+    chair.click("a.govuk-service-navigation__link:has-text('Panels')")
+    assert_accessible(chair)
+    chair.click("a:has-text('Plan a meeting')")
+    chair.fill("#starts_on-day", str(today.day))
+    chair.fill("#starts_on-month", str(today.month))
+    chair.fill("#starts_on-year", str(today.year))
+    chair.fill("#starts_time", "10:00")
+    chair.fill("#place", "Room 2, Civic Centre")
+    _choose(chair, "police_decision_maker", "Sergeant Avery Quinlan")
+    _choose(chair, "yjs_decision_maker", "Jules Oyelaran")
+    chair.locator("label:has-text('Dr Rowan Petrakis')").click()
+    _choose(chair, "chair_id", "Jules Oyelaran")
+    assert_accessible(chair)
+    chair.click("button:has-text('Plan the meeting')")
+    assert "Panel meeting planned." in chair.locator(".govuk-notification-banner").inner_text()
+
+    # Attendance: everyone is here, and two community volunteers without accounts join.
+    for volunteer in ("Lee Harlow", "Sam Okoro"):
+        for box in chair.locator("input[name='present']").all():
+            box.check()
+        chair.fill("#extra_name", volunteer)
+        chair.select_option("#extra_agency", "community_volunteer")
+        chair.click("button:has-text('Save attendance')")
+    for box in chair.locator("input[name='present']").all():
+        box.check()
+    chair.click("button:has-text('Save attendance')")
+    chair.locator(f"label:has-text('{reference}')").click()
+    chair.click("button:has-text('Add to the agenda')")
+    assert_accessible(chair)
+    chair.click(f"a:has-text('{name}')")
+    chair.click("button:has-text('Open the vote')")
+    assert "The vote is open." in chair.locator(".govuk-notification-banner").inner_text()
+
+    # The health member has a conflict of interest: recorded, and they cannot vote.
+    _choose(chair, "conflict-member_id", "Dr Rowan Petrakis")
+    chair.fill("#conflict-reason", "Is the family's GP.")
+    chair.click("button:has-text('Declare the conflict')")
+    assert "Conflict of interest: does not vote" in chair.locator("table").inner_text()
+    assert_accessible(chair)
+
+    def vote(who: Any, member: str, outcome: str) -> None:
+        who.select_option("#vote-member_id", label=member)
+        who.select_option("#vote-disposal", outcome)
+        who.fill("#vote-rationale", "Reasoned at the meeting after reading the assessment.")
+        who.click("button:has-text('Record the vote')")
+        assert "Vote recorded." in who.locator(".govuk-notification-banner").inner_text()
+
+    vote(chair, "Jules Oyelaran (you)", "community_resolution")
+    vote(chair, "Lee Harlow (on their behalf)", "community_resolution")
+    vote(chair, "Sam Okoro (on their behalf)", "community_resolution")
+    police_ctx = browser.new_context(viewport={"width": 1100, "height": 900})
+    police = _sign_in(police_ctx, base, "panel.police@example.org")
+    police.goto(chair.url)
+    vote(police, "Sergeant Avery Quinlan (you)", "youth_caution")
+    assert_accessible(police)
+
+    chair.reload()
+    chair.click("button:has-text('Close the vote')")
+    assert "Name the police inspector" in chair.locator("main").inner_text()
+    _choose(chair, "close-police_inspector_id", "Inspector Jo Ferris")
+    _choose(chair, "close-yjs_manager_id", "Morgan Achterberg")
+    assert_accessible(chair)
+    chair.click("button:has-text('Close the vote')")
+    assert "escalated" in chair.locator(".govuk-notification-banner").inner_text()
+
+    inspector_ctx = browser.new_context(viewport={"width": 1100, "height": 900})
+    inspector = _sign_in(inspector_ctx, base, "inspector@example.org")
+    inspector.goto(f"{base}/cases/{case_id}")
+    inspector.click("a.govuk-button:has-text('Record how the escalation was resolved')")
+    assert_accessible(inspector)
+    inspector.select_option("#disposal", "community_resolution")
+    inspector.fill(
+        "#confirmation_rationale", "We met and agreed the YJS view: diversion is proportionate."
+    )
+    inspector.fill("#departure_rationale", "Early admission and strong support at home.")
+    inspector.click("button:has-text('Record the resolution')")
+    assert "Escalation resolved" in inspector.locator(".govuk-notification-banner").inner_text()
+
+    officer_ctx = browser.new_context(viewport={"width": 1100, "height": 900})
+    officer = _sign_in(officer_ctx, base, "police@example.org")
+    officer.click("a.govuk-service-navigation__link:has-text('Find a case')")
+    officer.fill("#police_reference", reference)
+    officer.click("button:has-text('Find the case')")
+    assert_accessible(officer)
+    officer.click(f"a:has-text('{name}')")
+    assert "Community resolution" in officer.locator("main").inner_text()
+    officer.click("a.govuk-button:has-text('Record the delivery')")
+    officer.check("input[name='outcome'][value='given']")
+    officer.fill("#delivered_on-day", str(today.day))
+    officer.fill("#delivered_on-month", str(today.month))
+    officer.fill("#delivered_on-year", str(today.year))
+    officer.check("input[name='admission_confirmed'][value='yes']")
+    assert_accessible(officer)
+    officer.click("button:has-text('Save')")
+    assert officer.locator(".govuk-tag").first.inner_text() == "Outcome delivered"
+
+    chair.goto(chair.url.rsplit("/cases", 1)[0] + "/minutes")
+    minutes = chair.locator("main").inner_text()
+    assert "Conflict of interest: Dr Rowan Petrakis" in minutes
+    assert "Escalated to Inspector Jo Ferris and Morgan Achterberg" in minutes
+    assert_accessible(chair)
+    for p in (chair, police, inspector, officer):
+        assert getattr(p, "console_problems", []) == []
+    for ctx in (police_ctx, inspector_ctx, officer_ctx):
+        ctx.close()
