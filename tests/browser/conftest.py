@@ -109,3 +109,10 @@ def assert_accessible(page: Any) -> None:
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def click_through(page: Any, selector: str) -> None:
+    """Click a link or submit button and wait for the next page, so what the test reads next is
+    that page and never the one it has just left (Playwright's click does not wait for it)."""
+    with page.expect_navigation():
+        page.click(selector)

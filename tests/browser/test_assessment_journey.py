@@ -14,7 +14,7 @@ from oocd_panel.services import demo
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.demo_assessment import answers_for
 from oocd_panel.services.referrals import create_referral
-from tests.browser.conftest import LiveServer, assert_accessible
+from tests.browser.conftest import LiveServer, assert_accessible, click_through
 from tests.factories import new_referral
 
 
@@ -22,7 +22,7 @@ def _sign_in(page: Any, base: str, email: str) -> None:
     page.goto(f"{base}/sign-in")
     page.fill("#email", email)
     page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("button:has-text('Sign in')")
+    click_through(page, "button:has-text('Sign in')")
 
 
 def _fill_section(page: Any, key: str, answers: dict[str, Any]) -> None:
@@ -39,7 +39,7 @@ def _fill_section(page: Any, key: str, answers: dict[str, Any]) -> None:
             for v in value or []:
                 page.check(f"input[name='{q.key}'][value='{v}']")
     page.check("input[name='completed'][value='yes']")
-    page.click("button:has-text('Save and continue')")
+    click_through(page, "button:has-text('Save and continue')")
 
 
 def test_assessment_returned_fixed_and_signed_off(live: LiveServer, page: Any) -> None:
@@ -67,7 +67,7 @@ def test_assessment_returned_fixed_and_signed_off(live: LiveServer, page: Any) -
     assert page.locator("h1").inner_text() == "Pre-panel assessment"
     assert_accessible(page)
     for index, section in enumerate(SECTIONS):
-        page.click(f"a.govuk-task-list__link:has-text('{section.title}')")
+        click_through(page, f"a.govuk-task-list__link:has-text('{section.title}')")
         if index == 0:
             assert_accessible(page)
         if section.key == "safety":
@@ -89,37 +89,37 @@ def test_assessment_returned_fixed_and_signed_off(live: LiveServer, page: Any) -
             page.fill("#rationale", answers["safety"]["rationale"])
             page.check("input[name='evidence'][value='school']")
             page.check("input[name='completed'][value='yes']")
-            page.click("button:has-text('Save and continue')")
+            click_through(page, "button:has-text('Save and continue')")
         else:
             _fill_section(page, section.key, answers[section.key])
         assert page.locator("h1").inner_text() == "Pre-panel assessment", section.key
-    page.click("a:has-text('Check and send for sign-off')")
+    click_through(page, "a:has-text('Check and send for sign-off')")
     assert "nobody is named as at risk" in page.locator("main").inner_text()
     assert_accessible(page)
-    page.click("button:has-text('Send for sign-off')")
+    click_through(page, "button:has-text('Send for sign-off')")
     assert "sent for sign-off" in page.locator(".govuk-notification-banner").inner_text()
 
     manager = page.context.browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     _sign_in(manager, base, "manager@example.org")
     manager.goto(f"{base}/cases/{case}")
-    manager.click("a.govuk-button:has-text('Review the assessment')")
+    click_through(manager, "a.govuk-button:has-text('Review the assessment')")
     assert_accessible(manager)
     manager.check("input[name='outcome'][value='returned']")
     manager.fill("#comment", "Name who is at risk from the child and what triggers the behaviour.")
-    manager.click("button:has-text('Confirm')")
+    click_through(manager, "button:has-text('Confirm')")
     assert (
         "returned to the practitioner" in manager.locator(".govuk-notification-banner").inner_text()
     )
 
     page.goto(f"{base}/cases/{case}/assessment")
     assert "Name who is at risk" in page.locator(".govuk-inset-text").inner_text()
-    page.click("a.govuk-task-list__link:has-text('Risk of harm to others')")
+    click_through(page, "a.govuk-task-list__link:has-text('Risk of harm to others')")
     page.fill("#who_at_risk", "Other pupils during arguments at school.")
     page.fill("#motivations_triggers", "Feeling disrespected in front of friends.")
     page.check("input[name='completed'][value='yes']")
-    page.click("button:has-text('Save and continue')")
-    page.click("a:has-text('Check and send for sign-off')")
-    page.click("button:has-text('Send for sign-off')")
+    click_through(page, "button:has-text('Save and continue')")
+    click_through(page, "a:has-text('Check and send for sign-off')")
+    click_through(page, "button:has-text('Send for sign-off')")
 
     manager.goto(f"{base}/cases/{case}/assessment/review")
     changes = manager.locator("table.app-changes").inner_text()
@@ -127,7 +127,7 @@ def test_assessment_returned_fixed_and_signed_off(live: LiveServer, page: Any) -
     assert_accessible(manager)
     manager.check("input[name='outcome'][value='signed_off']")
     manager.fill("#comment", "Risks to and from the child are now analysed with evidence.")
-    manager.click("button:has-text('Confirm')")
+    click_through(manager, "button:has-text('Confirm')")
     assert manager.locator(".govuk-tag").first.inner_text() == "Ready for panel"
     manager.goto(f"{base}/cases/{case}/assessment")
     assert "Signed off" in manager.locator("main").inner_text()

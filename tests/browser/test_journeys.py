@@ -7,7 +7,7 @@ from typing import Any
 
 from oocd_panel.clock import local_today, years_before
 from oocd_panel.services import demo
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, click_through
 
 
 def _fill_date(page: Any, name: str, day: dt.date) -> None:
@@ -23,17 +23,17 @@ def test_practitioner_enters_a_referral_and_finds_it(live_server: str, page: Any
 
     page.fill("#email", "practitioner@example.org")
     page.fill("#password", "not the password")
-    page.click("button:has-text('Sign in')")
+    click_through(page, "button:has-text('Sign in')")
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
 
     page.fill("#email", "practitioner@example.org")
     page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("button:has-text('Sign in')")
+    click_through(page, "button:has-text('Sign in')")
     assert page.locator("h1").inner_text() == "My work"
     assert_accessible(page)
 
-    page.click("a.govuk-service-navigation__link:has-text('New referral')")
+    click_through(page, "a.govuk-service-navigation__link:has-text('New referral')")
     assert page.locator("h1").inner_text() == "New referral"
     assert_accessible(page)
 
@@ -41,7 +41,7 @@ def test_practitioner_enters_a_referral_and_finds_it(live_server: str, page: Any
     page.fill("#first_name", "Journey")
     page.fill("#last_name", "Browsertest")
     _fill_date(page, "date_of_birth", years_before(today, 9))  # too young
-    page.click("button:has-text('Save referral')")
+    click_through(page, "button:has-text('Save referral')")
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert "below the age of criminal responsibility" in summary.inner_text()
@@ -72,7 +72,7 @@ def test_practitioner_enters_a_referral_and_finds_it(live_server: str, page: Any
     page.select_option("#offences-0-offence_type", "theft_and_handling")
     page.fill("#offences-0-description", "Took a bicycle from outside a shop.")
     page.check("#offences-0-gravity_score-3")
-    page.click("button:has-text('Save referral')")
+    click_through(page, "button:has-text('Save referral')")
 
     assert page.locator("h1").inner_text() == "Journey Browsertest"
     assert "Referral saved." in page.locator(".govuk-notification-banner").inner_text()
@@ -80,15 +80,15 @@ def test_practitioner_enters_a_referral_and_finds_it(live_server: str, page: Any
     assert page.locator("a.govuk-button:has-text('Start the assessment')").is_visible()
     assert_accessible(page)
 
-    page.click("a.govuk-service-navigation__link:has-text('Cases')")
+    click_through(page, "a.govuk-service-navigation__link:has-text('Cases')")
     page.fill("#q", "browsertest")
-    page.click("button:has-text('Apply filters')")
+    click_through(page, "button:has-text('Apply filters')")
     assert page.locator("table a:has-text('Journey Browsertest')").is_visible()
     assert_accessible(page)
 
-    page.click("table a:has-text('Journey Browsertest')")
-    page.click("a.govuk-button:has-text('Start the assessment')")
+    click_through(page, "table a:has-text('Journey Browsertest')")
+    click_through(page, "a.govuk-button:has-text('Start the assessment')")
     assert_accessible(page)
-    page.click("button:has-text('Start the assessment')")
+    click_through(page, "button:has-text('Start the assessment')")
     assert page.locator(".govuk-tag").first.inner_text() == "Being assessed"
     assert page.console_problems == []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from oocd_panel.clock import local_today
 from oocd_panel.models import ReferralStatus, Role, Service, User
 from oocd_panel.services import demo
-from tests.browser.conftest import LiveServer, assert_accessible
+from tests.browser.conftest import LiveServer, assert_accessible, click_through
 from tests.factories import Factory
 
 
@@ -19,7 +19,7 @@ def _sign_in(context: Any, base: str, email: str) -> Any:
     page.goto(f"{base}/sign-in")
     page.fill("#email", email)
     page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("button:has-text('Sign in')")
+    click_through(page, "button:has-text('Sign in')")
     return page
 
 
@@ -55,10 +55,10 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
     chair.goto(f"{base}/sign-in")
     chair.fill("#email", "panel.yjs@example.org")
     chair.fill("#password", demo.DEMO_PASSWORD)
-    chair.click("button:has-text('Sign in')")
-    chair.click("a.govuk-service-navigation__link:has-text('Panels')")
+    click_through(chair, "button:has-text('Sign in')")
+    click_through(chair, "a.govuk-service-navigation__link:has-text('Panels')")
     assert_accessible(chair)
-    chair.click("a:has-text('Plan a meeting')")
+    click_through(chair, "a:has-text('Plan a meeting')")
     chair.fill("#starts_on-day", str(today.day))
     chair.fill("#starts_on-month", str(today.month))
     chair.fill("#starts_on-year", str(today.year))
@@ -69,7 +69,7 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
     chair.locator("label:has-text('Dr Rowan Petrakis')").click()
     _choose(chair, "chair_id", "Jules Oyelaran")
     assert_accessible(chair)
-    chair.click("button:has-text('Plan the meeting')")
+    click_through(chair, "button:has-text('Plan the meeting')")
     assert "Panel meeting planned." in chair.locator(".govuk-notification-banner").inner_text()
 
     # Attendance: everyone is here, and two community volunteers without accounts join.
@@ -78,21 +78,21 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
             box.check()
         chair.fill("#extra_name", volunteer)
         chair.select_option("#extra_agency", "community_volunteer")
-        chair.click("button:has-text('Save attendance')")
+        click_through(chair, "button:has-text('Save attendance')")
     for box in chair.locator("input[name='present']").all():
         box.check()
-    chair.click("button:has-text('Save attendance')")
+    click_through(chair, "button:has-text('Save attendance')")
     chair.locator(f"label:has-text('{reference}')").click()
-    chair.click("button:has-text('Add to the agenda')")
+    click_through(chair, "button:has-text('Add to the agenda')")
     assert_accessible(chair)
-    chair.click(f"a:has-text('{name}')")
-    chair.click("button:has-text('Open the vote')")
+    click_through(chair, f"a:has-text('{name}')")
+    click_through(chair, "button:has-text('Open the vote')")
     assert "The vote is open." in chair.locator(".govuk-notification-banner").inner_text()
 
     # The health member has a conflict of interest: recorded, and they cannot vote.
     _choose(chair, "conflict-member_id", "Dr Rowan Petrakis")
     chair.fill("#conflict-reason", "Is the family's GP.")
-    chair.click("button:has-text('Declare the conflict')")
+    click_through(chair, "button:has-text('Declare the conflict')")
     assert "Conflict of interest: does not vote" in chair.locator("table").inner_text()
     assert_accessible(chair)
 
@@ -100,7 +100,7 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
         who.select_option("#vote-member_id", label=member)
         who.select_option("#vote-disposal", outcome)
         who.fill("#vote-rationale", "Reasoned at the meeting after reading the assessment.")
-        who.click("button:has-text('Record the vote')")
+        click_through(who, "button:has-text('Record the vote')")
         assert "Vote recorded." in who.locator(".govuk-notification-banner").inner_text()
 
     vote(chair, "Jules Oyelaran (you)", "community_resolution")
@@ -113,43 +113,43 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
     assert_accessible(police)
 
     chair.reload()
-    chair.click("button:has-text('Close the vote')")
+    click_through(chair, "button:has-text('Close the vote')")
     assert "Name the police inspector" in chair.locator("main").inner_text()
     _choose(chair, "close-police_inspector_id", "Inspector Jo Ferris")
     _choose(chair, "close-yjs_manager_id", "Morgan Achterberg")
     assert_accessible(chair)
-    chair.click("button:has-text('Close the vote')")
+    click_through(chair, "button:has-text('Close the vote')")
     assert "escalated" in chair.locator(".govuk-notification-banner").inner_text()
 
     inspector_ctx = browser.new_context(viewport={"width": 1100, "height": 900})
     inspector = _sign_in(inspector_ctx, base, "inspector@example.org")
     inspector.goto(f"{base}/cases/{case_id}")
-    inspector.click("a.govuk-button:has-text('Record how the escalation was resolved')")
+    click_through(inspector, "a.govuk-button:has-text('Record how the escalation was resolved')")
     assert_accessible(inspector)
     inspector.select_option("#disposal", "community_resolution")
     inspector.fill(
         "#confirmation_rationale", "We met and agreed the YJS view: diversion is proportionate."
     )
     inspector.fill("#departure_rationale", "Early admission and strong support at home.")
-    inspector.click("button:has-text('Record the resolution')")
+    click_through(inspector, "button:has-text('Record the resolution')")
     assert "Escalation resolved" in inspector.locator(".govuk-notification-banner").inner_text()
 
     officer_ctx = browser.new_context(viewport={"width": 1100, "height": 900})
     officer = _sign_in(officer_ctx, base, "police@example.org")
-    officer.click("a.govuk-service-navigation__link:has-text('Find a case')")
+    click_through(officer, "a.govuk-service-navigation__link:has-text('Find a case')")
     officer.fill("#police_reference", reference)
-    officer.click("button:has-text('Find the case')")
+    click_through(officer, "button:has-text('Find the case')")
     assert_accessible(officer)
-    officer.click(f"a:has-text('{name}')")
+    click_through(officer, f"a:has-text('{name}')")
     assert "Community resolution" in officer.locator("main").inner_text()
-    officer.click("a.govuk-button:has-text('Record the delivery')")
+    click_through(officer, "a.govuk-button:has-text('Record the delivery')")
     officer.check("input[name='outcome'][value='given']")
     officer.fill("#delivered_on-day", str(today.day))
     officer.fill("#delivered_on-month", str(today.month))
     officer.fill("#delivered_on-year", str(today.year))
     officer.check("input[name='admission_confirmed'][value='yes']")
     assert_accessible(officer)
-    officer.click("button:has-text('Save')")
+    click_through(officer, "button:has-text('Save')")
     assert officer.locator(".govuk-tag").first.inner_text() == "Outcome delivered"
 
     chair.goto(chair.url.rsplit("/cases", 1)[0] + "/minutes")
