@@ -48,6 +48,12 @@ class Disposal:
     def work_is_voluntary(self) -> bool:
         return self.work is Work.VOLUNTARY
 
+    @property
+    def declining_ends_the_case(self) -> bool:
+        """Saying no is the child's right and ends the matter: voluntary work that asks for no
+        admission (Outcome 22). Declining anything else sends the case back to the police."""
+        return self.work_is_voluntary and self.admission_needed is False
+
 
 CATALOGUE: tuple[Disposal, ...] = (
     Disposal(

@@ -58,6 +58,9 @@ class ResolutionDetails:
     interventions: tuple[str, ...] = ()
     conditions: tuple[Condition, ...] = ()
     departure_rationale: str | None = None
+    yjs_manager_agreed: bool = True
+    # The YJS manager's view, kept when they did not agree.
+    yjs_manager_view: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,15 @@ def decision_from_escalation(
     now: dt.datetime,
 ) -> Decision:
     tally, dissent = tally_and_dissent(escalation.item, details.disposal)
+    if not details.yjs_manager_agreed:
+        dissent.append(
+            {
+                "member": escalation.yjs_manager.full_name,
+                "agency": "YJS manager (escalation)",
+                "disposal": "",
+                "rationale": details.yjs_manager_view or "",
+            }
+        )
     return Decision(
         referral_id=referral.id,
         item_id=escalation.item_id,

@@ -230,6 +230,28 @@ def work_is_voluntary(ctx: Context) -> str | None:
     return None
 
 
+def declining_goes_to_police(ctx: Context) -> str | None:
+    """Declining an outcome the child must accept sends the case back to the police."""
+    d = _disposal(ctx)
+    if d is not None and d.declining_ends_the_case:
+        return (
+            f"Saying no to {d.name} is the child's right: record it as their choice, and the "
+            "case closes."
+        )
+    return None
+
+
+def declining_is_the_childs_right(ctx: Context) -> str | None:
+    """Declining voluntary work that needs no admission (Outcome 22) closes the case."""
+    d = _disposal(ctx)
+    if d is None or not d.declining_ends_the_case:
+        return (
+            "The child must accept this outcome for it to be given: record that they declined "
+            "it, and the case goes back to the police."
+        )
+    return None
+
+
 def work_is_conditional(ctx: Context) -> str | None:
     """Only conditions can go uncompleted; stopping voluntary work is the child's choice."""
     d = _disposal(ctx)
@@ -292,15 +314,18 @@ def resolution_given(ctx: Context) -> str | None:
     escalation = ctx.referral.open_escalation
     if details is None or escalation is None:
         return "Record the resolution from the escalation's page."
-    if ctx.actor.id not in {escalation.police_inspector_id, escalation.yjs_manager_id}:
-        return "Only the named police inspector or YJS manager can record the resolution."
+    if ctx.actor.id != escalation.police_inspector_id:
+        return (
+            f"Only the named police inspector, {escalation.police_inspector.full_name}, records "
+            "the resolution (with whether the YJS manager agreed)."
+        )
     if details.disposal not in disposals.codes():
         return "Select the outcome agreed."
     return None
 
 
 def delivery_given(ctx: Context) -> str | None:
-    """The delivery's details: a real date, not in the future, not before the referral."""
+    """The delivery's details: a real date, not in the future, not before the decision."""
     details = _details(ctx, Input.DELIVERY, DeliveryDetails)
     if details is None:
         return "Record the delivery from the police outcome page."
@@ -308,6 +333,9 @@ def delivery_given(ctx: Context) -> str | None:
         return "The date must be today or in the past."
     if details.delivered_on < ctx.referral.received_on:
         return "The date must be on or after the date the referral was received."
+    decision = ctx.referral.decision
+    if decision is not None and details.delivered_on < local_date(decision.decided_at):
+        return "The date must be on or after the date of the decision."
     return None
 
 
@@ -414,21 +442,37 @@ def _effects(action: Action, ctx: Context) -> None:
         escalation.resolved_by_id = ctx.actor.id
         escalation.resolution = details.disposal
         escalation.rationale = details.rationale
+        escalation.yjs_manager_agreed = details.yjs_manager_agreed
+        escalation.yjs_manager_view = details.yjs_manager_view
         referral.disposal = details.disposal
         referral.decision = decision_from_escalation(
             referral, escalation, details, ctx.actor, ctx.now
         )
-    elif trigger in {"record_delivery", "decline_at_delivery"}:
+    elif trigger in DELIVERY_TRIGGERS:
         details = ctx.inputs[Input.DELIVERY]
         referral.deliveries.append(delivery_record(referral, details, ctx.actor, ctx.now))
         if trigger == "record_delivery":
             referral.delivered_on = details.delivered_on
+    elif trigger == "withdraw":
+        # Nothing about the case stays live: its vote and any escalation end with it.
+        item = current_item(referral)
+        if item is not None:
+            item.status = AgendaStatus.WITHDRAWN
+        escalation = referral.open_escalation
+        if escalation is not None:
+            escalation.withdrawn = True
+            escalation.resolved_at = ctx.now
+            escalation.resolved_by_id = ctx.actor.id
     if action.closes_as is not None:
         referral.closure_reason = action.closes_as
         referral.closed_at = ctx.now
 
 
 # --- The actions ---------------------------------------------------------------------------------
+
+DELIVERY_TRIGGERS = frozenset(
+    {"record_delivery", "decline_at_delivery", "decline_voluntary_at_delivery"}
+)
 
 YJS = frozenset({Role.PRACTITIONER, Role.MANAGER})
 MANAGER = frozenset({Role.MANAGER})
@@ -514,8 +558,9 @@ ACTIONS: tuple[Action, ...] = (
         "Record how the escalation was resolved",
         (S.ESCALATED,),
         S.DECIDED,
-        frozenset({Role.MANAGER, Role.POLICE_OFFICER, Role.PANEL_MEMBER}),
-        "The police inspector and YJS manager record the outcome they agreed, and why.",
+        frozenset({Role.POLICE_OFFICER, Role.PANEL_MEMBER}),
+        "The named police inspector records the outcome, why, and whether the YJS manager "
+        "agreed. The police hold the final decision; a YJS manager's disagreement is kept.",
         inputs=(Input.RESOLUTION,),
         guards=(open_escalation, resolution_given, assessment_signed_off),
     ),
@@ -538,7 +583,20 @@ ACTIONS: tuple[Action, ...] = (
         "The child would not accept the outcome (for example would not consent to the conditions "
         "of a conditional caution). The case goes back to the police for their decision.",
         inputs=(Input.DELIVERY,),
-        guards=(delivered_by_police, delivery_given),
+        guards=(delivered_by_police, declining_goes_to_police, delivery_given),
+        warning=True,
+    ),
+    Action(
+        "decline_voluntary_at_delivery",
+        "Record that the child chose not to take part",
+        (S.DECIDED,),
+        S.CLOSED,
+        POLICE,
+        "The child chose not to take part in voluntary work that asked for no admission "
+        "(Outcome 22). That is their right: nothing further happens about the offence.",
+        inputs=(Input.DELIVERY,),
+        guards=(delivered_by_police, declining_is_the_childs_right, delivery_given),
+        closes_as=ClosureReason.DECLINED,
         warning=True,
     ),
     Action(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oocd_panel.db import Base, UTCDateTime, utcnow
@@ -64,6 +64,8 @@ class PanelMember(Base):
     is_decision_maker: Mapped[bool] = mapped_column(default=False)
     # Attendance on the day: None until the chair records it.
     present: Mapped[bool | None]
+    # Has an account but no device at the meeting: the chair may record their vote for them.
+    without_device: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     meeting: Mapped[PanelMeeting] = relationship(back_populates="members")
     user: Mapped[User | None] = relationship()
@@ -178,6 +180,12 @@ class Escalation(Base):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     resolution: Mapped[str | None] = mapped_column(String(40))
     rationale: Mapped[str | None] = mapped_column(Text)
+    # The inspector records the resolution (the police hold the final decision) and whether the
+    # YJS manager agreed with it; if not, the manager's view is kept beside it.
+    yjs_manager_agreed: Mapped[bool | None]
+    yjs_manager_view: Mapped[str | None] = mapped_column(Text)
+    # Closed without a resolution: the police withdrew the referral while it was escalated.
+    withdrawn: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     item: Mapped[AgendaItem] = relationship()
     police_inspector: Mapped[User] = relationship(foreign_keys=[police_inspector_id])

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from oocd_panel import disposals
 from oocd_panel.audit_standards import question_pairs
 from oocd_panel.clock import LONDON, local_date, utcnow, years_before
 from oocd_panel.models import (
@@ -642,6 +643,7 @@ def _panel_step(
                 "assessment shows the child is being exploited.",
                 demo_panel.departure_reason(referral, str(values["disposal"])),
             ),
+            yjs_manager_agreed=True,
             expected_version=None,
             now=moment,
         )
@@ -662,6 +664,8 @@ def _panel_step(
 def delivery_for(referral: Referral, day: dt.date) -> police.DeliveryInput:
     """A delivery record with what the outcome needs: appropriate adult, advice, consent."""
     caution = referral.disposal in police.CAUTIONS
+    found = disposals.find(referral.disposal)
+    conditional = found is not None and found.work is disposals.Work.CONDITIONAL
     return police.DeliveryInput(
         outcome="given",
         delivered_on=day,
@@ -672,7 +676,7 @@ def delivery_for(referral: Referral, day: dt.date) -> police.DeliveryInput:
         legal_advice_offered=True if caution else None,
         legal_advice_taken=False if caution else None,
         admission_confirmed=True,
-        consent_signed=True if referral.disposal == "youth_conditional_caution" else None,
+        consent_signed=True if conditional else None,
     )
 
 

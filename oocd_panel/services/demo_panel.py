@@ -89,7 +89,8 @@ def to_panel(
 
 
 def conditions_for(disposal: str, day: dt.date) -> tuple[tuple[str, dt.date | None], ...]:
-    if disposal != "youth_conditional_caution":
+    found = disposals.find(disposal)
+    if found is None or found.work is not disposals.Work.CONDITIONAL:
         return ()
     return (
         ("Attend six sessions with a YJS worker", day + dt.timedelta(days=70)),

@@ -54,9 +54,13 @@ MAX_TEXT = 5000
 class EscalationNeedsNames(DomainError):
     """The vote would escalate: the chair must name a police inspector and a YJS manager."""
 
-    def __init__(self, outcome: decision_rules.Outcome) -> None:
+    def __init__(
+        self, outcome: decision_rules.Outcome, errors: dict[str, str] | None = None
+    ) -> None:
         super().__init__(outcome.note)
         self.outcome = outcome
+        # Names given that cannot be used, by field.
+        self.errors = errors or {}
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,9 @@ def meeting_for(session: Session, user: User, meeting_id: int) -> PanelMeeting:
 def item_for(session: Session, user: User, item_id: int, *, lock: bool = False) -> AgendaItem:
     query = select(AgendaItem).where(AgendaItem.id == item_id)
     if lock:
-        query = query.with_for_update()
+        # Read the row afresh under the lock: an object already in the session would otherwise
+        # keep the status it had before another session's change (a vote landing after close).
+        query = query.with_for_update().execution_options(populate_existing=True)
     item = session.scalars(query).one_or_none()
     if item is None:
         raise NotFound("There is no such case on a panel agenda.")
@@ -205,15 +211,35 @@ def record_attendance(
     *,
     meeting_id: int,
     present: Mapping[int, bool],
+    without_device: Mapping[int, bool] | None = None,
     extra_member: MemberSpec | None = None,
 ) -> PanelMeeting:
-    """The chair records who is present (and may add a member without an account on the day)."""
+    """The chair records who is present, who is here without a device (the chair then records
+    their votes for them), and may add a member without an account on the day.
+
+    A member marked absent while a vote is open loses that vote: only members present when the
+    vote closes are counted."""
     meeting = meeting_for(session, actor, meeting_id)
     _require_chair(meeting, actor)
     _require_open(meeting)
+    voting = list(
+        session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id, AgendaItem.status == AgendaStatus.VOTING)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
     for member in meeting.members:
         if member.id in present:
             member.present = present[member.id]
+        if without_device is not None and member.user_id is not None:
+            member.without_device = bool(without_device.get(member.id)) and bool(member.present)
+        if member.present is False:
+            for item in voting:
+                vote = item.vote_of(member)
+                if vote is not None:
+                    item.votes.remove(vote)
     if extra_member is not None and clean_text(extra_member.name):
         meeting.members.append(
             PanelMember(
@@ -286,6 +312,23 @@ def close_meeting(session: Session, actor: User, *, meeting_id: int) -> None:
 # --- The vote ------------------------------------------------------------------------------------
 
 
+def chair_conflicted(item: AgendaItem) -> bool:
+    chair = next((m for m in item.meeting.members if m.user_id == item.meeting.chair_id), None)
+    return chair is not None and chair.id in item.conflicted_member_ids()
+
+
+def may_record_for(item: AgendaItem, actor: User, member: PanelMember) -> bool:
+    """Whether `actor` may record `member`'s vote: their own, or (for the chair, when free of a
+    conflict in the case) that of a member with no account or no device at the meeting."""
+    if member.user_id == actor.id:
+        return True
+    return (
+        is_chair(item.meeting, actor)
+        and not chair_conflicted(item)
+        and (member.user_id is None or member.without_device)
+    )
+
+
 def seats(item: AgendaItem) -> list[decision_rules.Seat]:
     conflicted = item.conflicted_member_ids()
     return [
@@ -333,7 +376,7 @@ def declare_conflict(
     session: Session, actor: User, *, item_id: int, member_id: int, reason: str
 ) -> None:
     """A member declares a conflict of interest in a case; they then cannot vote on it."""
-    item = item_for(session, actor, item_id)
+    item = item_for(session, actor, item_id, lock=True)
     _require_open(item.meeting)
     member = next((m for m in item.meeting.members if m.id == member_id), None)
     if member is None:
@@ -396,8 +439,18 @@ def cast_vote(
         if member is None:
             raise NotFound("That person is not on this panel.")
         on_behalf = member.user_id != actor.id
-        if on_behalf and not is_chair(meeting, actor):
-            raise ActionNotAllowed("You can only vote for yourself.")
+        if on_behalf and not may_record_for(item, actor, member):
+            if not is_chair(meeting, actor):
+                raise ActionNotAllowed("You can only vote for yourself.")
+            if chair_conflicted(item):
+                raise ActionNotAllowed(
+                    "You declared a conflict of interest in this case, so you cannot record "
+                    "anyone's vote on it."
+                )
+            raise ActionNotAllowed(
+                f"{member.name} has an account: they record their own vote, unless you mark "
+                "them in the attendance as here without a device."
+            )
         if item.status is not AgendaStatus.VOTING:
             raise ActionNotAllowed(
                 "The vote on this case is not open"
@@ -475,7 +528,17 @@ def close_vote(
             return outcome
         inspector, manager = _escalation_people(session, item, police_inspector_id, yjs_manager_id)
         if inspector is None or manager is None:
-            raise EscalationNeedsNames(outcome)
+            errors = {}
+            if inspector is None and police_inspector_id is not None:
+                errors["police_inspector_id"] = (
+                    "Choose a police inspector from the list: not one of this panel's "
+                    "decision-makers"
+                )
+            if manager is None and yjs_manager_id is not None:
+                errors["yjs_manager_id"] = (
+                    "Choose a YJS manager from the list: not one of this panel's decision-makers"
+                )
+            raise EscalationNeedsNames(outcome, errors)
         details = EscalationDetails(
             item_id=item.id,
             police_inspector_id=inspector.id,
@@ -500,22 +563,30 @@ def close_vote(
     return outcome
 
 
-def escalation_candidates(session: Session, service_id: int) -> tuple[list[User], list[User]]:
-    """(police inspectors, YJS managers) who could resolve an escalation in the service."""
+def escalation_candidates(session: Session, item: AgendaItem) -> tuple[list[User], list[User]]:
+    """(police inspectors, YJS managers) who could resolve an escalation of this case: police
+    officers and YJS managers of the service, never the decision-makers who disagreed."""
+    deciders = {
+        m.user_id for m in item.meeting.members if m.is_decision_maker and m.user_id is not None
+    }
     users = [
         u
         for u in session.scalars(select(User).where(User.is_active))
-        if service_id in u.service_ids
+        if item.meeting.service_id in u.service_ids and u.id not in deciders
     ]
-    police = [u for u in users if u.agency is Agency.POLICE]
-    managers = [u for u in users if u.has_role(Role.MANAGER)]
+    police = [
+        u
+        for u in users
+        if u.agency is Agency.POLICE and u.has_role(Role.POLICE_OFFICER, Role.PANEL_MEMBER)
+    ]
+    managers = [u for u in users if u.has_role(Role.MANAGER) and u.agency is not Agency.POLICE]
     return sorted(police, key=lambda u: u.full_name), sorted(managers, key=lambda u: u.full_name)
 
 
 def _escalation_people(
     session: Session, item: AgendaItem, inspector_id: int | None, manager_id: int | None
 ) -> tuple[User | None, User | None]:
-    police, managers = escalation_candidates(session, item.meeting.service_id)
+    police, managers = escalation_candidates(session, item)
     inspector = next((u for u in police if u.id == inspector_id), None)
     manager = next((u for u in managers if u.id == manager_id), None)
     return inspector, manager
@@ -534,14 +605,22 @@ class DecisionInput:
 
 
 def police_decision_maker(item: AgendaItem) -> PanelMember | None:
-    return next(
-        (
-            m
-            for m in item.meeting.members
-            if m.is_decision_maker and m.agency is Agency.POLICE and m.present
-        ),
-        None,
+    """The police decision-maker on the case: the one present and free of a conflict (the
+    quorum needed one to close the vote), else the first named."""
+    conflicted = item.conflicted_member_ids()
+    police = [m for m in item.meeting.members if m.is_decision_maker and m.agency is Agency.POLICE]
+    return next((m for m in police if m.present and m.id not in conflicted), None) or next(
+        iter(police), None
     )
+
+
+def may_confirm(item: AgendaItem, actor: User) -> tuple[bool, bool]:
+    """(may `actor` confirm the decision, would it be on the police decision-maker's behalf).
+    The chair confirms for them only when they have no account or no device at the meeting."""
+    police = police_decision_maker(item)
+    if police is not None and police.user_id == actor.id:
+        return True, False
+    return police is not None and may_record_for(item, actor, police), True
 
 
 def _check_outcome(
@@ -587,13 +666,20 @@ def _check_outcome(
             )
         if text and due_on is not None:
             conditions.append(Condition(text, due_on))
-    if (
-        given.disposal == "youth_conditional_caution"
-        and not conditions
-        and not any(k.startswith("conditions-") for k in errors)
-    ):
+    disposal = disposals.find(given.disposal)
+    assert disposal is not None
+    conditional = disposal.work is disposals.Work.CONDITIONAL
+    if not conditional and (conditions or any(k.startswith("conditions-") for k in errors)):
+        for key in [k for k in errors if k.startswith("conditions-")]:
+            del errors[key]
         errors["conditions-0-text"] = (
-            "A youth conditional caution needs at least one condition with a deadline"
+            f"{disposal.name} has no conditions"
+            f"{': taking part is voluntary' if disposal.work_is_voluntary else ''}. "
+            "Clear the conditions, or choose an outcome with conditions"
+        )
+    elif conditional and not conditions and not any(k.startswith("conditions-") for k in errors):
+        errors["conditions-0-text"] = (
+            f"{disposal.name} needs at least one condition with a deadline"
         )
     for name in ("confirmation_rationale", "departure_rationale"):
         if len(clean_text(getattr(given, name))) > MAX_TEXT:
@@ -614,11 +700,13 @@ def confirm_decision(
     item = item_for(session, actor, item_id)
     if item.status is not AgendaStatus.VOTE_CLOSED:
         raise ActionNotAllowed("The vote on this case has not closed with an outcome.")
-    police = police_decision_maker(item)
-    on_behalf = police is None or police.user_id != actor.id
-    if on_behalf and not is_chair(item.meeting, actor):
+    allowed, on_behalf = may_confirm(item, actor)
+    if not allowed:
+        police = police_decision_maker(item)
         raise ActionNotAllowed(
-            "Only the police decision-maker (or the chair on their behalf) confirms the decision."
+            f"Only the police decision-maker{', ' + police.name + ',' if police else ''} confirms "
+            "the decision (the chair may record it for them only if they have no account or no "
+            "device at the meeting)."
         )
     referral = item.referral
     errors, conditions = _check_outcome(
@@ -655,19 +743,23 @@ def resolve_escalation(
     *,
     referral_id: int,
     given: DecisionInput,
+    yjs_manager_agreed: bool | None,
+    yjs_manager_view: str | None = None,
     expected_version: int | None,
     now: dt.datetime | None = None,
 ) -> Referral:
-    """The named police inspector or YJS manager records the outcome they agreed."""
+    """The named police inspector records the outcome, and whether the named YJS manager agreed
+    (national guidance leaves the final decision with the police; a disagreement is kept)."""
     referral = session.get(Referral, referral_id)
     if referral is None or referral.service_id not in actor.service_ids:
         raise NotFound("There is no such case in your services.")
     escalation = referral.open_escalation
     if escalation is None:
         raise ActionNotAllowed("There is no open escalation on this case.")
-    if actor.id not in {escalation.police_inspector_id, escalation.yjs_manager_id}:
+    if actor.id != escalation.police_inspector_id:
         raise ActionNotAllowed(
-            "Only the named police inspector or YJS manager can record the resolution."
+            f"Only the named police inspector, {escalation.police_inspector.full_name}, records "
+            "the resolution."
         )
     errors, conditions = _check_outcome(
         referral, given, expected=None, today=local_date(now or utcnow())
@@ -675,6 +767,15 @@ def resolve_escalation(
     rationale = clean_text(given.confirmation_rationale)
     if not rationale:
         errors["confirmation_rationale"] = "Give the rationale for the resolution"
+    view = clean_text(yjs_manager_view)
+    if yjs_manager_agreed is None:
+        errors["yjs_manager_agreed"] = (
+            f"Select whether {escalation.yjs_manager.full_name}, the YJS manager, agreed"
+        )
+    elif not yjs_manager_agreed and not view:
+        errors["yjs_manager_view"] = "Give the YJS manager's view: what they wanted, and why"
+    elif len(view) > MAX_TEXT:
+        errors["yjs_manager_view"] = f"The view must be {MAX_TEXT:,} characters or fewer"
     if errors:
         raise InvalidInput(errors)
     assert given.disposal is not None
@@ -684,6 +785,8 @@ def resolve_escalation(
         interventions=tuple(given.interventions),
         conditions=conditions,
         departure_rationale=clean_text(given.departure_rationale) or None,
+        yjs_manager_agreed=bool(yjs_manager_agreed),
+        yjs_manager_view=None if yjs_manager_agreed else view,
     )
     return take_action(
         session,

@@ -81,6 +81,13 @@ def delivery_problems(referral: Referral, given: DeliveryInput, today: dt.date) 
         errors["delivered_on"] = "The date must be today or in the past"
     elif given.delivered_on < referral.received_on:
         errors["delivered_on"] = "The date must be on or after the date the referral was received"
+    elif referral.decision is not None and given.delivered_on < local_date(
+        referral.decision.decided_at
+    ):
+        errors["delivered_on"] = (
+            "The date must be on or after the date of the decision "
+            f"({local_date(referral.decision.decided_at):%-d %B %Y})"
+        )
     notes = clean_text(given.notes)
     if len(notes) > 5000:
         errors["notes"] = "Notes must be 5,000 characters or fewer"
@@ -111,9 +118,9 @@ def delivery_problems(referral: Referral, given: DeliveryInput, today: dt.date) 
             f"A {disposal.plain_name.lower()} needs the child to admit the offence: if they did "
             "not, record that the child declined the outcome"
         )
-    if disposal.code == "youth_conditional_caution" and given.consent_signed is not True:
+    if disposal.work is disposals.Work.CONDITIONAL and given.consent_signed is not True:
         errors["consent_signed"] = (
-            "A conditional caution needs the child's signed consent to the conditions: if they "
+            f"{disposal.name} needs the child's signed consent to the conditions: if they "
             "would not sign, record that the child declined the outcome"
         )
     return errors
@@ -150,7 +157,13 @@ def record_delivery(
         consent_signed=given.consent_signed,
         notes=clean_text(given.notes) or None,
     )
-    trigger = "record_delivery" if outcome is DeliveryOutcome.GIVEN else "decline_at_delivery"
+    disposal = disposals.find(referral.disposal)
+    if outcome is DeliveryOutcome.GIVEN:
+        trigger = "record_delivery"
+    elif disposal is not None and disposal.declining_ends_the_case:
+        trigger = "decline_voluntary_at_delivery"
+    else:
+        trigger = "decline_at_delivery"
     return take_action(
         session,
         referral_id=referral.id,

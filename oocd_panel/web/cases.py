@@ -40,6 +40,7 @@ DEDICATED_PAGES = {
     "resolve_escalation": "outcomes.escalation",
     "record_delivery": "outcomes.delivery",
     "decline_at_delivery": "outcomes.delivery",
+    "decline_voluntary_at_delivery": "outcomes.delivery",
 }
 
 

@@ -18,10 +18,10 @@ from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import attach_errors, csrf_failed, error_summary, int_or_none
 from oocd_panel.web.panel_forms import (
-    DecisionForm,
     DeliveryForm,
     NoteForm,
     PoliceSearchForm,
+    ResolutionForm,
     SettingsForm,
     yes_no,
 )
@@ -51,8 +51,8 @@ def escalation(referral_id: int) -> Page | Response:
     if escalation_ is None:
         abort(404)
     user = actor()
-    named = user.id in {escalation_.police_inspector_id, escalation_.yjs_manager_id}
-    form = DecisionForm()
+    named = user.id == escalation_.police_inspector_id
+    form = ResolutionForm()
     extra: list[str] = []
     if request.method == "GET":
         form.version.data = str(referral.version)
@@ -75,6 +75,8 @@ def escalation(referral_id: int) -> Page | Response:
                         form.confirmation_rationale.data,
                         form.departure_rationale.data,
                     ),
+                    yjs_manager_agreed=yes_no(form.yjs_manager_agreed.data),
+                    yjs_manager_view=form.yjs_manager_view.data,
                     expected_version=int_or_none(form.version.data) or 0,
                 )
             except InvalidInput as exc:
@@ -85,6 +87,9 @@ def escalation(referral_id: int) -> Page | Response:
                 flash("Escalation resolved: the decision is recorded.")
                 return redirect(url_for("cases.show", referral_id=referral.id))
     form.confirmation_rationale.label.text = "Rationale for the resolution"
+    form.yjs_manager_agreed.label.text = (
+        f"Did {escalation_.yjs_manager.full_name}, the YJS manager, agree with this outcome?"
+    )
     errors = error_summary(form, extra)
     return render_template(
         "outcomes/escalation.html",

@@ -81,6 +81,11 @@ class MeetingForm(FlaskForm):
 
 class AttendanceForm(FlaskForm):
     present = _checkboxes("Who is here", [])
+    without_device = _checkboxes(
+        "Here without a device",
+        [],
+        description="You record these members' votes for them, marked as on their behalf.",
+    )
     extra_name = StringField("Add a member who has no account (optional)", widget=GovTextInput())
     extra_agency = _select("Their agency", Agency.choices(), "Select the agency")
     submit = SubmitField("Save attendance", widget=GovSubmitInput())
@@ -141,6 +146,16 @@ class DecisionForm(FlaskForm):
 
     def condition_pairs(self) -> tuple[tuple[str, Any], ...]:
         return tuple((e.form.text.data or "", e.form.due_on.data) for e in self.conditions.entries)
+
+
+class ResolutionForm(DecisionForm):
+    yjs_manager_agreed = _radios("Did the YJS manager agree with this outcome?", YES_NO)
+    yjs_manager_view = TextAreaField(
+        "The YJS manager's view, if they did not agree",
+        widget=GovTextArea(),
+        description="What they wanted, and why. It is kept with the decision.",
+    )
+    submit = SubmitField("Record the resolution", widget=GovSubmitInput())
 
 
 class DeliveryForm(FlaskForm):

@@ -211,8 +211,12 @@ def _meeting_page(
     user = actor()
     attendance = attendance or AttendanceForm(formdata=None)
     attendance.present.choices = [(str(m.id), f"{m.name}, {m.role_label}") for m in meeting.members]
+    attendance.without_device.choices = [
+        (str(m.id), m.name) for m in meeting.members if m.user_id is not None
+    ]
     if attendance.present.data is None or request.method != "POST":
         attendance.present.data = [str(m.id) for m in meeting.members if m.present]
+        attendance.without_device.data = [str(m.id) for m in meeting.members if m.without_device]
     agenda = agenda or AgendaForm(formdata=None)
     candidates = service.agenda_candidates(db_session(), meeting)
     agenda.referral_ids.choices = [
@@ -247,6 +251,7 @@ def attendance(meeting_id: int) -> Page | Response:
     if not form.validate_on_submit():
         return _meeting_page(meeting, attendance=form)
     here = {int_or_none(v) for v in form.present.data or []}
+    no_device = {int_or_none(v) for v in form.without_device.data or []}
     extra = None
     if (form.extra_name.data or "").strip():
         agency = form.extra_agency.data
@@ -260,6 +265,7 @@ def attendance(meeting_id: int) -> Page | Response:
             actor(),
             meeting_id=meeting.id,
             present={m.id: m.id in here for m in meeting.members},
+            without_device={m.id: m.id in no_device for m in meeting.members},
             extra_member=extra,
         )
     except DomainError as exc:
@@ -308,12 +314,11 @@ def close(meeting_id: int) -> Page | Response:
 
 def _vote_form(item: AgendaItem, user: User, data: bool) -> VoteForm:
     form = VoteForm(prefix="vote") if data else VoteForm(formdata=None, prefix="vote")
-    chair = service.is_chair(item.meeting, user)
     conflicted = item.conflicted_member_ids()
     members = [
         m
         for m in item.meeting.members
-        if m.present and m.id not in conflicted and (chair or m.user_id == user.id)
+        if m.present and m.id not in conflicted and service.may_record_for(item, user, m)
     ]
     form.member_id.choices = [("", "Select the member")] + [
         (str(m.id), m.name + (" (you)" if m.user_id == user.id else " (on their behalf)"))
@@ -346,7 +351,7 @@ def _conflict_form(item: AgendaItem, user: User, data: bool) -> ConflictForm:
 
 def _close_form(item: AgendaItem, data: bool) -> CloseVoteForm:
     form = CloseVoteForm(prefix="close") if data else CloseVoteForm(formdata=None, prefix="close")
-    police, managers = service.escalation_candidates(db_session(), item.meeting.service_id)
+    police, managers = service.escalation_candidates(db_session(), item)
     form.police_inspector_id.choices = [("", "Select the inspector")] + [
         (str(u.id), u.full_name) for u in police
     ]
@@ -387,7 +392,6 @@ def _item_page(
     for form in (vote, conflict, close, decision):
         errors += error_summary(form)
     errors = [{"text": m} for m in extra or []] + errors
-    police = service.police_decision_maker(item)
     own = item.meeting.member_for(user)
     return render_template(
         "panels/item.html",
@@ -403,11 +407,7 @@ def _item_page(
         chair=service.is_chair(item.meeting, user),
         own=own,
         own_vote=item.vote_of(own) if own else None,
-        can_confirm=item.status is AgendaStatus.VOTE_CLOSED
-        and (
-            service.is_chair(item.meeting, user)
-            or (police is not None and police.user_id == user.id)
-        ),
+        can_confirm=item.status is AgendaStatus.VOTE_CLOSED and service.may_confirm(item, user)[0],
         vote_form=vote,
         conflict_form=conflict,
         close_form=close,
@@ -437,6 +437,8 @@ def _act(
         db_session().expire_all()
         return _item_page(_item(meeting_id, item_id), **forms)  # type: ignore[arg-type]
     except service.EscalationNeedsNames as exc:
+        for form in forms.values():
+            attach_errors(form, exc.errors)
         db_session().expire_all()
         return _item_page(_item(meeting_id, item_id), needs_names=exc.message, **forms)  # type: ignore[arg-type]
     except (ActionNotAllowed, CaseChanged, NotFound) as exc:

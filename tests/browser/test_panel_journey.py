@@ -131,6 +131,7 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
         "#confirmation_rationale", "We met and agreed the YJS view: diversion is proportionate."
     )
     inspector.fill("#departure_rationale", "Early admission and strong support at home.")
+    inspector.check("input[name='yjs_manager_agreed'][value='yes']")
     click_through(inspector, "button:has-text('Record the resolution')")
     assert "Escalation resolved" in inspector.locator(".govuk-notification-banner").inner_text()
 

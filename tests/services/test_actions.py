@@ -33,6 +33,7 @@ _DISPOSAL_FOR = {
     ("close_charged", S.DECIDED): "charge",
     ("close_no_further_action", S.DECIDED): "no_further_action",
     ("end_not_completed", S.INTERVENTION): "youth_conditional_caution",
+    ("decline_voluntary_at_delivery", S.DECIDED): "outcome_22",
 }
 
 ALLOWED = [(a.trigger, source) for a in ACTIONS for source in a.sources]
@@ -65,11 +66,12 @@ def _fire(factory: Factory, referral: Referral, trigger: str) -> None:
             given=panels.DecisionInput(
                 "community_resolution", confirmation_rationale=REASON, departure_rationale=REASON
             ),
+            yjs_manager_agreed=True,
             expected_version=referral.version,
         )
     elif trigger == "record_delivery":
         factory.deliver(referral)
-    elif trigger == "decline_at_delivery":
+    elif trigger in {"decline_at_delivery", "decline_voluntary_at_delivery"}:
         police.record_delivery(
             session,
             factory.cast(Role.POLICE_OFFICER),

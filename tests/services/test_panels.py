@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from oocd_panel.clock import local_today, utcnow
@@ -14,6 +15,7 @@ from oocd_panel.models import Agency, AgendaItem, AgendaStatus, ReferralStatus, 
 from oocd_panel.service_settings import ServiceSettings
 from oocd_panel.services import demo_panel, panels
 from oocd_panel.services.panels import DecisionInput, VoteInput
+from oocd_panel.workflow import current_item
 from tests.factories import Factory
 
 S = ReferralStatus
@@ -164,6 +166,23 @@ def test_votes_are_refused_from_absent_conflicted_or_other_members_and_after_clo
     assert raised.value.errors == {"rationale": "Give the rationale for your vote"}
 
 
+def _vote_as(
+    session: Session, cast: demo_panel.PanelCast, item: AgendaItem, member, disposal: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The member votes from their own device, or the chair records it for one without."""
+    who = next(
+        (u for u in (cast.chair, cast.police, *cast.advisers) if u.id == member.user_id),
+        cast.chair,
+    )
+    panels.cast_vote(
+        session,
+        who,
+        item_id=item.id,
+        member_id=member.id,
+        vote=VoteInput(disposal, (), REASON),
+    )
+
+
 def test_the_chair_cannot_close_without_quorum_or_everyones_vote(
     factory: Factory, session: Session
 ) -> None:
@@ -180,9 +199,15 @@ def test_the_chair_cannot_close_without_quorum_or_everyones_vote(
     panels.record_attendance(
         session, cast.chair, meeting_id=item.meeting_id, present={one.id: True}
     )
-    assert two  # both present again
     with pytest.raises(ActionNotAllowed, match="Only the chair"):
         panels.close_vote(session, cast.police, item_id=item.id)
+    # Everyone but Volunteer Two votes: the chair still cannot close, and is told who is missing.
+    for member in item.meeting.members:
+        if member is not two:
+            _vote_as(session, cast, item, member, "community_resolution")
+    with pytest.raises(ActionNotAllowed, match="Not everyone present has voted: Volunteer Two"):
+        panels.close_vote(session, cast.chair, item_id=item.id)
+    assert item.status is AgendaStatus.VOTING
 
 
 def test_a_vote_can_change_until_close_and_not_after(factory: Factory, session: Session) -> None:
@@ -314,36 +339,64 @@ def test_disagreement_escalates_to_named_people_who_resolve_it(
         "youth_caution",
     )
     assert escalation.due_on > local_today()
-    with pytest.raises(ActionNotAllowed, match="named police inspector or YJS manager"):
-        panels.resolve_escalation(
-            session,
-            cast.chair,
-            referral_id=referral.id,
-            given=DecisionInput("youth_caution", confirmation_rationale=REASON),
-            expected_version=None,
-        )
+    # The chair, and the YJS manager alone, cannot settle it: the police inspector records it.
+    for who in (cast.chair, escalation.yjs_manager):
+        with pytest.raises(ActionNotAllowed, match="Only the named police inspector"):
+            panels.resolve_escalation(
+                session,
+                who,
+                referral_id=referral.id,
+                given=DecisionInput("youth_caution", confirmation_rationale=REASON),
+                yjs_manager_agreed=True,
+                expected_version=None,
+            )
+    assert cast.inspector is not None
     with pytest.raises(InvalidInput) as raised:
         panels.resolve_escalation(
             session,
             cast.inspector,
-            referral_id=referral.id,  # type: ignore[arg-type]
+            referral_id=referral.id,
             given=DecisionInput("youth_caution"),
+            yjs_manager_agreed=None,
             expected_version=None,
         )
     assert raised.value.errors == {
-        "confirmation_rationale": "Give the rationale for the resolution"
+        "confirmation_rationale": "Give the rationale for the resolution",
+        "yjs_manager_agreed": (
+            f"Select whether {escalation.yjs_manager.full_name}, the YJS manager, agreed"
+        ),
     }
+    with pytest.raises(InvalidInput) as raised:
+        panels.resolve_escalation(
+            session,
+            cast.inspector,
+            referral_id=referral.id,
+            given=DecisionInput("youth_caution", confirmation_rationale=REASON),
+            yjs_manager_agreed=False,
+            expected_version=None,
+        )
+    assert list(raised.value.errors) == ["yjs_manager_view"]
     panels.resolve_escalation(
         session,
         cast.inspector,
-        referral_id=referral.id,  # type: ignore[arg-type]
+        referral_id=referral.id,
         given=DecisionInput("youth_caution", confirmation_rationale=REASON),
+        yjs_manager_agreed=False,
+        yjs_manager_view="A caution is out of proportion for a first, admitted offence.",
         expected_version=None,
     )
     assert referral.status is S.DECIDED
     assert referral.decision is not None
     assert referral.decision.escalation_id == escalation.id
     assert escalation.resolution == "youth_caution"
+    assert escalation.yjs_manager_agreed is False
+    # The manager's disagreement is kept with the decision's dissent.
+    assert {
+        "member": escalation.yjs_manager.full_name,
+        "agency": "YJS manager (escalation)",
+        "disposal": "",
+        "rationale": "A caution is out of proportion for a first, admitted offence.",
+    } in referral.decision.dissent
 
 
 def test_the_majority_rule_decides_without_escalating(factory: Factory, session: Session) -> None:
@@ -398,3 +451,228 @@ def test_a_case_cannot_be_on_two_live_agendas(factory: Factory, session: Session
     with pytest.raises(InvalidInput):
         panels.add_to_agenda(session, cast.chair, meeting_id=other.id, referral_ids=[referral.id])
     assert item.status is AgendaStatus.VOTING
+
+
+def test_a_member_marked_absent_while_the_vote_is_open_loses_their_vote(
+    factory: Factory, session: Session
+) -> None:
+    item = _open_item(factory)
+    cast = factory.panel()
+    extra = factory.user(Role.PANEL_MEMBER, agency=Agency.HEALTH, name="Late Leaver")
+    item.meeting.members.append(
+        panels.PanelMember(
+            user_id=extra.id, name=extra.full_name, agency=Agency.HEALTH, present=True
+        )
+    )
+    session.commit()
+    leaver = _member(item, "Late Leaver")
+    for member in item.meeting.members:
+        _vote_as_or_self(session, cast, item, member, extra, "community_resolution")
+    panels.cast_vote(
+        session,
+        extra,
+        item_id=item.id,
+        member_id=leaver.id,
+        vote=VoteInput("charge", (), REASON),
+    )
+    panels.record_attendance(
+        session, cast.chair, meeting_id=item.meeting_id, present={leaver.id: False}
+    )
+    assert item.vote_of(leaver) is None
+    outcome = panels.close_vote(session, cast.chair, item_id=item.id)
+    assert outcome.tally == {"community_resolution": 4}  # the charge vote went with its member
+
+
+def _vote_as_or_self(  # type: ignore[no-untyped-def]
+    session: Session, cast: demo_panel.PanelCast, item: AgendaItem, member, extra, disposal: str
+) -> None:
+    if member.user_id == extra.id:
+        return
+    _vote_as(session, cast, item, member, disposal)
+
+
+def test_the_chair_records_votes_only_for_members_without_an_account_or_a_device(
+    factory: Factory, session: Session
+) -> None:
+    item = _open_item(factory)
+    cast = factory.panel()
+    police = item.meeting.member_for(cast.police)
+    chair = item.meeting.member_for(cast.chair)
+    assert police is not None
+    assert chair is not None
+    # The police decision-maker has an account: the chair cannot vote for them...
+    with pytest.raises(ActionNotAllowed, match="they record their own vote"):
+        panels.cast_vote(
+            session,
+            cast.chair,
+            item_id=item.id,
+            member_id=police.id,
+            vote=VoteInput("youth_caution", (), REASON),
+        )
+    assert item.vote_of(police) is None
+    # ...unless the attendance records that they are here without a device.
+    panels.record_attendance(
+        session,
+        cast.chair,
+        meeting_id=item.meeting_id,
+        present={police.id: True},
+        without_device={police.id: True},
+    )
+    vote = panels.cast_vote(
+        session,
+        cast.chair,
+        item_id=item.id,
+        member_id=police.id,
+        vote=VoteInput("youth_caution", (), REASON),
+    )
+    assert vote.on_behalf
+    assert vote.recorded_by_id == cast.chair.id
+    # A chair with a conflict in the case records nobody's vote on it.
+    panels.declare_conflict(
+        session, cast.chair, item_id=item.id, member_id=chair.id, reason="Taught the child."
+    )
+    with pytest.raises(ActionNotAllowed, match="declared a conflict of interest in this case"):
+        panels.cast_vote(
+            session,
+            cast.chair,
+            item_id=item.id,
+            member_id=_member(item, "Volunteer One").id,
+            vote=VoteInput("youth_caution", (), REASON),
+        )
+
+
+def test_the_chair_confirms_for_the_police_only_when_they_have_no_device(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.READY_FOR_PANEL)
+    item = factory.to_panel(referral)
+    cast = factory.panel()
+    demo_panel.vote(session, cast, item, "youth_caution", utcnow())
+    assert item.status is AgendaStatus.VOTE_CLOSED
+    with pytest.raises(ActionNotAllowed, match="Only the police decision-maker"):
+        panels.confirm_decision(
+            session,
+            cast.chair,
+            item_id=item.id,
+            given=DecisionInput("youth_caution"),
+            expected_version=None,
+        )
+    police = item.meeting.member_for(cast.police)
+    assert police is not None
+    panels.record_attendance(
+        session,
+        cast.chair,
+        meeting_id=item.meeting_id,
+        present={police.id: True},
+        without_device={police.id: True},
+    )
+    panels.confirm_decision(
+        session,
+        cast.chair,
+        item_id=item.id,
+        given=DecisionInput("youth_caution"),
+        expected_version=None,
+    )
+    assert referral.decision is not None
+    assert referral.decision.confirmed_on_behalf
+
+
+def test_a_vote_cannot_land_on_a_vote_closed_by_someone_else(
+    factory: Factory, session: Session
+) -> None:
+    """The vote reads the case's row afresh under its lock: a copy this session holds from
+    before another user closed the vote does not let a late vote in."""
+    item = _open_item(factory)
+    cast = factory.panel()
+    police = item.meeting.member_for(cast.police)
+    assert police is not None
+    assert item.status is AgendaStatus.VOTING
+    # Another user closes the vote: the row changes under this session's copy.
+    session.execute(
+        update(AgendaItem)
+        .where(AgendaItem.id == item.id)
+        .values(status=AgendaStatus.VOTE_CLOSED, version=AgendaItem.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    assert item.status is AgendaStatus.VOTING  # this session's copy is stale
+    with pytest.raises(ActionNotAllowed, match="not open"):
+        panels.cast_vote(
+            session,
+            cast.police,
+            item_id=item.id,
+            member_id=police.id,
+            vote=VoteInput("charge", (), REASON),
+        )
+    assert item.vote_of(police) is None
+
+
+def test_withdrawing_a_case_at_panel_ends_its_vote_and_its_escalation(
+    factory: Factory, session: Session
+) -> None:
+    at_panel = factory.referral_at(S.AT_PANEL)
+    item = current_item(at_panel)
+    assert item is not None
+    factory.act(at_panel, "withdraw", Role.POLICE_OFFICER)
+    assert item.status is AgendaStatus.WITHDRAWN
+    cast = factory.panel()
+    police = item.meeting.member_for(cast.police)
+    assert police is not None
+    with pytest.raises(ActionNotAllowed, match="not open"):
+        panels.cast_vote(
+            session,
+            cast.police,
+            item_id=item.id,
+            member_id=police.id,
+            vote=VoteInput("charge", (), REASON),
+        )
+
+    escalated = factory.referral_at(S.ESCALATED)
+    escalation = escalated.open_escalation
+    assert escalation is not None
+    factory.act(escalated, "withdraw", Role.POLICE_OFFICER)
+    assert escalated.open_escalation is None
+    assert escalation.withdrawn
+    assert escalation.resolution is None
+    assert cast.inspector is not None
+    with pytest.raises(ActionNotAllowed, match="no open escalation"):
+        panels.resolve_escalation(
+            session,
+            cast.inspector,
+            referral_id=escalated.id,
+            given=DecisionInput("youth_caution", confirmation_rationale=REASON),
+            yjs_manager_agreed=True,
+            expected_version=None,
+        )
+
+
+@pytest.mark.parametrize(
+    ("disposal", "conditions", "message"),
+    [
+        ("community_resolution", True, "Community resolution has no conditions"),
+        ("outcome_22", True, "has no conditions: taking part is voluntary"),
+        ("deferred_prosecution", False, "needs at least one condition with a deadline"),
+        ("youth_conditional_caution", False, "needs at least one condition with a deadline"),
+    ],
+)
+def test_conditions_belong_only_to_conditional_outcomes(
+    factory: Factory, session: Session, disposal: str, conditions: bool, message: str
+) -> None:
+    referral = factory.referral_at(S.READY_FOR_PANEL)
+    item = factory.to_panel(referral)
+    cast = factory.panel()
+    demo_panel.vote(session, cast, item, disposal, utcnow())
+    soon = local_today() + dt.timedelta(days=30)
+    with pytest.raises(InvalidInput) as raised:
+        panels.confirm_decision(
+            session,
+            cast.police,
+            item_id=item.id,
+            given=DecisionInput(
+                disposal,
+                conditions=(("Apologise to the shop owner", soon),) if conditions else (),
+                departure_rationale=REASON,
+            ),
+            expected_version=None,
+        )
+    assert message in raised.value.errors["conditions-0-text"]
+    assert referral.status is S.AT_PANEL

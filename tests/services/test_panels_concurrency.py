@@ -52,6 +52,16 @@ def test_simultaneous_votes_are_all_counted(db: Database) -> None:
         referral = factory.referral_at(ReferralStatus.READY_FOR_PANEL)
         item = factory.to_panel(referral)
         chair_id = factory.panel().chair.id
+        # The chair records every vote, so the police decision-maker is here without a device.
+        police = item.meeting.member_for(factory.panel().police)
+        assert police is not None
+        panels.record_attendance(
+            session,
+            factory.panel().chair,
+            meeting_id=item.meeting_id,
+            present={police.id: True},
+            without_device={police.id: True},
+        )
         item_id = item.id
         member_ids = [m.id for m in item.meeting.members]
 

@@ -72,6 +72,53 @@ def test_a_conditional_caution_needs_signed_consent(factory: Factory) -> None:
     )
 
 
+def test_deferred_prosecution_needs_signed_consent_too(factory: Factory) -> None:
+    referral = factory.referral_at(S.DECIDED, disposal="deferred_prosecution")
+    given = dataclasses.replace(delivery_for(referral, local_today()), consent_signed=None)
+    assert "signed consent" in police.delivery_problems(referral, given, local_today()).get(
+        "consent_signed", ""
+    )
+
+
+def test_an_outcome_cannot_be_delivered_before_it_was_decided(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.DECIDED, disposal="community_resolution")
+    assert referral.decision is not None
+    referral.received_on = local_today() - dt.timedelta(days=30)
+    session.commit()
+    given = delivery_for(referral, local_today() - dt.timedelta(days=1))
+    problems = police.delivery_problems(referral, given, local_today())
+    assert problems["delivered_on"].startswith("The date must be on or after the date of the")
+    with pytest.raises(InvalidInput):
+        police.record_delivery(
+            session,
+            factory.cast(Role.POLICE_OFFICER),
+            referral_id=referral.id,
+            given=given,
+            expected_version=None,
+        )
+    assert referral.status is S.DECIDED
+
+
+def test_saying_no_to_outcome_22_is_the_childs_choice_and_closes_the_case(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.DECIDED, disposal="outcome_22")
+    police.record_delivery(
+        session,
+        factory.cast(Role.POLICE_OFFICER),
+        referral_id=referral.id,
+        expected_version=None,
+        given=police.DeliveryInput(
+            "declined", local_today(), notes="Did not want to do the youth club sessions."
+        ),
+    )
+    assert referral.status is S.CLOSED
+    assert referral.closure_reason is ClosureReason.DECLINED
+    assert referral.deliveries[-1].outcome is DeliveryOutcome.DECLINED
+
+
 def test_a_child_declining_returns_the_case_to_the_police(
     factory: Factory, session: Session
 ) -> None:

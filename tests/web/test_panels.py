@@ -240,14 +240,24 @@ def test_majority_rule_from_ready_for_panel_to_closed(
     _vote(panel.chair, item_url, members["Val Volunteer"], "community_resolution")
     assert panel.chair.post(f"{item_url}/close").status_code == 302
     assert "Majority: Community resolution with 3 of 4 votes" in text_of(panel.chair.get(item_url))
-    # The chair records the confirmation on the police decision-maker's behalf; the decision
-    # departs from the gravity default (youth caution), so it needs a rationale.
+    # The police decision-maker has an account and a device: the chair cannot confirm for them.
     response = panel.chair.post(
+        f"{item_url}/decision",
+        data={
+            "version": str(referral.version),
+            "disposal": "community_resolution",
+            "departure_rationale": "Early admission and remorse; the victim supports it.",
+        },
+    )
+    assert response.status_code == 400
+    assert "Only the police decision-maker, Sergeant Police, confirms" in text_of(response)
+    # The decision departs from the gravity default (youth caution), so it needs a rationale.
+    response = panel.police.post(
         f"{item_url}/decision",
         data={"version": str(referral.version), "disposal": "community_resolution"},
     )
     assert [h for h, _ in error_summary(response)] == ["#departure_rationale"]
-    response = panel.chair.post(
+    response = panel.police.post(
         f"{item_url}/decision",
         data={
             "version": str(referral.version),
@@ -258,7 +268,7 @@ def test_majority_rule_from_ready_for_panel_to_closed(
     assert response.status_code == 302, error_summary(response)
     session.expire_all()
     referral = session.get(Referral, referral.id)  # type: ignore[assignment]
-    assert referral.decision.confirmed_on_behalf  # type: ignore[union-attr]
+    assert not referral.decision.confirmed_on_behalf  # type: ignore[union-attr]
 
     officer = _client(app, factory.cast(Role.POLICE_OFFICER))
     response = officer.post(
@@ -297,10 +307,25 @@ def test_disagreement_is_escalated_and_resolved_through_the_pages(
     for name in ("Chair Person", "Val Volunteer"):
         _vote(panel.chair, item_url, members[name], "community_resolution")
     _vote(panel.health, item_url, members["Nurse Health"], "community_resolution")
-    response = panel.chair.post(f"{item_url}/close")
-    assert "Name the police inspector and the YJS manager" in text_of(response)
     inspector = factory.user(Role.POLICE_OFFICER, agency=Agency.POLICE, name="Inspector Example")
     manager = factory.cast(Role.MANAGER)
+    response = panel.chair.post(f"{item_url}/close")
+    assert "Name the police inspector and the YJS manager" in text_of(response)
+    # The decision-maker who disagreed is not offered, and cannot be named, as the inspector.
+    offered = response.get_data(as_text=True).split('id="close-police_inspector_id"')[1]
+    offered = offered.split("</select>")[0]
+    assert "Inspector Example" in offered
+    assert "Sergeant Police" not in offered
+    response = panel.chair.post(
+        f"{item_url}/close",
+        data={
+            "close-police_inspector_id": str(panel.police_user.id),
+            "close-yjs_manager_id": str(manager.id),
+        },
+    )
+    assert response.status_code == 400
+    session.expire_all()
+    assert session.get(Referral, referral.id).status is S.AT_PANEL  # type: ignore[union-attr]
     response = panel.chair.post(
         f"{item_url}/close",
         data={
@@ -313,6 +338,16 @@ def test_disagreement_is_escalated_and_resolved_through_the_pages(
     referral = session.get(Referral, referral.id)  # type: ignore[assignment]
     assert referral.status is S.ESCALATED
 
+    # The YJS manager sees the escalation but the police inspector records the resolution.
+    yjs_side = _client(app, manager)
+    assert "Only Inspector Example" in text_of(yjs_side.get(f"/cases/{referral.id}/escalation"))
+    assert (
+        yjs_side.post(
+            f"/cases/{referral.id}/escalation",
+            data={"version": str(referral.version), "disposal": "community_resolution"},
+        ).status_code
+        == 403
+    )
     resolver = _client(app, inspector)
     page = text_of(resolver.get(f"/cases/{referral.id}/escalation"))
     assert "Police: Youth caution" in page
@@ -324,8 +359,29 @@ def test_disagreement_is_escalated_and_resolved_through_the_pages(
             "disposal": "community_resolution",
             "confirmation_rationale": "We agreed with YJS: the exploitation analysis is strong.",
             "departure_rationale": "Exploitation is a strong mitigating factor.",
+            "yjs_manager_agreed": "yes",
         },
     )
     assert response.status_code == 302, error_summary(response)
     session.expire_all()
     assert session.get(Referral, referral.id).status is S.DECIDED  # type: ignore[union-attr]
+
+
+def test_hidden_votes_stay_hidden_on_the_page_until_everyone_has_voted(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    panel = Panel(app, factory)
+    _referral, item_url = _to_vote(panel, factory, session)
+    members = _members(session, item_url)
+    _vote(panel.police, item_url, members["Sergeant Police"], "youth_caution")
+    for who in (panel.health, panel.chair):
+        page = who.get(item_url).get_data(as_text=True)
+        assert "<strong>Youth caution (section 66ZA" not in page
+        assert WHY not in page
+        assert "Voted (hidden until everyone has voted)" in page
+    _vote(panel.health, item_url, members["Nurse Health"], "community_resolution")
+    for name in ("Chair Person", "Val Volunteer"):
+        _vote(panel.chair, item_url, members[name], "community_resolution")
+    page = panel.health.get(item_url).get_data(as_text=True)
+    assert "<strong>Youth caution (section 66ZA" in page
+    assert WHY in page
