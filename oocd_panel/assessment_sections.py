@@ -195,6 +195,14 @@ SECTIONS: tuple[Section, ...] = (
                 required=True,
             ),
             Question(
+                "easy_read",
+                "Does the child need Easy Read letters?",
+                Kind.CHOICE,
+                "Letters to the child are then Easy Read: short sentences, one idea a line, a "
+                "picture beside each point, large print.",
+                YES_NO,
+            ),
+            Question(
                 "adjustments",
                 "Reasonable adjustments",
                 Kind.LONG_TEXT,

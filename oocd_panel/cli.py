@@ -10,12 +10,13 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from oocd_panel.config import PROJECT_ROOT
 from oocd_panel.db import Database
-from oocd_panel.errors import InvalidInput
-from oocd_panel.models import Agency, Role, Service
-from oocd_panel.services import demo
+from oocd_panel.errors import DomainError, InvalidInput
+from oocd_panel.models import Agency, Role, Service, User
+from oocd_panel.services import demo, letters
 from oocd_panel.services.accounts import create_user
 from oocd_panel.workflow_diagram import render_workflow_markdown
 
@@ -161,6 +162,30 @@ def workflow_diagram(output: Path) -> None:
     click.echo(f"Wrote {output}.")
 
 
+@click.command("issue-letters")
+@click.option("--service", "slug", required=True, help="The service's short name (slug).")
+@click.option("--as", "email", required=True, help="The YJS manager or practitioner issuing them.")
+@with_appcontext
+def issue_letters(slug: str, email: str) -> None:
+    """Issue every due letter in a service; a letter that fails its checks is held, saying why."""
+    with _database().session() as session:
+        service = session.scalars(select(Service).where(Service.slug == slug)).one_or_none()
+        user = session.scalars(select(User).where(User.email == email.lower())).one_or_none()
+        if service is None or user is None:
+            click.echo("No such service or user.", err=True)
+            sys.exit(2)
+        due = letters.due_cases(session, service.id)
+        with click.progressbar(length=len(due), label="Issuing letters") as bar:
+            try:
+                result = letters.issue_due(session, user, service.id, progress=bar.update)
+            except DomainError as exc:
+                click.echo(exc.message, err=True)
+                sys.exit(2)
+        click.echo(f"Issued {result.issued} letters for {len(due)} cases.")
+        for reference, why in result.held:
+            click.echo(f"Held {reference}: {why}")
+
+
 def init_app(app: Flask) -> None:
     for cmd in (
         upgrade_db,
@@ -169,5 +194,6 @@ def init_app(app: Flask) -> None:
         create_user_command,
         create_service,
         workflow_diagram,
+        issue_letters,
     ):
         app.cli.add_command(cmd)

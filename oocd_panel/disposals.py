@@ -209,3 +209,134 @@ def gravity_default(score: int) -> Disposal | None:
 
 def police_alone() -> tuple[Disposal, ...]:
     return tuple(d for d in CATALOGUE if d.police_may_give_alone)
+
+
+# --- What letters say about each disposal --------------------------------------------------------
+#
+# The plain words letters use, in the catalogue beside the facts they explain, so a letter can never
+# say something different from what the disposal means. `child` texts speak to the child ("you");
+# `parent` texts speak to a parent or carer ("your child"). A service may override any of them
+# (admin pages), and each override records who reviewed it; letters are checked either way.
+
+
+@dataclass(frozen=True)
+class LetterTexts:
+    child_meaning: str
+    child_if_not: str
+    child_record: str
+    parent_meaning: str
+    parent_if_not: str
+    parent_record: str
+    # A right particular to this disposal, said to the child (empty if none).
+    child_right: str = ""
+    parent_right: str = ""
+
+
+LETTER_FIELDS: dict[str, str] = {
+    "child_meaning": "What it means (to the child)",
+    "child_if_not": "What happens if they do not take part (to the child)",
+    "child_record": "What goes on their record (to the child)",
+    "parent_meaning": "What it means (to a parent or carer)",
+    "parent_if_not": "What happens if the child does not take part (to a parent or carer)",
+    "parent_record": "What goes on the child's record (to a parent or carer)",
+    "child_right": "A right of this outcome (to the child)",
+    "parent_right": "A right of this outcome (to a parent or carer)",
+}
+
+_JOBS_CHECK = (
+    "Most checks for jobs will not show it. For some jobs with children, the police can choose "
+    "to share it."
+)
+
+LETTER_TEXTS: dict[str, LetterTexts] = {
+    "no_further_action": LetterTexts(
+        child_meaning="The police will not take any more action. Nothing more will happen.",
+        child_if_not="There is nothing you need to do.",
+        child_record="You do not get a criminal record. The police keep a note that they spoke "
+        "to you.",
+        parent_meaning="The police will take no further action about this.",
+        parent_if_not="There is nothing your child needs to do.",
+        parent_record="Your child does not get a criminal record. The police keep a note of "
+        "what happened.",
+    ),
+    "outcome_22": LetterTexts(
+        child_meaning="You can get help and support instead. The police will not take any more "
+        "action.",
+        child_if_not="If you say no, or stop, nothing more will happen about this.",
+        child_record="It is not a caution. It is not a crime on your record. The police keep a "
+        "note of it. Ask your worker if a check for a job could show it.",
+        parent_meaning="Your child is offered support instead. The police will take no further "
+        "action about this.",
+        parent_if_not="If your child says no, or stops, nothing further happens about this.",
+        parent_record="It is not a caution or a conviction. The police keep a note of it as an "
+        "outcome. Ask the worker whether a check for a job could show it.",
+    ),
+    "deferred_prosecution": LetterTexts(
+        child_meaning="You agreed to do some things by set dates. If you do them, you will not "
+        "go to court.",
+        child_if_not="If you do not do them, the police may take you to court.",
+        child_record="If you do all the things you agreed, the police take no more action.",
+        parent_meaning="Your child agreed to do some things by set dates. If they do them, the "
+        "case will not go to court.",
+        parent_if_not="If your child does not do them, the police may decide to take the case to "
+        "court.",
+        parent_record="If your child does everything they agreed, the police take no further "
+        "action.",
+    ),
+    "community_resolution": LetterTexts(
+        child_meaning="You told the police you did it. The police dealt with it without a court.",
+        child_if_not="If you say no to the help we offer, nothing more will happen about this.",
+        child_record="It is not a criminal record. " + _JOBS_CHECK,
+        parent_meaning="Your child accepted they did it. The police dealt with it without going "
+        "to court.",
+        parent_if_not="If your child says no to the help we offer, nothing further happens about "
+        "this.",
+        parent_record="It is not a criminal record. " + _JOBS_CHECK,
+    ),
+    "youth_caution": LetterTexts(
+        child_meaning="A youth caution is a formal warning from the police. You told the police "
+        "you did it. You do not go to court.",
+        child_if_not="If you say no to the help we offer, nothing more will happen about this.",
+        child_record="The police keep it on their computer. " + _JOBS_CHECK,
+        parent_meaning="A youth caution is a formal warning from the police. Your child admitted "
+        "the offence. It does not go to court.",
+        parent_if_not="If your child says no to the help we offer, nothing further happens about "
+        "this.",
+        parent_record="The police keep it on their computer. " + _JOBS_CHECK,
+    ),
+    "youth_conditional_caution": LetterTexts(
+        child_meaning="A youth conditional caution is a formal warning from the police. You "
+        "agreed to do some things by set dates.",
+        child_if_not="If you do not do them, you could be taken to court for what happened.",
+        child_record="The police keep it on their computer. After 3 months most checks for jobs "
+        "will not show it. For some jobs with children, the police can choose to share it.",
+        parent_meaning="A youth conditional caution is a formal warning from the police. Your "
+        "child agreed to do some things by set dates.",
+        parent_if_not="If your child does not do them, they could be taken to court for the "
+        "offence.",
+        parent_record="The police keep it on their computer. After 3 months most checks for jobs "
+        "will not show it. For some jobs with children, the police can choose to share it.",
+        child_right="You can change your mind about agreeing. Talk to a lawyer first.",
+        parent_right="Your child can change their mind about agreeing. They should talk to a "
+        "lawyer first.",
+    ),
+    "charge": LetterTexts(
+        child_meaning="You will go to the youth court. The court will decide what happens.",
+        child_if_not="Go to court on the date the police gave you. Your worker can help.",
+        child_record="The court will decide what goes on your record.",
+        parent_meaning="Your child will go to the youth court. The court will decide what happens.",
+        parent_if_not="Your child must go to court on the date the police gave them.",
+        parent_record="The court will decide what goes on your child's record.",
+    ),
+}
+
+
+def letter_texts(code: str) -> LetterTexts:
+    return LETTER_TEXTS[code]
+
+
+# Disposals whose letters must list the interventions offered: the activity is the outcome
+# (Outcome 22), or the work is agreed as conditions.
+INTERVENTIONS_NEEDED = frozenset(
+    {"outcome_22", "deferred_prosecution", "youth_conditional_caution"}
+)

@@ -18,8 +18,8 @@ class Intervention:
 CATALOGUE: tuple[Intervention, ...] = (
     Intervention(
         "one_to_one",
-        "One-to-one sessions with a YJS worker",
-        "You will meet a youth worker once a week for 6 weeks to talk about what "
+        "One-to-one sessions with a youth worker",
+        "You will meet a youth worker once a week for 6 weeks. You can talk about what "
         "happened and what you want to do next.",
     ),
     Intervention(

@@ -23,6 +23,7 @@ from oocd_panel.models.enums import (
     Sex,
     YesNoUnknown,
 )
+from oocd_panel.models.letter import Letter, LetterImmutable, LetterWording
 from oocd_panel.models.outcome import Delivery, InterventionNote, SettingChange
 from oocd_panel.models.panel import (
     AgendaItem,
@@ -58,6 +59,9 @@ __all__ = [
     "Escalation",
     "InterventionNote",
     "LabelledEnum",
+    "Letter",
+    "LetterImmutable",
+    "LetterWording",
     "MeetingStatus",
     "Offence",
     "PanelMeeting",

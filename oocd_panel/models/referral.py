@@ -18,6 +18,7 @@ from oocd_panel.models.enums import (
     RestorativeWish,
     Route,
 )
+from oocd_panel.models.letter import Letter
 from oocd_panel.models.outcome import Delivery, InterventionNote
 from oocd_panel.models.panel import AgendaItem, Decision, Escalation
 from oocd_panel.models.service import Service
@@ -91,6 +92,7 @@ class Referral(Base):
     )
     escalations: Mapped[list[Escalation]] = relationship(order_by="Escalation.id")
     deliveries: Mapped[list[Delivery]] = relationship(order_by="Delivery.id")
+    letters: Mapped[list[Letter]] = relationship(order_by="Letter.id", viewonly=True)
     intervention_notes: Mapped[list[InterventionNote]] = relationship(
         order_by="InterventionNote.written_at"
     )

@@ -35,7 +35,7 @@ from oocd_panel.models import (
     User,
 )
 from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
-from oocd_panel.services import demo_panel, panels, police
+from oocd_panel.services import demo_panel, letter_wording, panels, police
 from oocd_panel.services.accounts import create_user, find_by_email
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
@@ -782,6 +782,36 @@ def referral_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Referral)) or 0
 
 
+# Numbers from Ofcom's range for drama, so they can never reach a real person.
+LETTER_CONTACTS = {
+    "northbrook": ("01632 960 101", "youth.justice@northbrook.example"),
+    "eastmere": ("01632 960 202", "youth.justice@eastmere.example"),
+}
+
+
+def ensure_letter_contacts(
+    session: Session, services: dict[str, Service], users: dict[str, User]
+) -> None:
+    """Who letters tell families to contact, set by the demo administrator."""
+    admin = next(u for u in users.values() if u.has_role(Role.ADMIN))
+    for slug, (phone, email) in LETTER_CONTACTS.items():
+        service = services.get(slug)
+        if service is None or service.id not in admin.service_ids:
+            continue
+        if admin_has_set(session, service):
+            continue
+        letter_wording.save_wording(
+            session,
+            admin,
+            service_id=service.id,
+            values={"contact:phone": phone, "contact:email": email},
+        )
+
+
+def admin_has_set(session: Session, service: Service) -> bool:
+    return bool(letter_wording.current_values(session, service)["contact:phone"])
+
+
 def seed_demo(
     session: Session,
     *,
@@ -792,6 +822,7 @@ def seed_demo(
 ) -> dict[str, User]:
     services = ensure_services(session)
     users = ensure_demo_users(session, services)
+    ensure_letter_contacts(session, services, users)
     seed_referrals(
         session,
         count=referrals,

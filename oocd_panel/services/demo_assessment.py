@@ -31,18 +31,20 @@ def answers_for(
     others = rng.choice(["low", "low", "medium"])
     indicator = "yes" if exploitation else "no"
     sources = rng.sample(["police", "social_care", "school", "health", "family", "child"], k=3)
+    neurodiversity = rng.choice(["", "Diagnosed with ADHD in 2022; finds long meetings hard."])
+    easy_read = "yes" if neurodiversity else "no"
     answers: dict[str, dict[str, Any]] = {
         "circumstances": {
             "living_situation": "Lives with a parent and two younger siblings in a flat nearby.",
             "family": "Close to their grandmother, who visits most days; some arguments at home.",
             "education": "Year 10, attendance 86%, enjoys design and technology and PE.",
             "identity": "Proud of their heritage; goes to church on Sundays.",
-            "neurodiversity": rng.choice(
-                ["", "Diagnosed with ADHD in 2022; finds long meetings hard."]
-            ),
+            "neurodiversity": neurodiversity,
             "communication": "Prefers short sentences and visual prompts.",
             "interpreter": "no",
-            "adjustments": "Sessions of 45 minutes at most, visual materials, Easy Read letters.",
+            "easy_read": easy_read,
+            "adjustments": "Sessions of 45 minutes at most, visual materials"
+            + (", Easy Read letters." if easy_read == "yes" else "."),
             "other_services": ["police", "school"] + (["social_care"] if exploitation else []),
             "no_information_reason": "",
         },

@@ -93,7 +93,7 @@ def conditions_for(disposal: str, day: dt.date) -> tuple[tuple[str, dt.date | No
     if found is None or found.work is not disposals.Work.CONDITIONAL:
         return ()
     return (
-        ("Attend six sessions with a YJS worker", day + dt.timedelta(days=70)),
+        ("Go to six sessions with a youth worker", day + dt.timedelta(days=70)),
         ("Write a letter of apology to the person harmed", day + dt.timedelta(days=28)),
     )
 

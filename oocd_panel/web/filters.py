@@ -9,6 +9,7 @@ from flask import Flask
 
 from oocd_panel import disposals, ethnicity, interventions, offences
 from oocd_panel.clock import LONDON, local_today
+from oocd_panel.letters.render import letter_date
 from oocd_panel.models import Referral, ReferralStatus
 from oocd_panel.services.assessments import display_value
 from oocd_panel.timeliness import assessment_due
@@ -89,6 +90,7 @@ def event_label(trigger: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(govuk_date)
+    app.add_template_filter(letter_date)
     app.add_template_filter(govuk_datetime)
     app.add_template_filter(disposal_name)
     app.add_template_filter(event_label)

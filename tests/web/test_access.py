@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from oocd_panel.models import Referral, ReferralStatus, Role
+from oocd_panel.models import Letter, Referral, ReferralStatus, Role
 from oocd_panel.web.access import rule_for
 from tests.factories import Factory
 from tests.web.helpers import sign_in, text_of
@@ -66,6 +66,10 @@ EXPECTED: dict[str, set[Role] | None] = {
     "outcomes.police_search": {Role.POLICE_OFFICER},
     "outcomes.police_case": {Role.POLICE_OFFICER},
     "outcomes.delivery": {Role.POLICE_OFFICER},
+    "letters.index": {Role.PRACTITIONER, Role.MANAGER},
+    "letters.letter": {Role.PRACTITIONER, Role.MANAGER},
+    "letters.download": {Role.PRACTITIONER, Role.MANAGER},
+    "letters.wording": {Role.ADMIN},
     "outcomes.notes": YJS,
     "outcomes.services": {Role.ADMIN},
     "outcomes.service_settings": {Role.ADMIN},
@@ -90,10 +94,35 @@ def test_every_endpoint_has_a_declared_rule_matching_the_policy(app: Flask) -> N
         assert declared == (frozenset(expected) if expected is not None else None), endpoint
 
 
-def _url(rule: str, referral: Referral) -> str:
+def _issued_letter(factory: Factory) -> int:
+    """A letter on record (its PDF's bytes do not matter here)."""
+    decided = factory.referral_at(ReferralStatus.DECIDED)
+    assert decided.decision is not None
+    row = Letter(
+        referral_id=decided.id,
+        decision_id=decided.decision.id,
+        recipient_key="child",
+        recipient_name="Child",
+        address="1 Example Street",
+        variant="child_14_17",
+        html="<p>Letter</p>",
+        pdf=b"%PDF-1.7",
+        sha256="0" * 64,
+        template_version="test",
+        catalogue_version="test",
+        issued_by_id=factory.cast(Role.PRACTITIONER).id,
+    )
+    factory.session.add(row)
+    factory.session.commit()
+    return row.id
+
+
+def _url(rule: str, referral: Referral, letter_id: int = 0) -> str:
     item = referral.agenda_items[-1]
     return (
         rule.replace("<id:referral_id>", str(referral.id))
+        .replace("<id:letter_id>", str(letter_id))
+        .replace("<recipient>", "child")
         .replace("<id:meeting_id>", str(item.meeting_id))
         .replace("<id:item_id>", str(item.id))
         .replace("<id:service_id>", str(referral.service_id))
@@ -109,13 +138,14 @@ def test_each_role_gets_exactly_its_endpoints(
     app: Flask, client: FlaskClient, factory: Factory, who: Role | str
 ) -> None:
     referral = factory.referral_at(ReferralStatus.ESCALATED)
+    letter_id = _issued_letter(factory)
     if who != ANON:
         assert isinstance(who, Role)
         sign_in(client, factory.cast(who))
     for endpoint, (rule, methods) in _endpoints(app).items():
         if endpoint == "auth.sign_out":
             continue  # exercised in test_auth: it would end this session
-        url = _url(rule, referral)
+        url = _url(rule, referral, letter_id)
         method = "GET" if "GET" in methods else "POST"
         response = client.open(url, method=method)
         allowed = EXPECTED[endpoint]

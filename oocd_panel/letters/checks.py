@@ -1,0 +1,214 @@
+"""Checks every letter passes before it can be issued. Each problem names the sentence at fault.
+
+- readability: Flesch-Kincaid grade at most 4 for the child and Easy Read (6 for adults); in Easy
+  Read no sentence over 15 words;
+- honesty: a voluntary disposal's letter says taking part is a choice and uses none of the words
+  that make work sound compulsory; a conditional one says what happens if the conditions are not
+  done; what goes on the record is the catalogue's text, word for word;
+- completeness: every section there and not empty, an address, a way to get in touch, the
+  interventions a disposal needs, and no jargon left unexplained.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from oocd_panel import disposals
+from oocd_panel.letters import readability
+from oocd_panel.letters.compose import SECTIONS, Letter, Variant
+from oocd_panel.letters.wording import Wording
+
+EASY_READ_MAX_WORDS = 15
+SECTION_NAMES = {
+    "what_happened": "What happened",
+    "decision": "What was decided",
+    "meaning": "What this means",
+    "choice": "Whether taking part is a choice",
+    "if_not": "What happens if not",
+    "record": "What goes on the record",
+    "next": "What happens next",
+    "rights": "Rights",
+    "contact": "Who to contact",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str  # readability, honesty or completeness
+    message: str
+    sentence: str = ""
+    section: str = ""
+
+    def __str__(self) -> str:
+        where = f' In "{self.sentence}"' if self.sentence else ""
+        return f"{self.message}.{where}"
+
+
+def _term(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es|ed)?(?![\w-])", re.IGNORECASE)
+
+
+def readability_problems(letter: Letter) -> list[Problem]:
+    problems = []
+    limit = letter.variant.grade_limit
+    found = readability.grade(letter.body_text())
+    if found > limit:
+        hardest = sorted(
+            letter.sentences(),
+            key=lambda pair: readability.grade(letter.plain(pair[1])),
+            reverse=True,
+        )[:3]
+        for section, sentence in hardest:
+            problems.append(
+                Problem(
+                    "readability",
+                    f"The letter reads at grade {found:.1f}, above {limit:.0f}: make this "
+                    "sentence shorter or use shorter words",
+                    sentence,
+                    section,
+                )
+            )
+    if letter.variant is Variant.EASY_READ:
+        for section, sentence in letter.sentences():
+            words = readability.word_count(letter.plain(sentence))
+            if words > EASY_READ_MAX_WORDS:
+                problems.append(
+                    Problem(
+                        "readability",
+                        f"Easy Read sentences are {EASY_READ_MAX_WORDS} words or fewer; this one "
+                        f"has {words}",
+                        sentence,
+                        section,
+                    )
+                )
+    return problems
+
+
+def honesty_problems(letter: Letter, wording: Wording) -> list[Problem]:
+    problems = []
+    disposal = letter.disposal
+    texts = wording.texts_for(disposal.code)
+    child = letter.variant.for_child
+    text = " ".join(s for _, s in letter.sentences())
+    if disposal.work is disposals.Work.VOLUNTARY:
+        phrase = "your choice" if child else "their choice"
+        choice = letter.section("choice")
+        if choice is None or not any(phrase in line.lower() for line in choice.lines):
+            problems.append(
+                Problem(
+                    "honesty",
+                    f"A letter about a {disposal.plain_name.lower()} must say plainly that "
+                    f"taking part is {phrase}",
+                    section="choice",
+                )
+            )
+        for word in wording.compulsory_words:
+            pattern = _term(word)
+            for section, sentence in letter.sentences():
+                if pattern.search(letter.plain(sentence)):
+                    problems.append(
+                        Problem(
+                            "honesty",
+                            f'"{word}" makes voluntary work sound compulsory',
+                            sentence,
+                            section,
+                        )
+                    )
+    if disposal.work is disposals.Work.CONDITIONAL:
+        consequence = texts.child_if_not if child else texts.parent_if_not
+        if consequence not in text or not consequence.strip():
+            problems.append(
+                Problem(
+                    "honesty",
+                    "A letter about conditions must say what happens if they are not done",
+                    section="if_not",
+                )
+            )
+    record = texts.child_record if child else texts.parent_record
+    shown = letter.section("record")
+    if shown is None or " ".join(shown.lines).strip() != record.strip():
+        problems.append(
+            Problem(
+                "honesty",
+                "What goes on the record must be the catalogue's text for "
+                f"{disposal.name}, word for word",
+                section="record",
+            )
+        )
+    return problems
+
+
+def completeness_problems(
+    letter: Letter, wording: Wording, interventions: tuple[str, ...]
+) -> list[Problem]:
+    problems = []
+    for key in SECTIONS:
+        section = letter.section(key)
+        if section is None or not any(line.strip() for line in section.lines):
+            problems.append(
+                Problem(
+                    "completeness",
+                    f'The section "{SECTION_NAMES[key]}" is missing or empty',
+                    section=key,
+                )
+            )
+    if not letter.recipient.address_lines:
+        problems.append(
+            Problem(
+                "completeness",
+                f"There is no postal address for {letter.recipient.name}: add it to the "
+                "child's record",
+            )
+        )
+    if not wording.phone:
+        problems.append(
+            Problem(
+                "completeness",
+                "The letter gives no phone number: an administrator adds it on the Letter "
+                "wording page",
+                section="contact",
+            )
+        )
+    if letter.disposal.code in disposals.INTERVENTIONS_NEEDED and not interventions:
+        problems.append(
+            Problem(
+                "completeness",
+                f"{letter.disposal.name} needs the interventions the child is offered, and the "
+                "decision records none",
+                section="next",
+            )
+        )
+    for term, explanation in wording.jargon.items():
+        pattern = _term(term)
+        for section_key, sentence in letter.sentences():
+            if not pattern.search(letter.plain(sentence)):
+                continue
+            if not explanation:
+                problems.append(
+                    Problem(
+                        "completeness",
+                        f'"{term}" is jargon: say it in plain words',
+                        sentence,
+                        section_key,
+                    )
+                )
+            elif explanation.lower() not in sentence.lower():
+                problems.append(
+                    Problem(
+                        "completeness",
+                        f'"{term}" needs its explanation in the same sentence: "{explanation}"',
+                        sentence,
+                        section_key,
+                    )
+                )
+    return problems
+
+
+def check(letter: Letter, wording: Wording, interventions: tuple[str, ...]) -> list[Problem]:
+    """Every problem with the letter; it can be issued only when there are none."""
+    return (
+        completeness_problems(letter, wording, interventions)
+        + honesty_problems(letter, wording)
+        + readability_problems(letter)
+    )

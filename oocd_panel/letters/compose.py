@@ -1,0 +1,439 @@
+"""A letter composed from a decision: who it is to, and what it says, section by section.
+
+The sections are the ones every letter must have (domain.md, Letters). Their words come from the
+disposal catalogue (through the service's wording) and from the frames here, adapted to who reads
+the letter: a child of 10 to 13, a child of 14 to 17, a child who needs Easy Read, or a parent or
+carer. Nothing here touches the database or a request: it is checked and rendered elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from dataclasses import dataclass, field
+
+from oocd_panel import disposals, interventions, offences
+from oocd_panel.clock import local_date
+from oocd_panel.letters.readability import sentences
+from oocd_panel.letters.wording import Wording
+from oocd_panel.models import Contact, Referral
+from oocd_panel.referral_rules import age_on
+
+_EMAIL = re.compile(r"\S+@\S+?(?=[.,;]?(?:\s|$))")
+
+# Bump when the frames below change: every issued letter records the version it was made with.
+TEMPLATE_VERSION = "2026-11-27.1"
+
+
+class Variant(enum.StrEnum):
+    CHILD_YOUNGER = "child_10_13"
+    CHILD_OLDER = "child_14_17"
+    EASY_READ = "easy_read"
+    PARENT = "parent"
+
+    @property
+    def label(self) -> str:
+        return {
+            "child_10_13": "Child, 10 to 13",
+            "child_14_17": "Child, 14 to 17",
+            "easy_read": "Child, Easy Read",
+            "parent": "Parent or carer",
+        }[self.value]
+
+    @property
+    def for_child(self) -> bool:
+        return self is not Variant.PARENT
+
+    @property
+    def grade_limit(self) -> float:
+        """Flesch-Kincaid grade a letter may not exceed (reading age about 9-10 for children)."""
+        return 6.0 if self is Variant.PARENT else 4.0
+
+
+# Every letter has these sections, in this order.
+SECTIONS: tuple[str, ...] = (
+    "what_happened",
+    "decision",
+    "meaning",
+    "choice",
+    "if_not",
+    "record",
+    "next",
+    "rights",
+    "contact",
+)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # "child" or "contact-<id>"
+    name: str
+    address_lines: tuple[str, ...]
+    variant: Variant
+    relationship: str = ""
+
+    @property
+    def address(self) -> str:
+        return "\n".join(self.address_lines)
+
+
+@dataclass(frozen=True)
+class FirstMeeting:
+    on: dt.date
+    time: str = ""
+    place: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    lines: list[str]
+    # Items shown as a list under the lines (interventions, conditions with their dates).
+    items: list[str] = field(default_factory=list)
+
+    def sentences(self) -> list[str]:
+        found = [s for line in [self.heading, *self.lines, *self.items] for s in sentences(line)]
+        return found
+
+
+@dataclass
+class Letter:
+    recipient: Recipient
+    disposal: disposals.Disposal
+    dated: dt.date
+    reference: str
+    title: str
+    greeting: str
+    sections: list[Section]
+    sign_off: str
+    # People's and places' names, and contact details: not words the letter's author chose, so
+    # the checks read them as a plain short name.
+    names: tuple[str, ...] = ()
+
+    def plain(self, sentence: str) -> str:
+        for name in sorted(self.names, key=len, reverse=True):
+            if name:
+                sentence = sentence.replace(name, "Sam")
+        return _EMAIL.sub("this email", sentence)
+
+    @property
+    def variant(self) -> Variant:
+        return self.recipient.variant
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def sentences(self) -> list[tuple[str, str]]:
+        """(section key, sentence) for every sentence a reader meets after the greeting."""
+        return [(s.key, sentence) for s in self.sections for sentence in s.sentences()]
+
+    def body_text(self) -> str:
+        """The letter's words as the checks read them (names made plain)."""
+        return " ".join(self.plain(sentence) for _, sentence in self.sentences())
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def needs_easy_read(referral: Referral) -> bool:
+    """The child needs Easy Read: recorded on the child, or in the assessment."""
+    if referral.child.needs_easy_read:
+        return True
+    assessment = referral.assessment
+    if assessment is None:
+        return False
+    answer = assessment.answers().get("circumstances", {}).get("easy_read")
+    return answer == "yes"
+
+
+def decided_on(referral: Referral) -> dt.date:
+    assert referral.decision is not None
+    return local_date(referral.decision.decided_at)
+
+
+def child_variant(referral: Referral) -> Variant:
+    if needs_easy_read(referral):
+        return Variant.EASY_READ
+    age = age_on(referral.child.date_of_birth, decided_on(referral))
+    return Variant.CHILD_YOUNGER if age <= 13 else Variant.CHILD_OLDER
+
+
+def _child_address(referral: Referral) -> tuple[str, ...]:
+    child = referral.child
+    lines = (child.address_line_1, child.address_line_2 or "", child.town, child.postcode)
+    return tuple(line.strip() for line in lines if line and line.strip())
+
+
+def _contact_address(referral: Referral, contact: Contact) -> tuple[str, ...]:
+    """The contact's own address, or (none recorded: the form says so) the child's."""
+    own = tuple(line.strip() for line in (contact.address or "").splitlines() if line.strip())
+    return own or _child_address(referral)
+
+
+def recipients(referral: Referral) -> list[Recipient]:
+    """The child, then each parent or carer who receives letters."""
+    child = referral.child
+    found = [
+        Recipient(
+            "child",
+            child.preferred_name or child.first_name,
+            _child_address(referral),
+            child_variant(referral),
+        )
+    ]
+    for contact in child.contacts:
+        if contact.receives_letters:
+            found.append(
+                Recipient(
+                    f"contact-{contact.id}",
+                    contact.full_name,
+                    _contact_address(referral, contact),
+                    Variant.PARENT,
+                    contact.relationship_to_child,
+                )
+            )
+    return found
+
+
+def _what_happened(referral: Referral, variant: Variant, name: str) -> list[str]:
+    when = long_date(referral.offence_date)
+    if variant is Variant.PARENT:
+        offence = referral.main_offence
+        kind = offences.label(offence.offence_type).lower() if offence else "an offence"
+        return [
+            f"This letter is about {name} and what happened on {when}.",
+            f"The police spoke to {name} about {kind}.",
+        ]
+    return [f"This letter is about what happened on {when}.", "The police spoke to you about it."]
+
+
+def _decision(referral: Referral, variant: Variant, disposal: disposals.Disposal) -> list[str]:
+    day = long_date(decided_on(referral))
+    if variant is Variant.PARENT:
+        return [
+            f"On {day} a panel met to decide what should happen next.",
+            "It had people from the police, the youth justice team and other services.",
+            f"The decision was: {disposal.plain_name}.",
+        ]
+    if variant is Variant.CHILD_OLDER:
+        return [
+            f"On {day} a group of people met to decide what should happen next.",
+            "It had people from the police and the youth justice team.",
+            f"The decision was: {disposal.plain_name}.",
+        ]
+    return [
+        f"On {day} a group of people met.",
+        "They talked about what should happen next.",
+        "Some were from the police. Some were from the youth justice team.",
+        f"They decided on this: {disposal.plain_name}.",
+    ]
+
+
+def _conditions(referral: Referral) -> list[str]:
+    assert referral.decision is not None
+    return [
+        f"{c['text'].rstrip('.')}, by {long_date(dt.date.fromisoformat(c['due_on']))}."
+        for c in referral.decision.conditions
+    ]
+
+
+def _choice(
+    referral: Referral, variant: Variant, disposal: disposals.Disposal, name: str
+) -> Section:
+    child = variant.for_child
+    if disposal.work is disposals.Work.VOLUNTARY:
+        if child:
+            lines = [
+                "Taking part is your choice.",
+                "You can say no.",
+                "You can stop at any time.",
+                "Nothing bad will happen if you say no.",
+            ]
+        else:
+            lines = [
+                "Taking part is their choice.",
+                f"{name} can say no, or stop at any time.",
+                "Nothing bad will happen if they say no.",
+            ]
+        heading = "Is it your choice?" if child else "Is taking part their choice?"
+        return Section("choice", heading, lines)
+    if disposal.work is disposals.Work.CONDITIONAL:
+        heading = "What you agreed to do" if child else f"What {name} agreed to do"
+        lead = "You agreed to do these things:" if child else f"{name} agreed to do these things:"
+        return Section("choice", heading, [lead], _conditions(referral))
+    if disposal.code == "charge":
+        lines = ["You will go to court." if child else f"{name} will go to court."]
+    else:
+        lines = [
+            "You do not need to do anything." if child else f"{name} does not need to do anything."
+        ]
+    heading = "Is there anything to do?"
+    return Section("choice", heading, lines)
+
+
+def _if_not_heading(disposal: disposals.Disposal, child: bool) -> str:
+    if disposal.work is disposals.Work.VOLUNTARY:
+        return "What if you say no?" if child else "What if they say no?"
+    if disposal.work is disposals.Work.CONDITIONAL:
+        return "What if you do not do them?" if child else "What if they do not do them?"
+    return "What happens now"
+
+
+def _next(
+    referral: Referral,
+    variant: Variant,
+    disposal: disposals.Disposal,
+    name: str,
+    worker: str | None,
+    meeting: FirstMeeting | None,
+) -> Section:
+    child = variant.for_child
+    lines: list[str] = []
+    items: list[str] = []
+    who = worker or "A worker from the youth justice team"
+    if worker:
+        lines.append(f"Your worker is {worker}." if child else f"{name}'s worker is {worker}.")
+    if disposal.offers_intervention:
+        if meeting is not None:
+            at = f" at {meeting.time}" if meeting.time else ""
+            where = f" at {meeting.place}" if meeting.place else ""
+            lines.append(
+                f"Your first meeting is on {long_date(meeting.on)}{at}{where}."
+                if child
+                else f"The first meeting is on {long_date(meeting.on)}{at}{where}."
+            )
+        else:
+            lines.append(f"{who} will get in touch to set up a first meeting.")
+        chosen = (
+            [interventions.get(c) for c in referral.decision.interventions]
+            if referral.decision
+            else []
+        )
+        if chosen:
+            if disposal.work is disposals.Work.VOLUNTARY:
+                lines.append(
+                    "If you want to, we can offer you this help:"
+                    if child
+                    else f"If {name} wants to, we can offer this help:"
+                )
+            else:
+                lines.append(
+                    "We will help you with this:" if child else f"We will help {name} with this:"
+                )
+            items = [i.plain_description if child else f"{i.name}." for i in chosen]
+    elif disposal.code == "charge":
+        lines.append(
+            f"{who} can help you get ready for court."
+            if child
+            else f"{who} can help {name} get ready for court."
+        )
+    else:
+        lines.append(
+            "If you want help, you can still ask us."
+            if child
+            else "If you want support, you can still ask us."
+        )
+    return Section("next", "What happens next", lines, items)
+
+
+def _rights(
+    variant: Variant, disposal: disposals.Disposal, texts: disposals.LetterTexts, name: str
+) -> list[str]:
+    if variant.for_child:
+        lines = ["You can get free advice from a lawyer. It costs nothing."]
+        if disposal.work is disposals.Work.VOLUNTARY:
+            lines.append("You can say no to the help we offer.")
+        if texts.child_right:
+            lines.append(texts.child_right)
+        lines.append("If you are not happy with how we treated you, you can complain.")
+        lines.append("Ask your worker how, or use the contact details below.")
+        return lines
+    lines = [f"{name} can get free legal advice from a solicitor."]
+    if disposal.work is disposals.Work.VOLUNTARY:
+        lines.append(f"{name} can say no to the support we offer.")
+    if texts.parent_right:
+        lines.append(texts.parent_right)
+    lines.append("If you are unhappy with our service, you can make a complaint.")
+    lines.append("Contact us using the details below.")
+    return lines
+
+
+def _contact(wording: Wording, worker: str | None) -> list[str]:
+    lines = []
+    if wording.phone:
+        lines.append(f"Call the youth justice team on {wording.phone}.")
+    if wording.email:
+        lines.append(f"Or email {wording.email}.")
+    if worker:
+        lines.append(f"Ask for {worker}.")
+    return lines
+
+
+def compose(
+    referral: Referral,
+    recipient: Recipient,
+    wording: Wording,
+    *,
+    meeting: FirstMeeting | None = None,
+    today: dt.date,
+) -> Letter:
+    """The letter this recipient gets about the referral's decision."""
+    assert referral.decision is not None, "letters follow a decision"
+    disposal = disposals.get(referral.decision.disposal)
+    texts = wording.texts_for(disposal.code)
+    variant = recipient.variant
+    child = variant.for_child
+    child_name = referral.child.preferred_name or referral.child.first_name
+    worker = referral.practitioner.full_name if referral.practitioner else None
+    meaning = texts.child_meaning if child else texts.parent_meaning
+    if_not = texts.child_if_not if child else texts.parent_if_not
+    record = texts.child_record if child else texts.parent_record
+    sections = [
+        Section("what_happened", "What happened", _what_happened(referral, variant, child_name)),
+        Section("decision", "What was decided", _decision(referral, variant, disposal)),
+        Section("meaning", "What this means", [meaning]),
+        _choice(referral, variant, disposal, child_name),
+        Section("if_not", _if_not_heading(disposal, child), [if_not]),
+        Section(
+            "record",
+            "What goes on your record" if child else f"What goes on {child_name}'s record",
+            [record],
+        ),
+        _next(referral, variant, disposal, child_name, worker, meeting),
+        Section(
+            "rights",
+            "Your rights" if child else f"{child_name}'s rights",
+            _rights(variant, disposal, texts, child_name),
+        ),
+        Section("contact", "Who to contact", _contact(wording, worker)),
+    ]
+    if variant is Variant.EASY_READ:
+        # One idea per line: every sentence on a line of its own.
+        for section in sections:
+            section.lines = [s for line in section.lines for s in sentences(line)]
+    return Letter(
+        recipient=recipient,
+        disposal=disposal,
+        dated=today,
+        reference=referral.police_reference,
+        title=f"What happens next for {child_name}" if not child else "What happens next",
+        greeting=f"Dear {recipient.name},",
+        sections=sections,
+        sign_off=f"From {worker}" if worker else f"From {wording.service_name} youth justice team",
+        names=tuple(
+            n
+            for n in (
+                worker,
+                child_name,
+                recipient.name,
+                wording.service_name,
+                wording.phone,
+                meeting.place if meeting else None,
+                meeting.time if meeting else None,
+            )
+            if n
+        ),
+    )

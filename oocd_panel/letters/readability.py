@@ -1,0 +1,26 @@
+"""Readability measured offline: Flesch-Kincaid grade (textstat 0.7.x, pyphen syllables)."""
+
+from __future__ import annotations
+
+import re
+
+import textstat  # type: ignore[import-untyped]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019-]*")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a line of text (a line without a full stop is one sentence)."""
+    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+
+
+def word_count(sentence: str) -> int:
+    return len(_WORD.findall(sentence))
+
+
+def grade(text: str) -> float:
+    """Flesch-Kincaid grade level: about the school year (US) a reader needs; 4 is age 9-10."""
+    if not _WORD.search(text):
+        return 0.0
+    return float(textstat.flesch_kincaid_grade(text))

@@ -1,0 +1,161 @@
+"""What a service's letters say beyond the template: the catalogue's texts (with the service's
+reviewed overrides), the word lists the checks use, and who to contact.
+
+All of it is data an administrator edits (`services/letter_wording.py`); the defaults are here."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oocd_panel import disposals
+from oocd_panel.models import LetterWording, Service
+
+# Words that make work sound compulsory: never in a letter about a voluntary disposal.
+DEFAULT_COMPULSORY_WORDS: tuple[str, ...] = (
+    "must",
+    "have to",
+    "has to",
+    "need to",
+    "needs to",
+    "required",
+    "requirement",
+    "compulsory",
+    "mandatory",
+    "obliged",
+    "obligation",
+    "breach",
+    "enforce",
+    "ordered",
+    "condition",
+    "conditions",
+    "expected to",
+    "failure to",
+)
+
+# Jargon: a term with no explanation may never appear; a term with one may appear only in a
+# sentence that also gives the explanation.
+DEFAULT_JARGON: dict[str, str] = {
+    "OOCD": "",
+    "out-of-court disposal": "",
+    "YJS": "",
+    "YOT": "",
+    "disposal": "",
+    "desistance": "",
+    "intervention": "",
+    "PNC": "",
+    "DBS": "",
+    "gravity": "",
+    "pre-panel": "",
+    "safeguarding": "",
+    "criminogenic": "",
+    "Outcome 22": "",
+    "Outcome 23": "",
+    "PDAT": "",
+    "FTE": "",
+}
+
+CONTACT_KEYS = {"contact:phone": "Phone number for letters", "contact:email": "Email for letters"}
+WORD_KEYS = {
+    "words:compulsory": "Words that make work sound compulsory",
+    "words:jargon": "Jargon to avoid or explain",
+}
+
+
+def disposal_key(code: str, name: str) -> str:
+    return f"disposal:{code}:{name}"
+
+
+@dataclass(frozen=True)
+class Wording:
+    service_name: str
+    texts: dict[str, disposals.LetterTexts]
+    compulsory_words: tuple[str, ...] = DEFAULT_COMPULSORY_WORDS
+    jargon: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_JARGON))
+    phone: str = ""
+    email: str = ""
+    # Which texts the service has overridden: key -> (reviewer's name, when).
+    overridden: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of every text and list a letter was built and checked with."""
+        payload = {
+            "texts": {c: dataclasses.asdict(t) for c, t in sorted(self.texts.items())},
+            "compulsory": list(self.compulsory_words),
+            "jargon": sorted(self.jargon.items()),
+            "contact": [self.phone, self.email],
+        }
+        blob = json.dumps(payload, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def texts_for(self, code: str) -> disposals.LetterTexts:
+        return self.texts[code]
+
+
+def parse_words(text: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in text.splitlines() if w.strip())
+
+
+def parse_jargon(text: str) -> dict[str, str]:
+    """One term a line, optionally "term = the plain explanation a letter must give with it"."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        term, _, explanation = line.partition("=")
+        if term.strip():
+            found[term.strip()] = explanation.strip()
+    return found
+
+
+def format_jargon(jargon: dict[str, str]) -> str:
+    return "\n".join(f"{t} = {e}" if e else t for t, e in jargon.items())
+
+
+def latest_rows(session: Session, service_id: int) -> dict[str, LetterWording]:
+    rows = session.scalars(
+        select(LetterWording)
+        .where(LetterWording.service_id == service_id)
+        .order_by(LetterWording.id)
+    )
+    return {row.key: row for row in rows}
+
+
+def apply(
+    service_name: str, values: dict[str, str], reviewed: dict[str, tuple[str, str]] | None = None
+) -> Wording:
+    """The wording with these key -> text values laid over the defaults."""
+    texts = {}
+    for code, base in disposals.LETTER_TEXTS.items():
+        changes = {
+            name: values[disposal_key(code, name)]
+            for name in disposals.LETTER_FIELDS
+            if disposal_key(code, name) in values
+        }
+        texts[code] = dataclasses.replace(base, **changes)
+    return Wording(
+        service_name=service_name,
+        texts=texts,
+        compulsory_words=parse_words(values["words:compulsory"])
+        if "words:compulsory" in values
+        else DEFAULT_COMPULSORY_WORDS,
+        jargon=parse_jargon(values["words:jargon"])
+        if "words:jargon" in values
+        else dict(DEFAULT_JARGON),
+        phone=values.get("contact:phone", ""),
+        email=values.get("contact:email", ""),
+        overridden={k: v for k, v in (reviewed or {}).items() if k.startswith("disposal:")},
+    )
+
+
+def wording_for(session: Session, service: Service) -> Wording:
+    rows = latest_rows(session, service.id)
+    return apply(
+        service.name,
+        {k: r.text for k, r in rows.items()},
+        {k: (r.reviewed_by.full_name, r.reviewed_at.isoformat()) for k, r in rows.items()},
+    )

@@ -1,0 +1,157 @@
+"""A service's own letter wording (administrators): contact details, the word lists the checks
+use, and overrides of the catalogue's texts. Each save records who reviewed it and when; a text
+that would fail the letter checks is refused, saying which check and why."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oocd_panel import disposals
+from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.letters import readability
+from oocd_panel.letters.checks import EASY_READ_MAX_WORDS
+from oocd_panel.letters.wording import (
+    DEFAULT_COMPULSORY_WORDS,
+    DEFAULT_JARGON,
+    Wording,
+    apply,
+    disposal_key,
+    format_jargon,
+    latest_rows,
+    parse_jargon,
+    parse_words,
+)
+from oocd_panel.models import LetterWording, Role, Service, User
+from oocd_panel.text_input import clean_text
+
+_PHONE = re.compile(r"^[0-9 +()-]{7,20}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_TEXT = 600
+
+
+def current_values(session: Session, service: Service) -> dict[str, str]:
+    """Every editable key with the text that applies now (the service's, or the default)."""
+    rows = latest_rows(session, service.id)
+    values = {
+        "contact:phone": "",
+        "contact:email": "",
+        "words:compulsory": "\n".join(DEFAULT_COMPULSORY_WORDS),
+        "words:jargon": format_jargon(DEFAULT_JARGON),
+    }
+    for code, texts in disposals.LETTER_TEXTS.items():
+        for name in disposals.LETTER_FIELDS:
+            values[disposal_key(code, name)] = getattr(texts, name)
+    values.update({k: r.text for k, r in rows.items()})
+    return values
+
+
+def text_problems(key: str, text: str, wording: Wording) -> str | None:
+    """Why this disposal text would make a letter fail its checks (None if it would not)."""
+    _, code, name = key.split(":")
+    disposal = disposals.get(code)
+    if not text:
+        return None if name.endswith("_right") else "Enter the text"
+    if len(text) > MAX_TEXT:
+        return f"The text must be {MAX_TEXT} characters or fewer"
+    child = name.startswith("child_")
+    if disposal.work is disposals.Work.VOLUNTARY:
+        for word in wording.compulsory_words:
+            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE):
+                return (
+                    f'"{word}" makes voluntary work sound compulsory: {disposal.name} is voluntary'
+                )
+    for term, explanation in wording.jargon.items():
+        if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.IGNORECASE) and (
+            not explanation or explanation.lower() not in text.lower()
+        ):
+            return f'"{term}" is jargon: say it in plain words'
+    if child:
+        for sentence in readability.sentences(text):
+            if readability.word_count(sentence) > EASY_READ_MAX_WORDS:
+                return (
+                    f'"{sentence}" has more than {EASY_READ_MAX_WORDS} words, too long for Easy '
+                    "Read"
+                )
+    # A single sentence's grade swings with one long word, so read the text as a letter does:
+    # with this outcome's other texts for the same reader.
+    texts = wording.texts_for(code)
+    reader = "child_" if child else "parent_"
+    together = " ".join(
+        text if field == name else getattr(texts, field)
+        for field in disposals.LETTER_FIELDS
+        if field.startswith(reader)
+    )
+    limit = 4.0 if child else 6.0
+    grade = readability.grade(together)
+    if grade > limit:
+        readers = "children" if child else "adults"
+        return (
+            f"With this text the outcome's wording reads at grade {grade:.1f}; letters to "
+            f"{readers} must be at most {limit:.0f}: use shorter sentences and words"
+        )
+    return None
+
+
+def save_wording(
+    session: Session, admin: User, *, service_id: int, values: Mapping[str, str | None]
+) -> int:
+    """Save what changed; returns how many texts changed. Nothing is saved if any is refused."""
+    if not admin.has_role(Role.ADMIN):
+        raise ActionNotAllowed("Only administrators change the wording of letters.")
+    service = session.get(Service, service_id)
+    if service is None or service.id not in admin.service_ids:
+        raise NotFound("There is no such service among yours.")
+    current = current_values(session, service)
+    given = {
+        k: clean_text(v) if not k.startswith("words:") else (v or "").strip()
+        for k, v in values.items()
+        if k in current
+    }
+    errors: dict[str, str] = {}
+    phone = given.get("contact:phone", current["contact:phone"])
+    if phone and not _PHONE.match(phone):
+        errors["contact:phone"] = "Enter a phone number, like 01632 960 123"
+    email = given.get("contact:email", current["contact:email"])
+    if email and not _EMAIL.match(email):
+        errors["contact:email"] = "Enter an email address, like youth.justice@example.org"
+    if "words:compulsory" in given and not parse_words(given["words:compulsory"]):
+        errors["words:compulsory"] = "List at least one word, one a line"
+    if "words:jargon" in given and not parse_jargon(given["words:jargon"]):
+        errors["words:jargon"] = "List at least one term, one a line"
+    merged = {**current, **given}
+    wording = apply(service.name, merged)
+    for key, text in given.items():
+        if key.startswith("disposal:") and text != current[key]:
+            problem = text_problems(key, text, wording)
+            if problem:
+                errors[key] = problem
+    if errors:
+        raise InvalidInput(errors)
+    changed = [k for k, v in given.items() if v != current[k]]
+    try:
+        for key in changed:
+            session.add(
+                LetterWording(
+                    service_id=service.id, key=key, text=given[key], reviewed_by_id=admin.id
+                )
+            )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return len(changed)
+
+
+def history(session: Session, service: Service, limit: int = 50) -> list[LetterWording]:
+    return list(
+        session.scalars(
+            select(LetterWording)
+            .where(LetterWording.service_id == service.id)
+            .order_by(LetterWording.id.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,257 @@
+"""Letters to the child and family: drafts checked on the page, and issuing them as PDFs.
+
+A letter is composed from the decision, checked (`letters.checks`), and only then issued: the PDF
+is stored with its SHA-256, the template and catalogue versions, the recipient and the date, and
+never changes. Re-issuing makes the next version for the same recipient.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from oocd_panel.clock import local_date, local_today, utcnow
+from oocd_panel.errors import ActionNotAllowed, CaseChanged, DomainError, InvalidInput, NotFound
+from oocd_panel.letters import checks, render
+from oocd_panel.letters.compose import (
+    TEMPLATE_VERSION,
+    FirstMeeting,
+    Letter,
+    Recipient,
+    compose,
+    recipients,
+)
+from oocd_panel.letters.wording import Wording, wording_for
+from oocd_panel.models import Decision, Referral, Role, Service, User
+from oocd_panel.models import Letter as IssuedLetter
+from oocd_panel.services.cases import get_case
+from oocd_panel.text_input import clean_text
+
+LETTER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
+
+
+class LetterProblems(DomainError):
+    """The letter failed its checks: nothing was issued."""
+
+    def __init__(self, problems: list[checks.Problem]) -> None:
+        super().__init__(
+            f"The letter cannot be issued: {len(problems)} "
+            f"problem{'s' if len(problems) != 1 else ''} to fix first."
+        )
+        self.problems = problems
+
+
+@dataclass
+class Draft:
+    recipient: Recipient
+    letter: Letter
+    problems: list[checks.Problem]
+    issued: list[IssuedLetter] = field(default_factory=list)
+
+
+def _decided_case(session: Session, user: User, referral_id: int) -> Referral:
+    if not user.has_role(*LETTER_ROLES):
+        raise ActionNotAllowed("Letters are written and issued by YJS practitioners and managers.")
+    referral = get_case(session, user, referral_id)
+    if referral.decision is None:
+        raise ActionNotAllowed("Letters follow the decision: this case has no decision yet.")
+    return referral
+
+
+def check_meeting(
+    on: dt.date | None, time: str | None, place: str | None, today: dt.date
+) -> FirstMeeting | None:
+    """The first meeting, if one was entered; the date must not be in the past."""
+    time, place = clean_text(time), clean_text(place)
+    if on is None:
+        if time or place:
+            raise InvalidInput({"meeting_on": "Enter the date of the first meeting"})
+        return None
+    errors = {}
+    if on < today:
+        errors["meeting_on"] = "The first meeting must be today or later"
+    if len(time) > 20:
+        errors["meeting_time"] = "The time must be 20 characters or fewer"
+    if len(place) > 200:
+        errors["meeting_place"] = "The place must be 200 characters or fewer"
+    if errors:
+        raise InvalidInput(errors)
+    return FirstMeeting(on, time, place)
+
+
+def _issued_for(session: Session, decision: Decision) -> list[IssuedLetter]:
+    return list(
+        session.scalars(
+            select(IssuedLetter)
+            .where(IssuedLetter.decision_id == decision.id)
+            .order_by(IssuedLetter.id)
+        )
+    )
+
+
+def _draft(
+    referral: Referral,
+    recipient: Recipient,
+    wording: Wording,
+    meeting: FirstMeeting | None,
+    today: dt.date,
+) -> Draft:
+    assert referral.decision is not None
+    letter = compose(referral, recipient, wording, meeting=meeting, today=today)
+    problems = checks.check(letter, wording, tuple(referral.decision.interventions))
+    return Draft(recipient, letter, problems)
+
+
+def drafts(
+    session: Session,
+    user: User,
+    referral_id: int,
+    *,
+    meeting: FirstMeeting | None = None,
+    today: dt.date | None = None,
+) -> tuple[Referral, list[Draft]]:
+    """The letter each recipient gets, checked, with the versions already issued to them."""
+    referral = _decided_case(session, user, referral_id)
+    assert referral.decision is not None
+    service = session.get(Service, referral.service_id)
+    assert service is not None
+    wording = wording_for(session, service)
+    issued = _issued_for(session, referral.decision)
+    found = []
+    for recipient in recipients(referral):
+        draft = _draft(referral, recipient, wording, meeting, today or local_today())
+        draft.issued = [i for i in issued if i.recipient_key == recipient.key]
+        found.append(draft)
+    return referral, found
+
+
+def draft_for(
+    session: Session,
+    user: User,
+    referral_id: int,
+    recipient_key: str,
+    *,
+    meeting: FirstMeeting | None = None,
+    today: dt.date | None = None,
+) -> tuple[Referral, Draft]:
+    referral, found = drafts(session, user, referral_id, meeting=meeting, today=today)
+    draft = next((d for d in found if d.recipient.key == recipient_key), None)
+    if draft is None:
+        raise NotFound("There is no such recipient for this case's letters.")
+    return referral, draft
+
+
+def issue(
+    session: Session,
+    user: User,
+    referral_id: int,
+    recipient_key: str,
+    *,
+    meeting: FirstMeeting | None = None,
+    now: dt.datetime | None = None,
+) -> IssuedLetter:
+    """Issue the letter as a PDF, if it passes every check; otherwise nothing is stored."""
+    now = now or utcnow()
+    try:
+        referral, draft = draft_for(
+            session, user, referral_id, recipient_key, meeting=meeting, today=local_date(now)
+        )
+        if draft.problems:
+            raise LetterProblems(draft.problems)
+        assert referral.decision is not None
+        service = session.get(Service, referral.service_id)
+        assert service is not None
+        wording = wording_for(session, service)
+        html = render.to_html(draft.letter, service.name)
+        pdf = render.to_pdf(html)
+        number = (
+            session.scalar(
+                select(func.max(IssuedLetter.number)).where(
+                    IssuedLetter.referral_id == referral.id,
+                    IssuedLetter.recipient_key == recipient_key,
+                )
+            )
+            or 0
+        ) + 1
+        row = IssuedLetter(
+            referral_id=referral.id,
+            decision_id=referral.decision.id,
+            recipient_key=recipient_key,
+            recipient_name=draft.recipient.name,
+            address=draft.recipient.address,
+            variant=draft.recipient.variant.value,
+            number=number,
+            html=html,
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            template_version=TEMPLATE_VERSION,
+            catalogue_version=wording.version,
+            issued_by_id=user.id,
+            issued_at=now,
+        )
+        session.add(row)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise CaseChanged() from None
+    except Exception:
+        session.rollback()
+        raise
+    return row
+
+
+def issued_letter(session: Session, user: User, letter_id: int) -> IssuedLetter:
+    row = session.get(IssuedLetter, letter_id)
+    if row is None:
+        raise NotFound("There is no such letter.")
+    _decided_case(session, user, row.referral_id)  # same service, right role
+    return row
+
+
+@dataclass
+class BatchResult:
+    issued: int = 0
+    held: list[tuple[str, str]] = field(default_factory=list)  # (case, why)
+
+
+def due_cases(session: Session, service_id: int) -> list[int]:
+    """Cases with a decision whose letters have not all been issued yet."""
+    decided = (
+        select(Decision.referral_id, Decision.id)
+        .join(Referral, Referral.id == Decision.referral_id)
+        .where(Referral.service_id == service_id)
+    )
+    with_letters = select(IssuedLetter.decision_id).distinct()
+    rows = session.execute(decided.where(Decision.id.not_in(with_letters))).all()
+    return [referral_id for referral_id, _ in rows]
+
+
+def issue_due(
+    session: Session,
+    user: User,
+    service_id: int,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Issue every due letter in the service; a letter that fails its checks is held, with why."""
+    result = BatchResult()
+    for referral_id in due_cases(session, service_id):
+        referral, found = drafts(session, user, referral_id)
+        for draft in found:
+            if draft.issued:
+                continue
+            try:
+                issue(session, user, referral_id, draft.recipient.key)
+                result.issued += 1
+            except LetterProblems as exc:
+                first = exc.problems[0]
+                result.held.append((referral.police_reference, str(first)))
+        if progress is not None:
+            progress(1)
+    return result

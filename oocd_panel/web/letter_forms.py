@@ -1,0 +1,73 @@
+"""Forms for letters: the first meeting a letter mentions, and a service's letter wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+
+from oocd_panel import disposals
+from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
+from oocd_panel.web.form_fields import GovDateField
+
+
+class MeetingForm(FlaskForm):
+    """The first meeting, for the "what happens next" part of the letter (optional)."""
+
+    meeting_on = GovDateField("Date of the first meeting (optional)")
+    meeting_time = StringField(
+        "Time (optional)", widget=GovTextInput(), description="For example 4pm."
+    )
+    meeting_place = StringField(
+        "Place (optional)", widget=GovTextInput(), description="For example the youth centre."
+    )
+    submit = SubmitField("Issue the letter", widget=GovSubmitInput())
+
+
+def field_name(key: str) -> str:
+    """A form field name for a wording key ("disposal:youth_caution:child_record")."""
+    return key.replace(":", "__")
+
+
+def key_for(name: str) -> str:
+    return name.replace("__", ":")
+
+
+def wording_form(data: bool) -> FlaskForm:
+    """A form with a field for every editable wording key."""
+
+    class WordingForm(FlaskForm):
+        pass
+
+    for key, label in CONTACT_KEYS.items():
+        setattr(WordingForm, field_name(key), StringField(label, widget=GovTextInput()))
+    for key, label in WORD_KEYS.items():
+        description = (
+            "One a line. Letters about voluntary work may not use any of them."
+            if key == "words:compulsory"
+            else 'One a line; "term = explanation" lets a letter use the term with its '
+            "explanation in the same sentence."
+        )
+        setattr(
+            WordingForm,
+            field_name(key),
+            TextAreaField(label, widget=GovTextArea(), description=description),
+        )
+    for code in disposals.LETTER_TEXTS:
+        for name, label in disposals.LETTER_FIELDS.items():
+            key = f"disposal:{code}:{name}"
+            setattr(WordingForm, field_name(key), TextAreaField(label, widget=GovTextArea()))
+    WordingForm.reviewed = BooleanField(
+        "I have read these texts as a child and a parent would, and they are accurate",
+        widget=GovCheckboxInput(),
+    )
+    WordingForm.submit = SubmitField("Save the wording", widget=GovSubmitInput())
+    kwargs: dict[str, Any] = {} if data else {"formdata": None}
+    return WordingForm(**kwargs)

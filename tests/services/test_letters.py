@@ -1,0 +1,151 @@
+"""Issuing letters: only when every check passes, stored with its fingerprint, never changed."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import text, update
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session
+
+from oocd_panel.clock import local_today
+from oocd_panel.errors import ActionNotAllowed, InvalidInput
+from oocd_panel.letters.compose import TEMPLATE_VERSION
+from oocd_panel.models import Letter, LetterImmutable, ReferralStatus, Role
+from oocd_panel.services import letter_wording, letters
+from tests.factories import Factory
+
+S = ReferralStatus
+
+
+def _phone(factory: Factory) -> None:
+    admin = factory.cast(Role.ADMIN)
+    letter_wording.save_wording(
+        factory.session,
+        admin,
+        service_id=factory.service().id,
+        values={"contact:phone": "01632 960 123"},
+    )
+
+
+def test_a_letter_is_issued_as_a_pdf_with_its_fingerprint_and_versions(
+    factory: Factory, session: Session
+) -> None:
+    _phone(factory)
+    referral = factory.referral_at(S.DECIDED, disposal="youth_caution")
+    worker = factory.cast(Role.PRACTITIONER)
+    _, found = letters.drafts(session, worker, referral.id)
+    assert [d.recipient.key for d in found] == ["child", f"contact-{referral.child.contacts[0].id}"]
+    assert all(d.problems == [] for d in found), [d.problems for d in found]
+    row = letters.issue(session, worker, referral.id, "child")
+    assert row.pdf.startswith(b"%PDF")
+    assert row.sha256 == hashlib.sha256(row.pdf).hexdigest()
+    assert row.template_version == TEMPLATE_VERSION
+    assert len(row.catalogue_version) == 16
+    assert row.number == 1
+    assert "Taking part is your choice." in row.html
+    again = letters.issue(session, worker, referral.id, "child")
+    assert again.number == 2  # re-issuing makes a new version; the first is kept
+    assert session.get(Letter, row.id) is not None
+
+
+def test_an_issued_letter_cannot_be_altered_or_deleted(factory: Factory, session: Session) -> None:
+    _phone(factory)
+    referral = factory.referral_at(S.DECIDED, disposal="community_resolution")
+    row = letters.issue(session, factory.cast(Role.PRACTITIONER), referral.id, "child")
+    row.html = "<p>Something else</p>"
+    with pytest.raises(LetterImmutable):
+        session.commit()
+    session.rollback()
+    # Below the ORM too: the database itself refuses.
+    with pytest.raises(DatabaseError):
+        session.execute(update(Letter).where(Letter.id == row.id).values(html="changed"))
+    session.rollback()
+    with pytest.raises(DatabaseError):
+        session.execute(text("DELETE FROM letter WHERE id = :id"), {"id": row.id})
+    session.rollback()
+    assert session.get(Letter, row.id).html != "changed"  # type: ignore[union-attr]
+
+
+def test_a_letter_that_fails_its_checks_is_not_issued(factory: Factory, session: Session) -> None:
+    referral = factory.referral_at(S.DECIDED, disposal="youth_caution")  # no phone number yet
+    worker = factory.cast(Role.PRACTITIONER)
+    with pytest.raises(letters.LetterProblems) as raised:
+        letters.issue(session, worker, referral.id, "child")
+    assert any("phone number" in p.message for p in raised.value.problems)
+    assert session.query(Letter).count() == 0
+
+
+def test_letters_follow_a_decision_and_are_for_yjs_staff(
+    factory: Factory, session: Session
+) -> None:
+    undecided = factory.referral_at(S.AT_PANEL)
+    with pytest.raises(ActionNotAllowed, match="no decision yet"):
+        letters.drafts(session, factory.cast(Role.PRACTITIONER), undecided.id)
+    decided = factory.referral_at(S.DECIDED)
+    with pytest.raises(ActionNotAllowed, match="YJS practitioners and managers"):
+        letters.drafts(session, factory.cast(Role.POLICE_OFFICER), decided.id)
+
+
+def test_a_first_meeting_in_the_past_is_refused() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        letters.check_meeting(None, "4pm", "", local_today())
+    assert raised.value.errors == {"meeting_on": "Enter the date of the first meeting"}
+    with pytest.raises(InvalidInput):
+        letters.check_meeting(local_today().replace(year=2020), "", "", local_today())
+    assert letters.check_meeting(local_today(), " 4pm ", "", local_today()).time == "4pm"
+
+
+def test_an_override_that_would_break_a_check_is_refused_and_nothing_saved(
+    factory: Factory, session: Session
+) -> None:
+    admin = factory.cast(Role.ADMIN)
+    service_id = factory.service().id
+    with pytest.raises(InvalidInput) as raised:
+        letter_wording.save_wording(
+            session,
+            admin,
+            service_id=service_id,
+            values={
+                "contact:phone": "01632 960 123",
+                "disposal:youth_caution:child_if_not": "You must come to every session.",
+                "disposal:outcome_22:parent_meaning": "This is an OOCD under Outcome 22.",
+            },
+        )
+    assert (
+        "makes voluntary work sound compulsory"
+        in raised.value.errors["disposal:youth_caution:child_if_not"]
+    )
+    assert "jargon" in raised.value.errors["disposal:outcome_22:parent_meaning"]
+    assert letter_wording.history(session, factory.service()) == []
+    changed = letter_wording.save_wording(
+        session,
+        admin,
+        service_id=service_id,
+        values={"disposal:youth_caution:child_if_not": "If you say no, that is fine."},
+    )
+    assert changed == 1
+    (row,) = letter_wording.history(session, factory.service())
+    assert row.reviewed_by_id == admin.id
+
+
+def test_the_batch_issues_every_due_letter_and_holds_the_ones_that_fail(
+    factory: Factory, session: Session
+) -> None:
+    _phone(factory)
+    good = factory.referral_at(S.DECIDED, disposal="youth_caution")
+    bad = factory.referral_at(S.DECIDED, disposal="community_resolution")
+    bad.child.address_line_1 = ""
+    bad.child.town = ""
+    bad.child.postcode = ""
+    session.commit()
+    ticks: list[int] = []
+    result = letters.issue_due(
+        session, factory.cast(Role.MANAGER), factory.service().id, progress=ticks.append
+    )
+    assert result.issued == 2  # the child and the parent of the good case
+    assert [ref for ref, _ in result.held] == [bad.police_reference] * 2
+    assert "no postal address" in result.held[0][1]
+    assert len(ticks) == 2
+    assert {r.referral_id for r in session.query(Letter)} == {good.id}

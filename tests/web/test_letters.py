@@ -1,0 +1,123 @@
+"""Letters through the pages: preview with the checks, issue, download; bad input loses nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from oocd_panel.clock import local_today
+from oocd_panel.models import Letter, ReferralStatus, Role, User
+from tests.factories import Factory
+from tests.web.helpers import error_summary, sign_in, text_of
+
+S = ReferralStatus
+
+
+def _client(app: Flask, user: User) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def _date(day: dt.date) -> list[str]:
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+def _set_phone(app: Flask, factory: Factory) -> None:
+    admin = _client(app, factory.cast(Role.ADMIN))
+    url = f"/admin/services/{factory.service().id}/letter-wording"
+    page = admin.get(url)
+    assert page.status_code == 200
+    assert "Youth caution" in text_of(page)
+    response = admin.post(url, data={"contact__phone": "01632 960 123", "reviewed": "y"})
+    assert response.status_code == 302, error_summary(response)
+
+
+def test_a_practitioner_previews_issues_and_downloads_a_letter(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.DECIDED, disposal="youth_caution")
+    worker = _client(app, factory.cast(Role.PRACTITIONER))
+    base = f"/cases/{referral.id}/letters"
+    # Before the service has a phone number, the letter cannot be issued, and says why.
+    page = text_of(worker.get(f"{base}/child"))
+    assert "cannot be issued until these are fixed" in page
+    assert "no phone number" in page
+    assert "Issue the letter" not in page
+    response = worker.post(f"{base}/child", data={})
+    assert response.status_code == 400
+    assert session.query(Letter).count() == 0
+
+    _set_phone(app, factory)
+    listing = text_of(worker.get(base))
+    assert "Passed" in listing
+    assert "Parent or carer" in listing
+    meeting = local_today() + dt.timedelta(days=5)
+    preview = worker.get(
+        f"{base}/child",
+        query_string={
+            "meeting_on": _date(meeting),
+            "meeting_time": "4pm",
+            "meeting_place": "the youth centre",
+        },
+    )
+    text = text_of(preview)
+    assert error_summary(preview) == []
+    assert "Checks passed" in text
+    assert "Taking part is your choice." in text
+    assert "at 4pm at the youth centre" in text
+    # A first meeting in the past: a clear message, the typed values kept, nothing issued.
+    past = local_today() - dt.timedelta(days=3)
+    response = worker.post(
+        f"{base}/child", data={"meeting_on": _date(past), "meeting_place": "the youth centre"}
+    )
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        ("#meeting_on-day", "The first meeting must be today or later")
+    ]
+    assert 'value="the youth centre"' in response.get_data(as_text=True)
+    assert session.query(Letter).count() == 0
+
+    response = worker.post(
+        f"{base}/child", data={"meeting_on": _date(meeting), "meeting_time": "4pm"}
+    )
+    assert response.status_code == 302, error_summary(response)
+    listing = worker.get(base).get_data(as_text=True)
+    assert "Version 1 (PDF)" in listing
+    letter = session.query(Letter).one()
+    pdf = worker.get(f"/letters/{letter.id}.pdf")
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Cache-Control"] == "no-store"
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    # The case page links to the letters.
+    assert "Letters to the child and family" in text_of(worker.get(f"/cases/{referral.id}"))
+
+
+def test_an_admin_override_that_breaks_a_check_is_refused_on_the_page(
+    app: Flask, factory: Factory
+) -> None:
+    admin = _client(app, factory.cast(Role.ADMIN))
+    url = f"/admin/services/{factory.service().id}/letter-wording"
+    typed = "You must attend every session or you will be in breach."
+    response = admin.post(
+        url, data={"disposal__community_resolution__child_if_not": typed, "reviewed": "y"}
+    )
+    assert response.status_code == 400
+    (summary,) = error_summary(response)
+    assert summary[0] == "#disposal__community_resolution__child_if_not"
+    assert "makes voluntary work sound compulsory" in summary[1]
+    assert typed in response.get_data(as_text=True)  # what was typed is kept
+    response = admin.post(url, data={"contact__phone": "01632 960 123"})
+    assert response.status_code == 400
+    assert "Confirm you have reviewed the texts" in error_summary(response)[0][1]
+
+
+def test_police_and_panel_members_cannot_reach_letters(app: Flask, factory: Factory) -> None:
+    referral = factory.referral_at(S.DECIDED)
+    for role in (Role.POLICE_OFFICER, Role.PANEL_MEMBER, Role.ANALYST):
+        client = _client(app, factory.cast(role))
+        assert client.get(f"/cases/{referral.id}/letters").status_code == 403
