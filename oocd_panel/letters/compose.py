@@ -68,14 +68,19 @@ SECTIONS: tuple[str, ...] = (
 @dataclass(frozen=True)
 class Recipient:
     key: str  # "child" or "contact-<id>"
-    name: str
+    name: str  # as the letter greets them
     address_lines: tuple[str, ...]
     variant: Variant
     relationship: str = ""
+    full_name: str = ""  # on the envelope
 
     @property
     def address(self) -> str:
         return "\n".join(self.address_lines)
+
+    @property
+    def addressee(self) -> str:
+        return self.full_name or self.name
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,7 @@ def recipients(referral: Referral) -> list[Recipient]:
             child.preferred_name or child.first_name,
             _child_address(referral),
             child_variant(referral),
+            full_name=f"{child.preferred_name or child.first_name} {child.last_name}",
         )
     ]
     for contact in child.contacts:
@@ -193,6 +199,7 @@ def recipients(referral: Referral) -> list[Recipient]:
                     _contact_address(referral, contact),
                     Variant.PARENT,
                     contact.relationship_to_child,
+                    full_name=contact.full_name,
                 )
             )
     return found
@@ -414,6 +421,7 @@ def compose(
         # One idea per line: every sentence on a line of its own.
         for section in sections:
             section.lines = [s for line in section.lines for s in sentences(line)]
+            section.items = [s for item in section.items for s in sentences(item)]
     return Letter(
         recipient=recipient,
         disposal=disposal,
@@ -429,6 +437,7 @@ def compose(
                 worker,
                 child_name,
                 recipient.name,
+                recipient.full_name,
                 wording.service_name,
                 wording.phone,
                 meeting.place if meeting else None,

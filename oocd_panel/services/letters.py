@@ -183,7 +183,7 @@ def issue(
             referral_id=referral.id,
             decision_id=referral.decision.id,
             recipient_key=recipient_key,
-            recipient_name=draft.recipient.name,
+            recipient_name=draft.recipient.addressee,
             address=draft.recipient.address,
             variant=draft.recipient.variant.value,
             number=number,

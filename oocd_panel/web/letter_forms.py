@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 
 from oocd_panel import disposals
 from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
@@ -28,6 +28,15 @@ class MeetingForm(FlaskForm):
     meeting_place = StringField(
         "Place (optional)", widget=GovTextInput(), description="For example the youth centre."
     )
+    submit = SubmitField("Update the preview", widget=GovSubmitInput())
+
+
+class IssueForm(FlaskForm):
+    """Issue the letter as previewed: the first meeting travels with it, hidden."""
+
+    meeting_on = HiddenField()
+    meeting_time = HiddenField()
+    meeting_place = HiddenField()
     submit = SubmitField("Issue the letter", widget=GovSubmitInput())
 
 

@@ -3,6 +3,8 @@ the service's letter wording (administrators)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import (
     Blueprint,
     abort,
@@ -25,8 +27,8 @@ from oocd_panel.services import letter_wording as wording_service
 from oocd_panel.services import letters as service
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
-from oocd_panel.web.form_fields import attach_errors, csrf_failed, error_summary
-from oocd_panel.web.letter_forms import MeetingForm, field_name, key_for, wording_form
+from oocd_panel.web.form_fields import attach_errors, error_summary
+from oocd_panel.web.letter_forms import IssueForm, MeetingForm, field_name, key_for, wording_form
 
 bp = Blueprint("letters", __name__)
 
@@ -62,31 +64,30 @@ def index(referral_id: int) -> Page:
 @bp.route("/cases/<id:referral_id>/letters/<recipient>", methods=["GET", "POST"])
 @allow(*YJS)
 def letter(referral_id: int, recipient: str) -> Page | Response:
+    """GET: the letter previewed with its checks (the first meeting from the query string).
+    POST: issue it as previewed."""
     posting = request.method == "POST"
-    form = (
-        MeetingForm()
-        if posting
-        else MeetingForm(formdata=request.args or None, meta={"csrf": False})
-    )
+    form = MeetingForm(formdata=request.args or None, meta={"csrf": False})
+    issue_form = IssueForm(formdata=request.form if posting else None)
     extra: list[str] = []
     meeting = None
-    if posting or request.args:
+    if posting:
+        # The hidden copy of the meeting the preview showed.
+        form.meeting_on.data = _iso_date(issue_form.meeting_on.data)
+        form.meeting_time.data = issue_form.meeting_time.data
+        form.meeting_place.data = issue_form.meeting_place.data
+    elif request.args:
         form.validate()
-        try:
-            meeting = _meeting(form)
-        except InvalidInput:
-            posting = False  # show the page with the errors; nothing is issued
-    if posting and csrf_failed(form):
-        extra.append("The form had expired: try again.")
-        posting = False
+    try:
+        meeting = _meeting(form)
+    except InvalidInput:
+        posting = False  # show the page with the errors; nothing is issued
     if posting:
         try:
             issued = service.issue(db_session(), actor(), referral_id, recipient, meeting=meeting)
         except NotFound:
             abort(404)
-        except service.LetterProblems as exc:
-            extra.append(exc.message)
-        except (ActionNotAllowed, CaseChanged) as exc:
+        except (service.LetterProblems, ActionNotAllowed, CaseChanged) as exc:
             extra.append(exc.message)
         else:
             flash(f"Letter to {issued.recipient_name} issued (version {issued.number}).")
@@ -99,11 +100,26 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         abort(404)
     except ActionNotAllowed as exc:
         return render_template("letters/none.html", referral_id=referral_id, message=exc.message)
+    if meeting is not None:
+        issue_form.meeting_on.data = meeting.on.isoformat()
+        issue_form.meeting_time.data = meeting.time
+        issue_form.meeting_place.data = meeting.place
     errors = error_summary(form, extra)
-    status = 400 if errors and request.method == "POST" else 200
     return render_template(
-        "letters/preview.html", referral=referral, draft=draft, form=form, errors=errors
-    ), status
+        "letters/preview.html",
+        referral=referral,
+        draft=draft,
+        form=form,
+        issue_form=issue_form,
+        errors=errors,
+    ), (400 if errors else 200)
+
+
+def _iso_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @bp.route("/letters/<id:letter_id>.pdf")

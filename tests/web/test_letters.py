@@ -69,10 +69,13 @@ def test_a_practitioner_previews_issues_and_downloads_a_letter(
     assert "Checks passed" in text
     assert "Taking part is your choice." in text
     assert "at 4pm at the youth centre" in text
+    # The issue button carries the meeting the preview showed.
+    assert f'value="{meeting.isoformat()}"' in preview.get_data(as_text=True)
     # A first meeting in the past: a clear message, the typed values kept, nothing issued.
     past = local_today() - dt.timedelta(days=3)
     response = worker.post(
-        f"{base}/child", data={"meeting_on": _date(past), "meeting_place": "the youth centre"}
+        f"{base}/child",
+        data={"meeting_on": past.isoformat(), "meeting_place": "the youth centre"},
     )
     assert response.status_code == 400
     assert error_summary(response) == [
@@ -82,7 +85,7 @@ def test_a_practitioner_previews_issues_and_downloads_a_letter(
     assert session.query(Letter).count() == 0
 
     response = worker.post(
-        f"{base}/child", data={"meeting_on": _date(meeting), "meeting_time": "4pm"}
+        f"{base}/child", data={"meeting_on": meeting.isoformat(), "meeting_time": "4pm"}
     )
     assert response.status_code == 302, error_summary(response)
     listing = worker.get(base).get_data(as_text=True)

@@ -1,0 +1,64 @@
+"""After a decision: a practitioner previews the child's letter, issues it, and downloads the PDF.
+axe checks the letters list and the preview page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from oocd_panel.models import ReferralStatus, Role, Service, User
+from oocd_panel.services import demo, letter_wording
+from tests.browser.conftest import LiveServer, assert_accessible, click_through
+from tests.factories import Factory
+
+
+def _decided_case(live: LiveServer) -> tuple[int, str]:
+    with live.session() as session:
+        users = {u.email: u for u in session.scalars(select(User))}
+        factory = Factory(session)
+        factory._service = session.scalars(
+            select(Service).where(Service.slug == "northbrook")
+        ).one()
+        factory._cast = {
+            Role.PRACTITIONER: users["practitioner@example.org"],
+            Role.MANAGER: users["manager@example.org"],
+            Role.POLICE_OFFICER: users["police@example.org"],
+        }
+        referral = factory.referral_at(ReferralStatus.DECIDED, disposal="community_resolution")
+        letter_wording.save_wording(
+            session,
+            users["admin@example.org"],
+            service_id=factory._service.id,
+            values={"contact:phone": "01632 960 101"},
+        )
+        return referral.id, referral.child.full_name
+
+
+def test_a_practitioner_issues_the_childs_letter_and_downloads_it(
+    live: LiveServer, page: Any, tmp_path: Path
+) -> None:
+    case_id, name = _decided_case(live)
+    page.goto(f"{live.url}/sign-in")
+    page.fill("#email", "practitioner@example.org")
+    page.fill("#password", demo.DEMO_PASSWORD)
+    click_through(page, "button:has-text('Sign in')")
+    page.goto(f"{live.url}/cases/{case_id}")
+    click_through(page, "a:has-text('Letters to the child and family')")
+    assert page.locator("h1").inner_text() == "Letters to the child and family"
+    assert_accessible(page)
+    first_name = name.split()[0]
+    click_through(page, f"table a:has-text('{first_name}')")
+    assert "Checks passed" in page.locator("main").inner_text()
+    letter = page.locator(".app-letter").inner_text()
+    assert "Taking part is your choice." in letter
+    assert_accessible(page)
+    click_through(page, "button:has-text('Issue the letter')")
+    assert "issued (version 1)" in page.locator(".govuk-notification-banner").inner_text()
+    with page.expect_download() as download:
+        page.click("a:has-text('Version 1 (PDF)')")
+    saved = tmp_path / "letter.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    assert page.console_problems == []
