@@ -171,8 +171,8 @@ def issue_letters(slug: str, email: str) -> None:
     with _database().session() as session:
         service = session.scalars(select(Service).where(Service.slug == slug)).one_or_none()
         user = session.scalars(select(User).where(User.email == email.lower())).one_or_none()
-        if service is None or user is None:
-            click.echo("No such service or user.", err=True)
+        if service is None or user is None or not user.is_active:
+            click.echo("No such service, or no such active user.", err=True)
             sys.exit(2)
         due = letters.due_cases(session, service.id)
         with click.progressbar(length=len(due), label="Issuing letters") as bar:

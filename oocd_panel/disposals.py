@@ -232,20 +232,33 @@ class LetterTexts:
     parent_right: str = ""
 
 
+# The texts a service may word its own way (admin pages). What goes on the record, who can see it
+# and when it is spent are facts of law, not local wording: letters always quote the catalogue.
 LETTER_FIELDS: dict[str, str] = {
     "child_meaning": "What it means (to the child)",
     "child_if_not": "What happens if they do not take part (to the child)",
-    "child_record": "What goes on their record (to the child)",
     "parent_meaning": "What it means (to a parent or carer)",
     "parent_if_not": "What happens if the child does not take part (to a parent or carer)",
-    "parent_record": "What goes on the child's record (to a parent or carer)",
     "child_right": "A right of this outcome (to the child)",
     "parent_right": "A right of this outcome (to a parent or carer)",
 }
 
+# What a letter about voluntary work may never threaten, and the consequence a letter about
+# conditions must state.
+CONSEQUENCE_WORDS = (
+    "court",
+    "prosecute",
+    "prosecuted",
+    "arrest",
+    "charged",
+    "punish",
+    "police will",
+)
+CONDITIONAL_CONSEQUENCE = "court"
+
 _JOBS_CHECK = (
-    "Most checks for jobs will not show it. For some jobs with children, the police can choose "
-    "to share it."
+    "Most checks for jobs will not show it. For some jobs, like work with children, the police "
+    "can choose to share it."
 )
 
 LETTER_TEXTS: dict[str, LetterTexts] = {
@@ -263,8 +276,8 @@ LETTER_TEXTS: dict[str, LetterTexts] = {
         child_meaning="You can get help and support instead. The police will not take any more "
         "action.",
         child_if_not="If you say no, or stop, nothing more will happen about this.",
-        child_record="It is not a caution. It is not a crime on your record. The police keep a "
-        "note of it. Ask your worker if a check for a job could show it.",
+        child_record="It is not a caution. It is not a conviction. The police keep a note of it. "
+        "Ask your worker if a check for a job could show it.",
         parent_meaning="Your child is offered support instead. The police will take no further "
         "action about this.",
         parent_if_not="If your child says no, or stops, nothing further happens about this.",
@@ -278,10 +291,8 @@ LETTER_TEXTS: dict[str, LetterTexts] = {
         child_record="If you do all the things you agreed, the police take no more action.",
         parent_meaning="Your child agreed to do some things by set dates. If they do them, the "
         "case will not go to court.",
-        parent_if_not="If your child does not do them, the police may decide to take the case to "
-        "court.",
-        parent_record="If your child does everything they agreed, the police take no further "
-        "action.",
+        parent_if_not="If your child does not do them, the police may take the case to court.",
+        parent_record="If your child does all they agreed, the police take no more action.",
     ),
     "community_resolution": LetterTexts(
         child_meaning="You told the police you did it. The police dealt with it without a court.",
@@ -297,28 +308,30 @@ LETTER_TEXTS: dict[str, LetterTexts] = {
         child_meaning="A youth caution is a formal warning from the police. You told the police "
         "you did it. You do not go to court.",
         child_if_not="If you say no to the help we offer, nothing more will happen about this.",
-        child_record="The police keep it on their computer. " + _JOBS_CHECK,
+        child_record="The police keep it on their computer. It is spent straight away. "
+        + _JOBS_CHECK,
         parent_meaning="A youth caution is a formal warning from the police. Your child admitted "
         "the offence. It does not go to court.",
         parent_if_not="If your child says no to the help we offer, nothing further happens about "
         "this.",
-        parent_record="The police keep it on their computer. " + _JOBS_CHECK,
+        parent_record="The police keep it on their computer. It is spent straight away. "
+        + _JOBS_CHECK,
     ),
     "youth_conditional_caution": LetterTexts(
         child_meaning="A youth conditional caution is a formal warning from the police. You "
         "agreed to do some things by set dates.",
         child_if_not="If you do not do them, you could be taken to court for what happened.",
-        child_record="The police keep it on their computer. After 3 months most checks for jobs "
-        "will not show it. For some jobs with children, the police can choose to share it.",
+        child_record="The police keep it on their computer. It is spent after 3 months. "
+        + _JOBS_CHECK,
         parent_meaning="A youth conditional caution is a formal warning from the police. Your "
         "child agreed to do some things by set dates.",
-        parent_if_not="If your child does not do them, they could be taken to court for the "
-        "offence.",
-        parent_record="The police keep it on their computer. After 3 months most checks for jobs "
-        "will not show it. For some jobs with children, the police can choose to share it.",
-        child_right="You can change your mind about agreeing. Talk to a lawyer first.",
-        parent_right="Your child can change their mind about agreeing. They should talk to a "
-        "lawyer first.",
+        parent_if_not="If your child does not do them, they could go to court for it.",
+        parent_record="The police keep it on their computer. It is spent after 3 months. "
+        + _JOBS_CHECK,
+        child_right="You can change your mind about agreeing. But then you could be taken to "
+        "court. Talk to a lawyer first.",
+        parent_right="Your child can change their mind about agreeing. But then they could be "
+        "taken to court. They should talk to a lawyer first.",
     ),
     "charge": LetterTexts(
         child_meaning="You will go to the youth court. The court will decide what happens.",

@@ -1,6 +1,7 @@
 """The intervention catalogue: the work a child may do, described in plain words.
 
-Assessments propose from it, the panel decides from it, and letters read its plain descriptions.
+Assessments propose from it, the panel decides from it, and letters read its plain descriptions:
+offers ("you can"), never orders, because most of this work is voluntary.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ CATALOGUE: tuple[Intervention, ...] = (
     Intervention(
         "one_to_one",
         "One-to-one sessions with a youth worker",
-        "You will meet a youth worker once a week for 6 weeks. You can talk about what "
+        "You can meet a youth worker once a week for 6 weeks. You can talk about what "
         "happened and what you want to do next.",
     ),
     Intervention(
         "victim_awareness",
         "Victim awareness",
-        "You will think about how what happened affected other people.",
+        "You can think about how what happened affected other people.",
     ),
     Intervention(
         "restorative_justice",
@@ -36,12 +37,12 @@ CATALOGUE: tuple[Intervention, ...] = (
     Intervention(
         "weapons_awareness",
         "Weapons awareness",
-        "You will learn about the risks of carrying a knife or other weapon.",
+        "You can learn about the risks of carrying a knife or other weapon.",
     ),
     Intervention(
         "substance_misuse",
         "Drug and alcohol support",
-        "A worker will help you with drugs or alcohol, if you want that help.",
+        "A worker can help you with drugs or alcohol, if you want that help.",
     ),
     Intervention(
         "emotional_wellbeing",
@@ -51,17 +52,17 @@ CATALOGUE: tuple[Intervention, ...] = (
     Intervention(
         "speech_language",
         "Speech and language support",
-        "A specialist will help with words, listening and talking.",
+        "A specialist can help with words, listening and talking.",
     ),
     Intervention(
         "education_training",
         "Education, training and work",
-        "A worker will help you with school, college, training or finding work.",
+        "A worker can help you with school, college, training or finding work.",
     ),
     Intervention(
         "mentoring",
         "Mentoring",
-        "You will meet a mentor who can help you with the things you want to do.",
+        "You can meet a mentor who can help you with the things you want to do.",
     ),
     Intervention(
         "sport_activities",
@@ -71,9 +72,9 @@ CATALOGUE: tuple[Intervention, ...] = (
     Intervention(
         "exploitation_support",
         "Support about exploitation",
-        "A worker will help you stay safe from people who might use or hurt you.",
+        "A worker can help you stay safe from people who might use or hurt you.",
     ),
-    Intervention("family_support", "Family support", "A worker will support your family too."),
+    Intervention("family_support", "Family support", "A worker can support your family too."),
 )
 
 _BY_CODE = {i.code: i for i in CATALOGUE}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oocd_panel import disposals
-from oocd_panel.models import ClosureReason, Referral, ReferralStatus, Role, User
+from oocd_panel.models import ClosureReason, Letter, Referral, ReferralStatus, Role, User
 from oocd_panel.services import demo
 from oocd_panel.services.accounts import authenticate
 
@@ -130,3 +130,20 @@ def test_create_user(app: Flask, session: Session) -> None:
     )
     assert unknown.exit_code == 2
     assert "No service with slug: nowhere" in unknown.output
+
+
+def test_issue_letters_issues_every_due_letter_of_a_service(app: Flask, session: Session) -> None:
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo", "--referrals", "30", "--seed", "7"]).exit_code == 0
+    result = runner.invoke(
+        args=["issue-letters", "--service", "northbrook", "--as", "manager@example.org"]
+    )
+    assert result.exit_code == 0, result.output
+    issued = int(result.output.split("Issued ")[1].split(" ")[0])
+    assert issued == session.query(Letter).count() > 0
+    again = runner.invoke(
+        args=["issue-letters", "--service", "northbrook", "--as", "manager@example.org"]
+    )
+    assert "Issued 0 letters" in again.output
+    nobody = runner.invoke(args=["issue-letters", "--service", "northbrook", "--as", "x@y.z"])
+    assert nobody.exit_code == 2

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from oocd_panel import disposals
 from oocd_panel.letters import readability
-from oocd_panel.letters.compose import SECTIONS, Letter, Variant
+from oocd_panel.letters.compose import SECTIONS, Letter
 from oocd_panel.letters.wording import Wording
 
 EASY_READ_MAX_WORDS = 15
@@ -56,7 +56,7 @@ def readability_problems(letter: Letter) -> list[Problem]:
     if found > limit:
         hardest = sorted(
             letter.sentences(),
-            key=lambda pair: readability.grade(letter.plain(pair[1])),
+            key=lambda pair: readability.grade(letter.plain(pair[1], for_reading=True)),
             reverse=True,
         )[:3]
         for section, sentence in hardest:
@@ -69,9 +69,9 @@ def readability_problems(letter: Letter) -> list[Problem]:
                     section,
                 )
             )
-    if letter.variant is Variant.EASY_READ:
+    if letter.variant.easy_read:
         for section, sentence in letter.sentences():
-            words = readability.word_count(letter.plain(sentence))
+            words = readability.word_count(letter.plain(sentence, for_reading=True))
             if words > EASY_READ_MAX_WORDS:
                 problems.append(
                     Problem(
@@ -88,9 +88,7 @@ def readability_problems(letter: Letter) -> list[Problem]:
 def honesty_problems(letter: Letter, wording: Wording) -> list[Problem]:
     problems = []
     disposal = letter.disposal
-    texts = wording.texts_for(disposal.code)
     child = letter.variant.for_child
-    text = " ".join(s for _, s in letter.sentences())
     if disposal.work is disposals.Work.VOLUNTARY:
         phrase = "your choice" if child else "their choice"
         choice = letter.section("choice")
@@ -115,17 +113,34 @@ def honesty_problems(letter: Letter, wording: Wording) -> list[Problem]:
                             section,
                         )
                     )
+        if_not = letter.section("if_not")
+        for sentence in if_not.sentences() if if_not else []:
+            for word in disposals.CONSEQUENCE_WORDS:
+                if _term(word).search(sentence):
+                    problems.append(
+                        Problem(
+                            "honesty",
+                            f'"{word}" threatens a consequence, but saying no to voluntary work '
+                            "has none",
+                            sentence,
+                            "if_not",
+                        )
+                    )
     if disposal.work is disposals.Work.CONDITIONAL:
-        consequence = texts.child_if_not if child else texts.parent_if_not
-        if consequence not in text or not consequence.strip():
+        if_not = letter.section("if_not")
+        said = " ".join(if_not.lines).lower() if if_not else ""
+        if disposals.CONDITIONAL_CONSEQUENCE not in said:
             problems.append(
                 Problem(
                     "honesty",
-                    "A letter about conditions must say what happens if they are not done",
+                    "A letter about conditions must say what happens if they are not done: the "
+                    "child could be taken to court",
                     section="if_not",
                 )
             )
-    record = texts.child_record if child else texts.parent_record
+    # The record is the catalogue's own text (never a service's wording), word for word.
+    catalogue = disposals.LETTER_TEXTS[disposal.code]
+    record = catalogue.child_record if child else catalogue.parent_record
     shown = letter.section("record")
     if shown is None or " ".join(shown.lines).strip() != record.strip():
         problems.append(
@@ -175,7 +190,8 @@ def completeness_problems(
             Problem(
                 "completeness",
                 f"{letter.disposal.name} needs the interventions the child is offered, and the "
-                "decision records none",
+                "decision records none. Decisions cannot be changed here: ask your manager to "
+                "raise it with the panel",
                 section="next",
             )
         )

@@ -31,6 +31,7 @@ class Variant(enum.StrEnum):
     CHILD_OLDER = "child_14_17"
     EASY_READ = "easy_read"
     PARENT = "parent"
+    PARENT_EASY_READ = "parent_easy_read"
 
     @property
     def label(self) -> str:
@@ -39,15 +40,21 @@ class Variant(enum.StrEnum):
             "child_14_17": "Child, 14 to 17",
             "easy_read": "Child, Easy Read",
             "parent": "Parent or carer",
+            "parent_easy_read": "Parent or carer, Easy Read",
         }[self.value]
 
     @property
     def for_child(self) -> bool:
-        return self is not Variant.PARENT
+        return self not in (Variant.PARENT, Variant.PARENT_EASY_READ)
+
+    @property
+    def easy_read(self) -> bool:
+        return self in (Variant.EASY_READ, Variant.PARENT_EASY_READ)
 
     @property
     def grade_limit(self) -> float:
-        """Flesch-Kincaid grade a letter may not exceed (reading age about 9-10 for children)."""
+        """Flesch-Kincaid grade a letter may not exceed: 4 (reading age about 9) for children and
+        Easy Read, 6 for other adults."""
         return 6.0 if self is Variant.PARENT else 4.0
 
 
@@ -113,15 +120,17 @@ class Letter:
     greeting: str
     sections: list[Section]
     sign_off: str
-    # People's and places' names, and contact details: not words the letter's author chose, so
-    # the checks read them as a plain short name.
+    # People's names: not words anyone chose for the letter, so the checks read them as "Sam".
     names: tuple[str, ...] = ()
+    # Also read plainly, but for readability only: the word checks still read what was typed.
+    details: tuple[str, ...] = ()
 
-    def plain(self, sentence: str) -> str:
-        for name in sorted(self.names, key=len, reverse=True):
+    def plain(self, sentence: str, *, for_reading: bool = False) -> str:
+        swap = [*self.names, *(self.details if for_reading else ())]
+        for name in sorted(swap, key=len, reverse=True):
             if name:
                 sentence = sentence.replace(name, "Sam")
-        return _EMAIL.sub("this email", sentence)
+        return _EMAIL.sub("this email", sentence) if for_reading else sentence
 
     @property
     def variant(self) -> Variant:
@@ -135,8 +144,8 @@ class Letter:
         return [(s.key, sentence) for s in self.sections for sentence in s.sentences()]
 
     def body_text(self) -> str:
-        """The letter's words as the checks read them (names made plain)."""
-        return " ".join(self.plain(sentence) for _, sentence in self.sentences())
+        """The letter's words as readability reads them (names and details made plain)."""
+        return " ".join(self.plain(s, for_reading=True) for _, s in self.sentences())
 
 
 def long_date(day: dt.date) -> str:
@@ -197,7 +206,7 @@ def recipients(referral: Referral) -> list[Recipient]:
                     f"contact-{contact.id}",
                     contact.full_name,
                     _contact_address(referral, contact),
-                    Variant.PARENT,
+                    Variant.PARENT_EASY_READ if contact.needs_easy_read else Variant.PARENT,
                     contact.relationship_to_child,
                     full_name=contact.full_name,
                 )
@@ -207,7 +216,7 @@ def recipients(referral: Referral) -> list[Recipient]:
 
 def _what_happened(referral: Referral, variant: Variant, name: str) -> list[str]:
     when = long_date(referral.offence_date)
-    if variant is Variant.PARENT:
+    if not variant.for_child:
         offence = referral.main_offence
         kind = offences.label(offence.offence_type).lower() if offence else "an offence"
         return [
@@ -219,6 +228,12 @@ def _what_happened(referral: Referral, variant: Variant, name: str) -> list[str]
 
 def _decision(referral: Referral, variant: Variant, disposal: disposals.Disposal) -> list[str]:
     day = long_date(decided_on(referral))
+    if variant is Variant.PARENT_EASY_READ:
+        return [
+            f"On {day} a panel met.",
+            "It had people from the police and the youth justice team.",
+            f"They decided on this: {disposal.plain_name}.",
+        ]
     if variant is Variant.PARENT:
         return [
             f"On {day} a panel met to decide what should happen next.",
@@ -304,14 +319,23 @@ def _next(
     if worker:
         lines.append(f"Your worker is {worker}." if child else f"{name}'s worker is {worker}.")
     if disposal.offers_intervention:
+        voluntary = disposal.work is disposals.Work.VOLUNTARY
         if meeting is not None:
             at = f" at {meeting.time}" if meeting.time else ""
             where = f" at {meeting.place}" if meeting.place else ""
-            lines.append(
-                f"Your first meeting is on {long_date(meeting.on)}{at}{where}."
-                if child
-                else f"The first meeting is on {long_date(meeting.on)}{at}{where}."
-            )
+            when = f"{long_date(meeting.on)}{at}{where}"
+            if voluntary:
+                lines.append(
+                    f"If you want to, you can come to a first meeting. It is on {when}."
+                    if child
+                    else f"If {name} wants to, they can come to a first meeting. It is on {when}."
+                )
+            else:
+                lines.append(
+                    f"Your first meeting is on {when}."
+                    if child
+                    else f"The first meeting is on {when}."
+                )
         else:
             lines.append(f"{who} will get in touch to set up a first meeting.")
         chosen = (
@@ -358,13 +382,22 @@ def _rights(
         lines.append("If you are not happy with how we treated you, you can complain.")
         lines.append("Ask your worker how, or use the contact details below.")
         return lines
-    lines = [f"{name} can get free legal advice from a solicitor."]
+    if variant.easy_read:
+        lines = [f"{name} can get free advice from a lawyer. It costs nothing."]
+    else:
+        lines = [f"{name} can get free legal advice from a solicitor."]
     if disposal.work is disposals.Work.VOLUNTARY:
         lines.append(f"{name} can say no to the support we offer.")
     if texts.parent_right:
         lines.append(texts.parent_right)
-    lines.append("If you are unhappy with our service, you can make a complaint.")
-    lines.append("Contact us using the details below.")
+    if variant.easy_read:
+        lines += [
+            "If you are not happy with us, you can complain.",
+            "Use the contact details below.",
+        ]
+    else:
+        lines.append("If you are unhappy with our service, you can make a complaint.")
+        lines.append("Contact us using the details below.")
     return lines
 
 
@@ -417,7 +450,7 @@ def compose(
         ),
         Section("contact", "Who to contact", _contact(wording, worker)),
     ]
-    if variant is Variant.EASY_READ:
+    if variant.easy_read:
         # One idea per line: every sentence on a line of its own.
         for section in sections:
             section.lines = [s for line in section.lines for s in sentences(line)]
@@ -431,13 +464,10 @@ def compose(
         greeting=f"Dear {recipient.name},",
         sections=sections,
         sign_off=f"From {worker}" if worker else f"From {wording.service_name} youth justice team",
-        names=tuple(
+        names=tuple(n for n in (worker, child_name, recipient.name, recipient.full_name) if n),
+        details=tuple(
             n
             for n in (
-                worker,
-                child_name,
-                recipient.name,
-                recipient.full_name,
                 wording.service_name,
                 wording.phone,
                 meeting.place if meeting else None,

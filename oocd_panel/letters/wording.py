@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel import disposals
+from oocd_panel import disposals, interventions
 from oocd_panel.models import LetterWording, Service
 
 # Words that make work sound compulsory: never in a letter about a voluntary disposal.
@@ -90,6 +90,8 @@ class Wording:
             "compulsory": list(self.compulsory_words),
             "jargon": sorted(self.jargon.items()),
             "contact": [self.phone, self.email],
+            "interventions": [dataclasses.asdict(i) for i in interventions.CATALOGUE],
+            "disposals": [dataclasses.asdict(d) for d in disposals.CATALOGUE],
         }
         blob = json.dumps(payload, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]

@@ -58,6 +58,21 @@ def text_problems(key: str, text: str, wording: Wording) -> str | None:
     if len(text) > MAX_TEXT:
         return f"The text must be {MAX_TEXT} characters or fewer"
     child = name.startswith("child_")
+    if name.endswith("_if_not"):
+        said = text.lower()
+        if disposal.work is disposals.Work.CONDITIONAL:
+            if disposals.CONDITIONAL_CONSEQUENCE not in said:
+                return (
+                    "Say what happens if the conditions are not done: the child could be taken "
+                    "to court"
+                )
+        elif disposal.work is disposals.Work.VOLUNTARY:
+            for word in disposals.CONSEQUENCE_WORDS:
+                if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", said):
+                    return (
+                        f'"{word}" threatens a consequence, but saying no to {disposal.name} has '
+                        "none"
+                    )
     if disposal.work is disposals.Work.VOLUNTARY:
         for word in wording.compulsory_words:
             if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE):
@@ -118,10 +133,23 @@ def save_wording(
     email = given.get("contact:email", current["contact:email"])
     if email and not _EMAIL.match(email):
         errors["contact:email"] = "Enter an email address, like youth.justice@example.org"
-    if "words:compulsory" in given and not parse_words(given["words:compulsory"]):
-        errors["words:compulsory"] = "List at least one word, one a line"
-    if "words:jargon" in given and not parse_jargon(given["words:jargon"]):
-        errors["words:jargon"] = "List at least one term, one a line"
+    # A service adds to the national lists; it cannot switch a check off by removing words.
+    if "words:compulsory" in given:
+        kept = {w.lower() for w in parse_words(given["words:compulsory"])}
+        removed = [w for w in DEFAULT_COMPULSORY_WORDS if w.lower() not in kept]
+        if removed:
+            errors["words:compulsory"] = (
+                f"Keep the words every letter is checked for ({', '.join(removed)}): you can "
+                "add your own"
+            )
+    if "words:jargon" in given:
+        kept = {t.lower() for t in parse_jargon(given["words:jargon"])}
+        removed = [t for t in DEFAULT_JARGON if t.lower() not in kept]
+        if removed:
+            errors["words:jargon"] = (
+                f"Keep the terms every letter is checked for ({', '.join(removed)}): you can "
+                "add your own, or an explanation after ="
+            )
     merged = {**current, **given}
     wording = apply(service.name, merged)
     for key, text in given.items():

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from oocd_panel import disposals
 from oocd_panel.clock import local_date, local_today, utcnow
 from oocd_panel.errors import ActionNotAllowed, CaseChanged, DomainError, InvalidInput, NotFound
 from oocd_panel.letters import checks, render
@@ -28,7 +29,15 @@ from oocd_panel.letters.compose import (
     recipients,
 )
 from oocd_panel.letters.wording import Wording, wording_for
-from oocd_panel.models import Decision, Referral, Role, Service, User
+from oocd_panel.models import (
+    Decision,
+    DeliveryOutcome,
+    Referral,
+    ReferralStatus,
+    Role,
+    Service,
+    User,
+)
 from oocd_panel.models import Letter as IssuedLetter
 from oocd_panel.services.cases import get_case
 from oocd_panel.text_input import clean_text
@@ -55,13 +64,55 @@ class Draft:
     issued: list[IssuedLetter] = field(default_factory=list)
 
 
+# Where a case may be when its letters are issued (the batch looks only at these).
+OPEN_FOR_LETTERS = (
+    ReferralStatus.DECIDED,
+    ReferralStatus.OUTCOME_DELIVERED,
+    ReferralStatus.INTERVENTION,
+)
+
+
+def why_no_letters(referral: Referral) -> str | None:
+    """Why the case's letters cannot be written now (None when they can).
+
+    A letter explains an outcome the child has been given: for an outcome the police deliver,
+    only once they have recorded giving it, never after the child declined it."""
+    if referral.decision is None:
+        return "Letters follow the decision: this case has no decision yet."
+    if referral.status is ReferralStatus.RETURNED_TO_POLICE:
+        return (
+            "The case went back to the police for their decision: there is no outcome to explain."
+        )
+    disposal = disposals.get(referral.decision.disposal)
+    if disposal.delivered_by_police:
+        outcomes = [d.outcome for d in referral.deliveries]
+        if DeliveryOutcome.GIVEN not in outcomes:
+            if DeliveryOutcome.DECLINED in outcomes:
+                return (
+                    "The child declined the outcome when the police offered it: no letter is due."
+                )
+            return (
+                "Letters follow the police giving the outcome: they have not recorded it yet. "
+                "The letter would tell the child about an outcome they have not been given."
+            )
+    return None
+
+
 def _decided_case(session: Session, user: User, referral_id: int) -> Referral:
     if not user.has_role(*LETTER_ROLES):
         raise ActionNotAllowed("Letters are written and issued by YJS practitioners and managers.")
     referral = get_case(session, user, referral_id)
-    if referral.decision is None:
-        raise ActionNotAllowed("Letters follow the decision: this case has no decision yet.")
+    why = why_no_letters(referral)
+    if why is not None:
+        raise ActionNotAllowed(why)
     return referral
+
+
+def _issued_case(session: Session, user: User, referral_id: int) -> Referral:
+    """A case whose issued letters this user may read (whatever has happened to it since)."""
+    if not user.has_role(*LETTER_ROLES):
+        raise ActionNotAllowed("Letters are written and issued by YJS practitioners and managers.")
+    return get_case(session, user, referral_id)
 
 
 def check_meeting(
@@ -147,6 +198,14 @@ def draft_for(
     return referral, draft
 
 
+class WordingChanged(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The letter's wording changed after you previewed it (an administrator edited it), "
+            "so nothing was issued. Check the preview as it is now and issue it again."
+        )
+
+
 def issue(
     session: Session,
     user: User,
@@ -154,20 +213,25 @@ def issue(
     recipient_key: str,
     *,
     meeting: FirstMeeting | None = None,
+    previewed: str | None = None,
     now: dt.datetime | None = None,
 ) -> IssuedLetter:
-    """Issue the letter as a PDF, if it passes every check; otherwise nothing is stored."""
+    """Issue the letter as a PDF, if it passes every check; otherwise nothing is stored.
+
+    `previewed` is the wording version the user saw: if it has changed since, nothing is issued."""
     now = now or utcnow()
     try:
         referral, draft = draft_for(
             session, user, referral_id, recipient_key, meeting=meeting, today=local_date(now)
         )
-        if draft.problems:
-            raise LetterProblems(draft.problems)
         assert referral.decision is not None
         service = session.get(Service, referral.service_id)
         assert service is not None
         wording = wording_for(session, service)
+        if previewed is not None and previewed != version_of(wording):
+            raise WordingChanged()
+        if draft.problems:
+            raise LetterProblems(draft.problems)
         html = render.to_html(draft.letter, service.name)
         pdf = render.to_pdf(html)
         number = (
@@ -210,7 +274,7 @@ def issued_letter(session: Session, user: User, letter_id: int) -> IssuedLetter:
     row = session.get(IssuedLetter, letter_id)
     if row is None:
         raise NotFound("There is no such letter.")
-    _decided_case(session, user, row.referral_id)  # same service, right role
+    _issued_case(session, user, row.referral_id)  # same service, right role
     return row
 
 
@@ -220,16 +284,27 @@ class BatchResult:
     held: list[tuple[str, str]] = field(default_factory=list)  # (case, why)
 
 
+def wording_version(session: Session, referral: Referral) -> str:
+    service = session.get(Service, referral.service_id)
+    assert service is not None
+    return version_of(wording_for(session, service))
+
+
+def version_of(wording: Wording) -> str:
+    """What a preview was made with: the template and the wording."""
+    return f"{TEMPLATE_VERSION}/{wording.version}"
+
+
 def due_cases(session: Session, service_id: int) -> list[int]:
-    """Cases with a decision whose letters have not all been issued yet."""
-    decided = (
-        select(Decision.referral_id, Decision.id)
-        .join(Referral, Referral.id == Decision.referral_id)
-        .where(Referral.service_id == service_id)
-    )
-    with_letters = select(IssuedLetter.decision_id).distinct()
-    rows = session.execute(decided.where(Decision.id.not_in(with_letters))).all()
-    return [referral_id for referral_id, _ in rows]
+    """Open cases with a decision, in the service, where some recipient has no letter yet for
+    the current decision. Closed cases are never swept up: their letters were a choice then."""
+    rows = session.execute(
+        select(Referral.id)
+        .join(Decision, Decision.referral_id == Referral.id)
+        .where(Referral.service_id == service_id, Referral.status.in_(OPEN_FOR_LETTERS))
+        .order_by(Referral.id)
+    ).all()
+    return [referral_id for (referral_id,) in rows]
 
 
 def issue_due(
@@ -239,10 +314,20 @@ def issue_due(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> BatchResult:
-    """Issue every due letter in the service; a letter that fails its checks is held, with why."""
+    """Issue every due letter in the service; a letter that cannot be issued is held, with why."""
     result = BatchResult()
     for referral_id in due_cases(session, service_id):
-        referral, found = drafts(session, user, referral_id)
+        case = session.get(Referral, referral_id)
+        assert case is not None
+        if why_no_letters(case) is not None:
+            if progress is not None:
+                progress(1)
+            continue  # not due: for example the police have not given the outcome yet
+        try:
+            referral, found = drafts(session, user, referral_id)
+        except DomainError as exc:
+            result.held.append((case.police_reference, exc.message))
+            referral, found = case, []
         for draft in found:
             if draft.issued:
                 continue
@@ -250,8 +335,9 @@ def issue_due(
                 issue(session, user, referral_id, draft.recipient.key)
                 result.issued += 1
             except LetterProblems as exc:
-                first = exc.problems[0]
-                result.held.append((referral.police_reference, str(first)))
+                result.held.append((referral.police_reference, str(exc.problems[0])))
+            except DomainError as exc:
+                result.held.append((referral.police_reference, exc.message))
         if progress is not None:
             progress(1)
     return result

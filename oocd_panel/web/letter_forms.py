@@ -37,6 +37,8 @@ class IssueForm(FlaskForm):
     meeting_on = HiddenField()
     meeting_time = HiddenField()
     meeting_place = HiddenField()
+    # The template and wording versions the preview was made with.
+    previewed = HiddenField()
     submit = SubmitField("Issue the letter", widget=GovSubmitInput())
 
 

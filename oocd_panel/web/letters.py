@@ -84,10 +84,22 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         posting = False  # show the page with the errors; nothing is issued
     if posting:
         try:
-            issued = service.issue(db_session(), actor(), referral_id, recipient, meeting=meeting)
+            issued = service.issue(
+                db_session(),
+                actor(),
+                referral_id,
+                recipient,
+                meeting=meeting,
+                previewed=issue_form.previewed.data or None,
+            )
         except NotFound:
             abort(404)
-        except (service.LetterProblems, ActionNotAllowed, CaseChanged) as exc:
+        except (
+            service.LetterProblems,
+            service.WordingChanged,
+            ActionNotAllowed,
+            CaseChanged,
+        ) as exc:
             extra.append(exc.message)
         else:
             flash(f"Letter to {issued.recipient_name} issued (version {issued.number}).")
@@ -100,6 +112,7 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         abort(404)
     except ActionNotAllowed as exc:
         return render_template("letters/none.html", referral_id=referral_id, message=exc.message)
+    issue_form.previewed.data = service.wording_version(db_session(), referral)
     if meeting is not None:
         issue_form.meeting_on.data = meeting.on.isoformat()
         issue_form.meeting_time.data = meeting.time

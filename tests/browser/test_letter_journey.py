@@ -26,7 +26,9 @@ def _decided_case(live: LiveServer) -> tuple[int, str]:
             Role.MANAGER: users["manager@example.org"],
             Role.POLICE_OFFICER: users["police@example.org"],
         }
-        referral = factory.referral_at(ReferralStatus.DECIDED, disposal="community_resolution")
+        referral = factory.referral_at(
+            ReferralStatus.OUTCOME_DELIVERED, disposal="community_resolution"
+        )
         letter_wording.save_wording(
             session,
             users["admin@example.org"],

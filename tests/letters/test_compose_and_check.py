@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from html import unescape
 
 import pytest
 from sqlalchemy.orm import Session
 
 from oocd_panel import disposals
 from oocd_panel.clock import local_today, years_before
-from oocd_panel.letters import checks
+from oocd_panel.letters import checks, render
 from oocd_panel.letters.compose import FirstMeeting, Letter, Variant, compose, recipients
 from oocd_panel.letters.wording import Wording, apply
 from oocd_panel.models import Referral, ReferralStatus
@@ -21,7 +22,6 @@ PHONE = "01632 960 123"
 WORDING = apply(
     "Northbrook", {"contact:phone": PHONE, "contact:email": "youth.justice@northbrook.example"}
 )
-AGES = {Variant.CHILD_YOUNGER: 12, Variant.CHILD_OLDER: 16, Variant.EASY_READ: 11}
 
 
 def _decided(factory: Factory, disposal: str, age: int, easy_read: bool = False) -> Referral:
@@ -49,22 +49,63 @@ def _interventions(referral: Referral) -> tuple[str, ...]:
     return tuple(referral.decision.interventions)
 
 
-CASES = [
-    (d.code, v)
-    for d in disposals.CATALOGUE
-    for v in (Variant.CHILD_YOUNGER, Variant.CHILD_OLDER, Variant.EASY_READ, Variant.PARENT)
-]
+# Letter types, each at both age bands: the child's own letter (worded for 10-13 or 14-17), the
+# child's Easy Read letter, and a parent's or carer's letter (standard and Easy Read).
+TYPES = ("child", "easy_read", "parent", "parent_easy_read")
+CASES = [(d.code, t, age) for d in disposals.CATALOGUE for t in TYPES for age in (12, 16)]
 
 
-@pytest.mark.parametrize(("disposal", "variant"), CASES, ids=[f"{d}-{v}" for d, v in CASES])
-def test_every_letter_variant_passes_every_check(
-    factory: Factory, session: Session, disposal: str, variant: Variant
+@pytest.mark.parametrize(
+    ("disposal", "kind", "age"), CASES, ids=[f"{d}-{t}-{a}" for d, t, a in CASES]
+)
+def test_every_disposal_letter_type_and_age_band_passes_every_check(
+    factory: Factory, session: Session, disposal: str, kind: str, age: int
 ) -> None:
-    age = AGES.get(variant, 15)
-    referral = _decided(factory, disposal, age, easy_read=variant is Variant.EASY_READ)
+    referral = _decided(factory, disposal, age, easy_read=kind == "easy_read")
+    if kind == "parent_easy_read":
+        referral.child.contacts[0].needs_easy_read = True
+        session.commit()
+    variant = {
+        "child": Variant.CHILD_YOUNGER if age < 14 else Variant.CHILD_OLDER,
+        "easy_read": Variant.EASY_READ,
+        "parent": Variant.PARENT,
+        "parent_easy_read": Variant.PARENT_EASY_READ,
+    }[kind]
     letter = _letter(referral, variant)
     problems = checks.check(letter, WORDING, _interventions(referral))
     assert problems == [], "\n".join(str(p) for p in problems)
+    # Every letter says these, whatever the outcome.
+    for key in ("what_happened", "decision", "meaning", "choice", "if_not", "record", "next"):
+        section = letter.section(key)
+        assert section is not None
+        assert section.lines, key
+    assert PHONE in " ".join(letter.section("contact").lines)  # type: ignore[union-attr]
+    record = disposals.LETTER_TEXTS[disposal]
+    expected = record.child_record if variant.for_child else record.parent_record
+    assert " ".join(letter.section("record").lines) == expected  # type: ignore[union-attr]
+    html = unescape(render.to_html(letter, "Northbrook"))
+    assert expected.split(". ")[0] in html
+    assert ("app-letter--easy-read" in html) is variant.easy_read
+
+
+@pytest.mark.parametrize("variant", list(Variant), ids=str)
+def test_each_kind_of_letter_makes_a_tagged_pdf_without_a_first_meeting(
+    factory: Factory, variant: Variant
+) -> None:
+    referral = _decided(factory, "youth_caution", 12 if variant is Variant.CHILD_YOUNGER else 16)
+    if variant is Variant.EASY_READ:
+        referral.child.needs_easy_read = True
+    if variant is Variant.PARENT_EASY_READ:
+        referral.child.contacts[0].needs_easy_read = True
+    factory.session.commit()
+    recipient = next(r for r in recipients(referral) if r.variant is variant)
+    letter = compose(referral, recipient, WORDING, meeting=None, today=local_today())
+    assert checks.check(letter, WORDING, _interventions(referral)) == []
+    assert "will get in touch to set up a first meeting" in " ".join(
+        letter.section("next").lines  # type: ignore[union-attr]
+    )
+    pdf = render.to_pdf(render.to_html(letter, "Northbrook"))
+    assert pdf.startswith(b"%PDF")
 
 
 def _problems(letter: Letter, wording: Wording, interventions: tuple[str, ...]) -> list[str]:

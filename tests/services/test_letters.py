@@ -10,7 +10,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from oocd_panel.clock import local_today
-from oocd_panel.errors import ActionNotAllowed, InvalidInput
+from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.letters.compose import TEMPLATE_VERSION
 from oocd_panel.models import Letter, LetterImmutable, ReferralStatus, Role
 from oocd_panel.services import letter_wording, letters
@@ -33,7 +33,7 @@ def test_a_letter_is_issued_as_a_pdf_with_its_fingerprint_and_versions(
     factory: Factory, session: Session
 ) -> None:
     _phone(factory)
-    referral = factory.referral_at(S.DECIDED, disposal="youth_caution")
+    referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
     worker = factory.cast(Role.PRACTITIONER)
     _, found = letters.drafts(session, worker, referral.id)
     assert [d.recipient.key for d in found] == ["child", f"contact-{referral.child.contacts[0].id}"]
@@ -52,7 +52,7 @@ def test_a_letter_is_issued_as_a_pdf_with_its_fingerprint_and_versions(
 
 def test_an_issued_letter_cannot_be_altered_or_deleted(factory: Factory, session: Session) -> None:
     _phone(factory)
-    referral = factory.referral_at(S.DECIDED, disposal="community_resolution")
+    referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="community_resolution")
     row = letters.issue(session, factory.cast(Role.PRACTITIONER), referral.id, "child")
     row.html = "<p>Something else</p>"
     with pytest.raises(LetterImmutable):
@@ -69,7 +69,9 @@ def test_an_issued_letter_cannot_be_altered_or_deleted(factory: Factory, session
 
 
 def test_a_letter_that_fails_its_checks_is_not_issued(factory: Factory, session: Session) -> None:
-    referral = factory.referral_at(S.DECIDED, disposal="youth_caution")  # no phone number yet
+    referral = factory.referral_at(
+        S.OUTCOME_DELIVERED, disposal="youth_caution"
+    )  # no phone number yet
     worker = factory.cast(Role.PRACTITIONER)
     with pytest.raises(letters.LetterProblems) as raised:
         letters.issue(session, worker, referral.id, "child")
@@ -134,8 +136,8 @@ def test_the_batch_issues_every_due_letter_and_holds_the_ones_that_fail(
     factory: Factory, session: Session
 ) -> None:
     _phone(factory)
-    good = factory.referral_at(S.DECIDED, disposal="youth_caution")
-    bad = factory.referral_at(S.DECIDED, disposal="community_resolution")
+    good = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
+    bad = factory.referral_at(S.OUTCOME_DELIVERED, disposal="community_resolution")
     bad.child.address_line_1 = ""
     bad.child.town = ""
     bad.child.postcode = ""
@@ -149,3 +151,124 @@ def test_the_batch_issues_every_due_letter_and_holds_the_ones_that_fail(
     assert "no postal address" in result.held[0][1]
     assert len(ticks) == 2
     assert {r.referral_id for r in session.query(Letter)} == {good.id}
+
+
+def test_letters_wait_for_the_police_to_give_the_outcome_and_never_follow_a_refusal(
+    factory: Factory, session: Session
+) -> None:
+    _phone(factory)
+    worker = factory.cast(Role.PRACTITIONER)
+    waiting = factory.referral_at(S.DECIDED, disposal="youth_caution")
+    with pytest.raises(ActionNotAllowed, match="have not recorded it yet"):
+        letters.issue(session, worker, waiting.id, "child")
+    refused = factory.referral_at(S.RETURNED_TO_POLICE)
+    with pytest.raises(ActionNotAllowed, match="went back to the police"):
+        letters.drafts(session, worker, refused.id)
+    # Outcomes the police do not deliver (no further action, charge) have letters at once.
+    nfa = factory.referral_at(S.DECIDED, disposal="no_further_action")
+    row = letters.issue(session, worker, nfa.id, "child")
+    assert "Nothing more will happen." in row.html
+    # The batch leaves the waiting case alone, and the refused one.
+    result = letters.issue_due(session, worker, factory.service().id)
+    assert result.held == []
+    assert {r.referral_id for r in session.query(Letter)} == {nfa.id}
+
+
+def test_a_letter_previewed_with_wording_since_changed_is_not_issued(
+    factory: Factory, session: Session
+) -> None:
+    _phone(factory)
+    referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
+    worker = factory.cast(Role.PRACTITIONER)
+    seen = letters.wording_version(session, referral)
+    letter_wording.save_wording(
+        session,
+        factory.cast(Role.ADMIN),
+        service_id=factory.service().id,
+        values={"disposal:youth_caution:child_meaning": "It is a warning. You do not go to court."},
+    )
+    with pytest.raises(letters.WordingChanged):
+        letters.issue(session, worker, referral.id, "child", previewed=seen)
+    assert session.query(Letter).count() == 0
+    letters.issue(
+        session, worker, referral.id, "child", previewed=letters.wording_version(session, referral)
+    )
+
+
+def test_a_second_batch_issues_only_what_is_still_due(factory: Factory, session: Session) -> None:
+    _phone(factory)
+    referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
+    manager = factory.cast(Role.MANAGER)
+    letters.issue(session, manager, referral.id, "child")
+    first = letters.issue_due(session, manager, factory.service().id)
+    assert first.issued == 1  # the parent's letter; the child's was issued by hand
+    again = letters.issue_due(session, manager, factory.service().id)
+    assert again.issued == 0
+    assert session.query(Letter).count() == 2
+
+
+def test_another_services_letters_are_out_of_reach(factory: Factory, session: Session) -> None:
+    _phone(factory)
+    referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
+    row = letters.issue(session, factory.cast(Role.PRACTITIONER), referral.id, "child")
+    stranger = factory.user(Role.PRACTITIONER, services=[factory.service("elsewhere")])
+    with pytest.raises(NotFound):
+        letters.issued_letter(session, stranger, row.id)
+    with pytest.raises(NotFound):
+        letters.drafts(session, stranger, referral.id)
+
+
+def test_overrides_cannot_change_the_record_or_hide_a_consequence(
+    factory: Factory, session: Session
+) -> None:
+    """Record texts are the catalogue's, whatever a service saves; consequences stay honest."""
+    admin = factory.cast(Role.ADMIN)
+    service_id = factory.service().id
+    letter_wording.save_wording(
+        session,
+        admin,
+        service_id=service_id,
+        values={"disposal:youth_caution:child_record": "Nothing goes on your record."},
+    )  # not an editable text: ignored
+    assert "disposal:youth_caution:child_record" not in {
+        r.key for r in letter_wording.history(session, factory.service())
+    }
+    with pytest.raises(InvalidInput) as raised:
+        letter_wording.save_wording(
+            session,
+            admin,
+            service_id=service_id,
+            values={
+                "disposal:youth_conditional_caution:child_if_not": "If you do not do them, "
+                "nothing happens.",
+                "disposal:youth_caution:child_if_not": "If you say no, you go to court.",
+            },
+        )
+    assert set(raised.value.errors) == {
+        "disposal:youth_conditional_caution:child_if_not",
+        "disposal:youth_caution:child_if_not",
+    }
+
+
+def test_a_service_adds_to_the_word_lists_but_cannot_remove_the_national_words(
+    factory: Factory, session: Session
+) -> None:
+    admin = factory.cast(Role.ADMIN)
+    with pytest.raises(InvalidInput) as raised:
+        letter_wording.save_wording(
+            session,
+            admin,
+            service_id=factory.service().id,
+            values={"words:compulsory": "must"},
+        )
+    assert "Keep the words every letter is checked for" in raised.value.errors["words:compulsory"]
+    current = letter_wording.current_values(session, factory.service())["words:compulsory"]
+    assert (
+        letter_wording.save_wording(
+            session,
+            admin,
+            service_id=factory.service().id,
+            values={"words:compulsory": current + "\nshall"},
+        )
+        == 1
+    )

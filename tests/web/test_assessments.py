@@ -225,7 +225,7 @@ def test_the_childs_plan_is_in_plain_words(client: FlaskClient, factory: Factory
     page = text_of(client.get(f"/cases/{referral.id}/plan"))
     assert f"{referral.child.known_as}'s plan" in page
     assert "This is your plan. We wrote it with you." in page
-    assert "You will meet a youth worker once a week for 6 weeks" in page
+    assert "You can meet a youth worker once a week for 6 weeks" in page
     assert "Draft" not in page
 
 

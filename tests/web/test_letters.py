@@ -39,7 +39,7 @@ def _set_phone(app: Flask, factory: Factory) -> None:
 def test_a_practitioner_previews_issues_and_downloads_a_letter(
     app: Flask, factory: Factory, session: Session
 ) -> None:
-    referral = factory.referral_at(S.DECIDED, disposal="youth_caution")
+    referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
     worker = _client(app, factory.cast(Role.PRACTITIONER))
     base = f"/cases/{referral.id}/letters"
     # Before the service has a phone number, the letter cannot be issued, and says why.
@@ -68,6 +68,7 @@ def test_a_practitioner_previews_issues_and_downloads_a_letter(
     assert error_summary(preview) == []
     assert "Checks passed" in text
     assert "Taking part is your choice." in text
+    assert "It is on" in text
     assert "at 4pm at the youth centre" in text
     # The issue button carries the meeting the preview showed.
     assert f'value="{meeting.isoformat()}"' in preview.get_data(as_text=True)
@@ -96,8 +97,10 @@ def test_a_practitioner_previews_issues_and_downloads_a_letter(
     assert pdf.data.startswith(b"%PDF")
     assert pdf.headers["Cache-Control"] == "no-store"
     assert "attachment" in pdf.headers["Content-Disposition"]
-    # The case page links to the letters.
-    assert "Letters to the child and family" in text_of(worker.get(f"/cases/{referral.id}"))
+    # The case page lists the issued letters and links to them.
+    case_page = text_of(worker.get(f"/cases/{referral.id}"))
+    assert "Letters to the child and family" in case_page
+    assert f"To {letter.recipient_name}, version 1 (PDF)" in case_page
 
 
 def test_an_admin_override_that_breaks_a_check_is_refused_on_the_page(
