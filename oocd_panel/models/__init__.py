@@ -23,6 +23,7 @@ from oocd_panel.models.enums import (
     Sex,
     YesNoUnknown,
 )
+from oocd_panel.models.evaluation import DecisionPoint
 from oocd_panel.models.letter import Letter, LetterImmutable, LetterWording
 from oocd_panel.models.outcome import Delivery, InterventionNote, SettingChange
 from oocd_panel.models.panel import (
@@ -54,6 +55,7 @@ __all__ = [
     "Conflict",
     "Contact",
     "Decision",
+    "DecisionPoint",
     "Delivery",
     "DeliveryOutcome",
     "Escalation",

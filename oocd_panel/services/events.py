@@ -1,11 +1,15 @@
-"""Writing a referral's event row: the one place an event and its snapshot are made."""
+"""Writing a referral's event row: the one place an event, its snapshot and the evaluation's
+decision-point rows are made."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from oocd_panel.clock import local_date
+from oocd_panel.evaluation.decision_points import points_for
 from oocd_panel.evaluation.snapshot import snapshot
 from oocd_panel.models import Referral, ReferralEvent, ReferralStatus, User
 
@@ -20,6 +24,8 @@ def record_event(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> ReferralEvent:
+    on = local_date(at)
+    snap = snapshot(referral, on)
     event = ReferralEvent(
         from_status=from_status,
         to_status=referral.status,
@@ -28,7 +34,13 @@ def record_event(
         occurred_at=at,
         reason=reason or None,
         details=details or {},
-        snapshot=snapshot(referral, local_date(at)),
+        snapshot=snap,
     )
     referral.events.append(event)
+    # The evaluation's facts, in the same transaction as the event.
+    session = object_session(referral)
+    assert session is not None
+    session.add_all(
+        points_for(referral, trigger=trigger, from_status=from_status, snap=snap, on=on)
+    )
     return event

@@ -1,0 +1,319 @@
+"""The evaluation's reports, counted in the database (GROUP BY over `decision_point`), then
+published with small counts suppressed. Ratios are computed from the grouped counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from oocd_panel import disposals, ethnicity
+from oocd_panel.evaluation.rates import Count, Ratio, Stratum, mantel_haenszel, rri
+from oocd_panel.evaluation.suppression import Cell, suppress
+from oocd_panel.models import (
+    CareExperience,
+    DecisionPoint,
+    Referral,
+    SendStatus,
+    Sex,
+    YesNoUnknown,
+)
+
+DP = DecisionPoint
+
+
+@dataclass(frozen=True)
+class Characteristic:
+    key: str
+    label: str
+    reference: str
+    values: dict[str, str]  # value -> label
+
+    def column(self) -> Any:
+        if self.key == "first_time_entrant":
+            return case((DP.first_time_entrant, literal("yes")), else_=literal("no"))
+        return getattr(DP, self.key)
+
+
+CHARACTERISTICS: dict[str, Characteristic] = {
+    c.key: c
+    for c in (
+        Characteristic(
+            "ethnicity_group",
+            "Ethnicity (broad group)",
+            "white",
+            {g.value: g.label for g in ethnicity.BroadGroup},
+        ),
+        Characteristic(
+            "ethnicity",
+            "Ethnicity (detailed)",
+            "white_british",
+            {e.code: e.full_label for e in ethnicity.ONS_2021},
+        ),
+        Characteristic("sex", "Sex", "male", dict(Sex.choices())),
+        Characteristic("age_band", "Age band", "15-17", {"10-14": "10 to 14", "15-17": "15 to 17"}),
+        Characteristic(
+            "care_experience", "Care experience", "none", dict(CareExperience.choices())
+        ),
+        Characteristic(
+            "send", "Special educational needs (SEND)", "none", dict(SendStatus.choices())
+        ),
+        Characteristic("neurodivergent", "Neurodivergent", "no", dict(YesNoUnknown.choices())),
+        Characteristic(
+            "first_time_entrant", "First-time entrant", "yes", {"yes": "Yes", "no": "No"}
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    service_ids: tuple[int, ...]
+    start: dt.date
+    end: dt.date
+
+    def where(self, point: str) -> ColumnElement[bool]:
+        return and_(
+            DP.service_id.in_(self.service_ids),
+            DP.point == point,
+            DP.occurred_on >= self.start,
+            DP.occurred_on <= self.end,
+        )
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A decision point as a rate: of the cases at the base point, how many were selected."""
+
+    key: str
+    label: str
+    explanation: str
+    base_point: str
+    # (extra condition on the base rows, the selected expression), given the filters.
+    build: Callable[[Filters], tuple[ColumnElement[bool] | None, Any]]
+
+
+def _assessed(_: Filters) -> tuple[ColumnElement[bool] | None, Any]:
+    other = aliased(DecisionPoint)
+    was = exists().where(other.referral_id == DP.referral_id, other.point == "assessed")
+    return DP.route == "panel", case((was, 1), else_=0)
+
+
+def _reoffended(filters: Filters) -> tuple[ColumnElement[bool] | None, Any]:
+    later = aliased(Referral)
+    again = exists().where(
+        later.child_id == DP.child_id,
+        later.received_on > DP.occurred_on,
+        later.received_on <= DP.window_end,
+    )
+    # Only decisions whose year has passed by the end of the period can be counted.
+    return and_(DP.selected, DP.window_end <= filters.end), case((again, 1), else_=0)
+
+
+FORMAL = tuple(d.code for d in disposals.CATALOGUE if d.counts_as_first_time_entrant)
+
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "assessed",
+        "Assessed",
+        "Of the referrals for panel, how many had an assessment signed off.",
+        "referred",
+        _assessed,
+    ),
+    Measure(
+        "diverted",
+        "Diverted from court",
+        "Of the panel's decisions, how many were an out-of-court outcome rather than a charge.",
+        "decided",
+        lambda _: (None, case((DP.selected, 1), else_=0)),
+    ),
+    Measure(
+        "formal",
+        "Given a caution",
+        "Of the children diverted, how many were given a youth caution or conditional caution "
+        "(which count as a first entry to the justice system).",
+        "decided",
+        lambda _: (DP.selected.is_(True), case((DP.disposal.in_(FORMAL), 1), else_=0)),
+    ),
+    Measure(
+        "above_default",
+        "Above the gravity default",
+        "Of the panel's decisions, how many were more severe than the gravity-matrix default.",
+        "decided",
+        lambda _: (None, case((DP.departure == "above", 1), else_=0)),
+    ),
+    Measure(
+        "below_default",
+        "Below the gravity default",
+        "Of the panel's decisions, how many were less severe than the gravity-matrix default.",
+        "decided",
+        lambda _: (None, case((DP.departure == "below", 1), else_=0)),
+    ),
+    Measure(
+        "completed",
+        "Completed the intervention",
+        "Of the interventions that ended, how many were completed.",
+        "intervention_ended",
+        lambda _: (None, case((DP.selected, 1), else_=0)),
+    ),
+    Measure(
+        "reoffended",
+        "Referred again within 12 months",
+        "Of the children diverted whose year has passed, how many were referred again within it.",
+        "decided",
+        _reoffended,
+    ),
+)
+MEASURES_BY_KEY = {m.key: m for m in MEASURES}
+
+
+def grouped_counts(
+    session: Session, filters: Filters, measure: Measure, characteristic: Characteristic
+) -> dict[tuple[str, int], Count]:
+    """(group, gravity score) -> Count, in one GROUP BY query."""
+    extra, selected = measure.build(filters)
+    group = characteristic.column().label("grp")
+    query = (
+        select(group, DP.gravity_score, func.count(), func.sum(selected))
+        .where(filters.where(measure.base_point))
+        .group_by(group, DP.gravity_score)
+    )
+    if extra is not None:
+        query = query.where(extra)
+    return {
+        (str(g), int(score)): Count(int(chosen or 0), int(n))
+        for g, score, n, chosen in session.execute(query)
+    }
+
+
+@dataclass
+class GroupRow:
+    value: str
+    label: str
+    total: Cell
+    selected: Cell
+    rate: float | None
+    raw: Ratio
+    adjusted: Ratio
+
+
+@dataclass
+class Comparison:
+    measure: Measure
+    rows: list[GroupRow] = field(default_factory=list)
+    reference_total: int = 0
+
+
+def compare(
+    session: Session,
+    filters: Filters,
+    characteristic: Characteristic,
+    reference: str,
+    threshold: int,
+) -> list[Comparison]:
+    """Each measure's rate by group against the reference group: the raw RRI and the RRI
+    adjusted for gravity (Mantel-Haenszel), with counts published under suppression."""
+    found = []
+    for measure in MEASURES:
+        counts = grouped_counts(session, filters, measure, characteristic)
+        by_group: dict[str, dict[int, Count]] = defaultdict(dict)
+        for (g, score), count in counts.items():
+            by_group[g][score] = count
+        ref = by_group.get(reference, {})
+        ref_total = Count(sum(c.selected for c in ref.values()), sum(c.total for c in ref.values()))
+        totals = {g: sum(c.total for c in s.values()) for g, s in by_group.items()}
+        chosen = {g: sum(c.selected for c in s.values()) for g, s in by_group.items()}
+        shown_totals, _ = suppress(totals, threshold)
+        shown_chosen, _ = suppress(chosen, threshold)
+        comparison = Comparison(measure, reference_total=ref_total.total)
+        for g in sorted(by_group, key=lambda v: characteristic.values.get(v, v)):
+            total = Count(chosen[g], totals[g])
+            if g == reference:
+                raw = adjusted = Ratio(1.0, 1.0, 1.0, why_not="")
+            else:
+                raw = rri(total, ref_total, smallest=threshold)
+                adjusted = mantel_haenszel(
+                    (
+                        Stratum(
+                            by_group[g].get(k, Count(0, 0)).selected,
+                            by_group[g].get(k, Count(0, 0)).total,
+                            ref.get(k, Count(0, 0)).selected,
+                            ref.get(k, Count(0, 0)).total,
+                        )
+                        for k in range(1, 6)
+                    ),
+                    smallest=threshold,
+                )
+            published = isinstance(shown_totals[g], int) and isinstance(shown_chosen[g], int)
+            comparison.rows.append(
+                GroupRow(
+                    g,
+                    characteristic.values.get(g, g),
+                    shown_totals[g],
+                    shown_chosen[g],
+                    total.rate if published else None,
+                    raw,
+                    adjusted,
+                )
+            )
+        found.append(comparison)
+    return found
+
+
+FUNNEL = (
+    ("referred", "Referred", None),
+    ("assessed", "Assessed", None),
+    ("decided", "Decided by the panel", None),
+    ("diverted", "Diverted from court", "decided"),
+    ("intervention_ended", "Intervention ended", None),
+    ("completed", "Intervention completed", "intervention_ended"),
+)
+
+
+def funnel(session: Session, filters: Filters, threshold: int) -> list[tuple[str, Cell]]:
+    """How many cases reached each decision point in the period (one GROUP BY)."""
+    rows = session.execute(
+        select(DP.point, func.count(), func.sum(case((DP.selected, 1), else_=0)))
+        .where(
+            DP.service_id.in_(filters.service_ids),
+            DP.occurred_on >= filters.start,
+            DP.occurred_on <= filters.end,
+        )
+        .group_by(DP.point)
+    ).all()
+    counts = {p: (int(n), int(s or 0)) for p, n, s in rows}
+    values = {}
+    for key, label, selected_of in FUNNEL:
+        values[label] = counts.get(selected_of or key, (0, 0))[1 if selected_of else 0]
+    # Each stage is published on its own (they are not parts of one total).
+    return [(label, suppress({label: n}, threshold)[0][label]) for label, n in values.items()]
+
+
+def disposal_mix(
+    session: Session, filters: Filters, threshold: int
+) -> tuple[list[tuple[str, Cell]], Cell]:
+    rows = session.execute(
+        select(DP.disposal, func.count()).where(filters.where("decided")).group_by(DP.disposal)
+    ).all()
+    counts = {str(code): int(n) for code, n in rows}
+    shown, total = suppress({d.code: counts.get(d.code, 0) for d in disposals.CATALOGUE}, threshold)
+    return [(disposals.get(code).name, cell) for code, cell in shown.items()], total
+
+
+def has_data(session: Session, filters: Filters) -> bool:
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(DP)
+            .where(
+                DP.service_id.in_(filters.service_ids),
+                DP.occurred_on >= filters.start,
+                DP.occurred_on <= filters.end,
+            )
+        )
+    )

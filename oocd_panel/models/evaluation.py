@@ -1,0 +1,47 @@
+"""Facts for evaluating diversion and disproportionality: one row per referral per decision point,
+with the child's characteristics as they were when that decision was made.
+
+Reports group these rows in SQL; later edits to a child never rewrite them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oocd_panel.db import Base
+
+
+class DecisionPoint(Base):
+    __tablename__ = "decision_point"
+    __table_args__ = (
+        Index("ix_decision_point_service_point_on", "service_id", "point", "occurred_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    # referred, assessed, decided, intervention_ended (see evaluation/decision_points.py).
+    point: Mapped[str] = mapped_column(String(30))
+    route: Mapped[str] = mapped_column(String(20))
+    occurred_on: Mapped[dt.date]
+    # What happened at the point: diverted (decided), completed (intervention_ended).
+    selected: Mapped[bool] = mapped_column(default=False)
+    disposal: Mapped[str | None] = mapped_column(String(40))
+    # above, below or none: the decision against the gravity-matrix default (decided only).
+    departure: Mapped[str | None] = mapped_column(String(10))
+    # Reoffending is counted up to this date (a year after the decision).
+    window_end: Mapped[dt.date | None]
+    # Characteristics then.
+    age_band: Mapped[str] = mapped_column(String(20))
+    sex: Mapped[str] = mapped_column(String(20))
+    ethnicity: Mapped[str] = mapped_column(String(40))
+    ethnicity_group: Mapped[str] = mapped_column(String(20))
+    care_experience: Mapped[str] = mapped_column(String(30))
+    send: Mapped[str] = mapped_column(String(30))
+    neurodivergent: Mapped[str] = mapped_column(String(20))
+    first_time_entrant: Mapped[bool]
+    gravity_score: Mapped[int]
+    offence_type: Mapped[str | None] = mapped_column(String(40))

@@ -1,0 +1,134 @@
+"""The reports, counted in the database from the decision points the workflow records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oocd_panel.clock import local_today
+from oocd_panel.evaluation import reports
+from oocd_panel.models import DecisionPoint, ReferralStatus
+from tests.factories import Factory, child_details
+
+S = ReferralStatus
+
+
+def _filters(factory: Factory, end: dt.date | None = None) -> reports.Filters:
+    today = local_today()
+    return reports.Filters((factory.service().id,), today - dt.timedelta(days=60), end or today)
+
+
+def _decided(factory: Factory, ethnicity: str, disposal: str) -> None:
+    factory.referral_at(S.DECIDED, disposal=disposal, child=child_details(ethnicity=ethnicity))
+
+
+def test_each_decision_keeps_the_characteristics_as_they_were(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(
+        S.DECIDED, disposal="youth_caution", child=child_details(ethnicity="black_caribbean")
+    )
+    points = {
+        p.point: p
+        for p in session.scalars(
+            select(DecisionPoint).where(DecisionPoint.referral_id == referral.id)
+        )
+    }
+    assert set(points) == {"referred", "assessed", "decided"}
+    decided = points["decided"]
+    assert (decided.selected, decided.disposal, decided.departure) == (
+        True,
+        "youth_caution",
+        "none",
+    )
+    assert decided.ethnicity_group == "black"
+    assert decided.window_end == decided.occurred_on + dt.timedelta(days=365)
+    referral.child.ethnicity = "white_british"  # a later correction
+    session.commit()
+    session.refresh(decided)
+    assert decided.ethnicity_group == "black"  # history is not rewritten
+
+
+def test_diversion_by_ethnic_group_raw_and_adjusted(factory: Factory, session: Session) -> None:
+    for _ in range(3):
+        _decided(factory, "white_british", "youth_caution")
+    _decided(factory, "white_british", "charge")
+    _decided(factory, "black_african", "youth_caution")
+    _decided(factory, "black_african", "charge")
+    found = reports.compare(
+        session,
+        _filters(factory),
+        reports.CHARACTERISTICS["ethnicity_group"],
+        "white",
+        threshold=1,
+    )
+    diverted = next(c for c in found if c.measure.key == "diverted")
+    rows = {r.value: r for r in diverted.rows}
+    assert (rows["white"].selected, rows["white"].total) == (3, 4)
+    assert (rows["black"].selected, rows["black"].total) == (1, 2)
+    assert rows["white"].raw.value == 1.0  # the reference group is parity
+    assert rows["black"].raw.value == (1 / 2) / (3 / 4)
+    assert rows["black"].adjusted.measured
+
+
+def test_small_groups_are_suppressed_and_not_measured(factory: Factory, session: Session) -> None:
+    _decided(factory, "white_british", "youth_caution")
+    _decided(factory, "asian_indian", "youth_caution")
+    found = reports.compare(
+        session, _filters(factory), reports.CHARACTERISTICS["ethnicity_group"], "white", 5
+    )
+    diverted = next(c for c in found if c.measure.key == "diverted")
+    asian = next(r for r in diverted.rows if r.value == "asian")
+    assert asian.total == "fewer than 5"
+    assert asian.rate is None
+    assert asian.raw.why_not == "too few cases to measure"
+
+
+def test_funnel_disposal_mix_and_an_empty_period(factory: Factory, session: Session) -> None:
+    _decided(factory, "white_british", "youth_caution")
+    _decided(factory, "white_british", "charge")
+    funnel = dict(reports.funnel(session, _filters(factory), threshold=1))
+    assert funnel["Referred"] == 2
+    assert funnel["Decided by the panel"] == 2
+    assert funnel["Diverted from court"] == 1
+    mix, total = reports.disposal_mix(session, _filters(factory), threshold=1)
+    assert dict(mix)["Charge (youth court)"] == 1
+    assert total == 2
+    long_ago = reports.Filters((factory.service().id,), dt.date(2001, 1, 1), dt.date(2001, 12, 31))
+    assert not reports.has_data(session, long_ago)
+    assert reports.has_data(session, _filters(factory))
+
+
+def test_reoffending_counts_a_new_referral_within_the_year(
+    factory: Factory, session: Session
+) -> None:
+    first = factory.referral_at(S.DECIDED, disposal="community_resolution")
+    # The decision was a month ago; the child is referred again ten days ago.
+    decided = session.scalars(
+        select(DecisionPoint).where(
+            DecisionPoint.referral_id == first.id, DecisionPoint.point == "decided"
+        )
+    ).one()
+    decided.occurred_on = local_today() - dt.timedelta(days=30)
+    decided.window_end = decided.occurred_on + dt.timedelta(days=365)
+    session.commit()
+    factory.referral(
+        child=child_details(
+            first_name=first.child.first_name,
+            last_name=first.child.last_name,
+            date_of_birth=first.child.date_of_birth,
+        )
+    )
+    end = local_today() + dt.timedelta(days=400)  # the year after the decision has passed
+    found = reports.compare(
+        session,
+        _filters(factory, end),
+        reports.CHARACTERISTICS["sex"],
+        "male",
+        threshold=1,
+    )
+    again = next(c for c in found if c.measure.key == "reoffended")
+    (male,) = again.rows
+    assert (male.selected, male.total) == (1, 1)

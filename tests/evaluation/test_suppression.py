@@ -1,0 +1,39 @@
+"""Suppression never lets a count below the threshold be read or derived."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oocd_panel.evaluation.suppression import WITHHELD, few, suppress
+
+
+def test_small_counts_are_shown_as_fewer_than_the_threshold() -> None:
+    shown, total = suppress({"asian": 3, "black": 20, "white": 40, "mixed": 0}, 5)
+    assert shown["asian"] == few(5) == "fewer than 5"
+    assert shown["mixed"] == 0
+    # One hidden cell would be total minus the rest: the next smallest is withheld too.
+    assert shown["black"] == WITHHELD
+    assert shown["white"] == 40
+    assert total == 63
+
+
+def test_a_total_below_the_threshold_hides_everything() -> None:
+    shown, total = suppress({"a": 2, "b": 1}, 5)
+    assert total == few(5)
+    assert set(shown.values()) == {few(5)}
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcdefg"), st.integers(0, 60), min_size=1), st.integers(2, 10)
+)
+def test_no_published_figure_reveals_a_hidden_count(cells: dict[str, int], threshold: int) -> None:
+    shown, total = suppress(cells, threshold)
+    for key, value in cells.items():
+        if 0 < value < threshold:
+            assert not isinstance(shown[key], int)  # never published itself
+    if isinstance(total, int):
+        hidden = [k for k, v in shown.items() if not isinstance(v, int)]
+        # With the total published, at least two cells are hidden or none is: subtraction
+        # never isolates one.
+        assert len(hidden) != 1
