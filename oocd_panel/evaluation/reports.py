@@ -317,3 +317,51 @@ def has_data(session: Session, filters: Filters) -> bool:
             )
         )
     )
+
+
+@dataclass
+class BriefingLine:
+    characteristic: str
+    group: str
+    cases: Cell
+    raw: Ratio
+    adjusted: Ratio
+
+
+@dataclass
+class Briefing:
+    """The latest figures for the panel pack: a year of decisions in the service."""
+
+    start: dt.date
+    end: dt.date
+    decided: Cell
+    diverted: Cell
+    lines: list[BriefingLine]
+
+
+BRIEFING_CHARACTERISTICS = ("ethnicity_group", "care_experience", "neurodivergent", "send")
+
+
+def briefing(session: Session, service_id: int, today: dt.date, threshold: int) -> Briefing:
+    filters = Filters((service_id,), today - dt.timedelta(days=365), today)
+    diverted = MEASURES_BY_KEY["diverted"]
+    lines = []
+    decided_total = diverted_total = 0
+    for key in BRIEFING_CHARACTERISTICS:
+        characteristic = CHARACTERISTICS[key]
+        (comparison,) = [
+            c
+            for c in compare(session, filters, characteristic, characteristic.reference, threshold)
+            if c.measure is diverted
+        ]
+        for row in comparison.rows:
+            if row.value != characteristic.reference:
+                lines.append(
+                    BriefingLine(characteristic.label, row.label, row.total, row.raw, row.adjusted)
+                )
+    counts = grouped_counts(session, filters, diverted, CHARACTERISTICS["sex"])
+    decided_total = sum(c.total for c in counts.values())
+    diverted_total = sum(c.selected for c in counts.values())
+    shown, _ = suppress({"decided": decided_total}, threshold)
+    chosen, _ = suppress({"diverted": diverted_total}, threshold)
+    return Briefing(filters.start, filters.end, shown["decided"], chosen["diverted"], lines)

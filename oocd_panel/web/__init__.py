@@ -32,7 +32,7 @@ def init_web(app: Flask) -> None:
     errors.init_app(app)
     filters.init_app(app)
 
-    from oocd_panel.web import assessments, audits, auth, cases, letters, outcomes, panels
+    from oocd_panel.web import assessments, audits, auth, cases, letters, outcomes, panels, reports
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(cases.bp)
@@ -41,6 +41,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(panels.bp)
     app.register_blueprint(outcomes.bp)
     app.register_blueprint(letters.bp)
+    app.register_blueprint(reports.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     app.add_template_global(cases.action_url)

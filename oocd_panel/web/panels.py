@@ -15,6 +15,7 @@ from oocd_panel import decision_rules
 from oocd_panel.assessment_sections import SECTIONS
 from oocd_panel.clock import LONDON, local_today
 from oocd_panel.errors import ActionNotAllowed, CaseChanged, DomainError, InvalidInput, NotFound
+from oocd_panel.evaluation import reports as evaluation_reports
 from oocd_panel.models import (
     Agency,
     AgendaItem,
@@ -581,6 +582,7 @@ def pack(meeting_id: int, item_id: int) -> str:
     if assessment is not None and assessment.status is AssessmentStatus.SIGNED_OFF:
         signed = assessment.latest_version
     previous = [r for r in referral.child.referrals if r.id != referral.id]
+    settings = settings_for(referral.service)
     return render_template(
         "panels/pack.html",
         item=item_,
@@ -588,6 +590,10 @@ def pack(meeting_id: int, item_id: int) -> str:
         version=signed,
         sections=SECTIONS,
         previous=previous,
+        briefing=evaluation_reports.briefing(
+            db_session(), referral.service_id, local_today(), settings.suppression_threshold
+        ),
+        threshold=settings.suppression_threshold,
     )
 
 

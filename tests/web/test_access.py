@@ -70,6 +70,8 @@ EXPECTED: dict[str, set[Role] | None] = {
     "letters.letter": {Role.PRACTITIONER, Role.MANAGER},
     "letters.download": {Role.PRACTITIONER, Role.MANAGER},
     "letters.wording": {Role.ADMIN},
+    "reports.index": {Role.ANALYST, Role.MANAGER},
+    "reports.export": {Role.ANALYST, Role.MANAGER},
     "outcomes.notes": YJS,
     "outcomes.services": {Role.ADMIN},
     "outcomes.service_settings": {Role.ADMIN},
@@ -123,6 +125,7 @@ def _url(rule: str, referral: Referral, letter_id: int = 0) -> str:
         rule.replace("<id:referral_id>", str(referral.id))
         .replace("<id:letter_id>", str(letter_id))
         .replace("<recipient>", "child")
+        .replace("<table>", "funnel")
         .replace("<id:meeting_id>", str(item.meeting_id))
         .replace("<id:item_id>", str(item.id))
         .replace("<id:service_id>", str(referral.service_id))

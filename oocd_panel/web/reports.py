@@ -1,0 +1,250 @@
+"""Evaluation reports (analysts and managers): the funnel, the disposal mix, and diversion by
+group, raw and adjusted for gravity, with charts, tables and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, make_response, render_template, request
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from wtforms import SelectField, SubmitField
+
+from oocd_panel.clock import local_today
+from oocd_panel.evaluation import charts, reports
+from oocd_panel.evaluation.rates import Ratio
+from oocd_panel.models import Role, Service
+from oocd_panel.service_settings import settings_for
+from oocd_panel.web.access import actor, allow
+from oocd_panel.web.database import db_session
+from oocd_panel.web.form_fields import GovDateField, error_summary
+
+bp = Blueprint("reports", __name__)
+ROLES = (Role.ANALYST, Role.MANAGER)
+
+
+class ReportForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it changes nothing
+
+    service = SelectField("Service", choices=[], validate_choice=False, widget=GovSelect())
+    start = GovDateField("From")
+    end = GovDateField("To")
+    characteristic = SelectField(
+        "Compare children by",
+        choices=[(c.key, c.label) for c in reports.CHARACTERISTICS.values()],
+        validate_choice=False,
+        widget=GovSelect(),
+    )
+    reference = SelectField(
+        "Reference group", choices=[], validate_choice=False, widget=GovSelect()
+    )
+    submit = SubmitField("Show the figures", widget=GovSubmitInput())
+
+
+@dataclass
+class Request:
+    form: ReportForm
+    filters: reports.Filters | None
+    characteristic: reports.Characteristic
+    reference: str
+    threshold: int
+    services: list[Service]
+
+
+def _read() -> Request:
+    user = actor()
+    services = sorted(user.services, key=lambda s: s.name)
+    form = ReportForm(formdata=request.args or None)
+    form.service.choices = [("", "All your services")] + [(str(s.id), s.name) for s in services]
+    if request.args:
+        form.validate()
+    key = form.characteristic.data or "ethnicity_group"
+    characteristic = reports.CHARACTERISTICS.get(key)
+    if characteristic is None:
+        form.characteristic.errors = ["Choose a characteristic from the list"]
+        characteristic = reports.CHARACTERISTICS["ethnicity_group"]
+    form.characteristic.data = characteristic.key
+    form.reference.choices = list(characteristic.values.items())
+    reference = form.reference.data or characteristic.reference
+    if reference not in characteristic.values:
+        if request.args.get("reference"):
+            form.reference.errors = [
+                f"Choose a reference group for {characteristic.label.lower()} from the list"
+            ]
+        reference = characteristic.reference
+    form.reference.data = reference
+    chosen = [s for s in services if str(s.id) == (form.service.data or "")] or services
+    if form.service.data and len(chosen) == len(services) and len(services) > 1:
+        form.service.errors = ["Choose one of your services"]
+    today = local_today()
+    start = form.start.data or today.replace(year=today.year - 1)
+    end = form.end.data or today
+    if not form.start.errors and not form.end.errors and start > end:
+        form.end.errors = ["The end of the period must be on or after its start"]
+    form.start.data, form.end.data = start, end
+    # Across several services, the strictest threshold applies.
+    threshold = max((settings_for(s).suppression_threshold for s in chosen), default=5)
+    valid = not any(f.errors for f in form)
+    filters = reports.Filters(tuple(s.id for s in chosen), start, end) if valid else None
+    return Request(form, filters, characteristic, reference, threshold, chosen)
+
+
+def _ratio_text(ratio: Ratio) -> str:
+    if ratio.value is None:
+        return f"Not measured: {ratio.why_not}"
+    if ratio.low == ratio.high == ratio.value:
+        return "1.00 (reference)"
+    return f"{ratio.value:.2f} ({ratio.low:.2f} to {ratio.high:.2f})"
+
+
+def _significance(ratio: Ratio) -> str:
+    if ratio.value is None or ratio.low == ratio.high:
+        return ""
+    return "Significant" if ratio.significant else "Not significant"
+
+
+@bp.route("/reports")
+@allow(*ROLES)
+def index() -> tuple[str, int]:
+    req = _read()
+    errors = error_summary(req.form)
+    context: dict[str, object] = {}
+    if req.filters is not None:
+        session = db_session()
+        if not reports.has_data(session, req.filters):
+            context["empty"] = True
+        else:
+            funnel = reports.funnel(session, req.filters, req.threshold)
+            mix, mix_total = reports.disposal_mix(session, req.filters, req.threshold)
+            comparisons = reports.compare(
+                session, req.filters, req.characteristic, req.reference, req.threshold
+            )
+            reference_label = req.characteristic.values[req.reference]
+            context.update(
+                funnel=funnel,
+                funnel_chart=charts.bar_chart(
+                    "funnel",
+                    "Cases at each decision point",
+                    "How many cases reached each decision point in the period.",
+                    funnel,
+                ),
+                mix=mix,
+                mix_total=mix_total,
+                mix_chart=charts.bar_chart(
+                    "mix",
+                    "The panel's decisions by outcome",
+                    "How many decisions of each outcome the panel made in the period.",
+                    mix,
+                ),
+                comparisons=[
+                    (
+                        c,
+                        charts.ratio_chart(
+                            f"rri-{c.measure.key}",
+                            f"{c.measure.label}: ratio to {reference_label}",
+                            f"For each group, the rate of '{c.measure.label.lower()}' divided by "
+                            f"the {reference_label} group's rate, raw (blue) and adjusted for "
+                            "gravity (green), with 95% intervals. 1 is parity.",
+                            [(r.label, r.raw, r.adjusted) for r in c.rows],
+                        ),
+                    )
+                    for c in comparisons
+                ],
+                reference_label=reference_label,
+            )
+    return render_template(
+        "reports/index.html",
+        form=req.form,
+        errors=errors,
+        threshold=req.threshold,
+        ratio_text=_ratio_text,
+        significance=_significance,
+        query=request.query_string.decode(),
+        **context,
+    ), (400 if errors else 200)
+
+
+def _csv(name: str, header: list[str], rows: Sequence[Sequence[object]]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = make_response(out.getvalue())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/reports/<table>.csv")
+@allow(*ROLES)
+def export(table: str) -> Response:
+    req = _read()
+    if req.filters is None:
+        abort(400)
+    session = db_session()
+    stamp = f"{req.filters.start.isoformat()}-to-{req.filters.end.isoformat()}"
+    if table == "funnel":
+        stages = reports.funnel(session, req.filters, req.threshold)
+        return _csv(f"funnel-{stamp}", ["Decision point", "Cases"], [list(r) for r in stages])
+    if table == "disposals":
+        mix, total = reports.disposal_mix(session, req.filters, req.threshold)
+        return _csv(
+            f"disposals-{stamp}",
+            ["Outcome", "Decisions"],
+            [*[list(r) for r in mix], ["Total", total]],
+        )
+    if table == "disproportionality":
+        found = reports.compare(
+            session, req.filters, req.characteristic, req.reference, req.threshold
+        )
+        rows: list[list[object]] = []  # one line per measure and group
+        for c in found:
+            for r in c.rows:
+                rows.append(
+                    [
+                        c.measure.label,
+                        req.characteristic.label,
+                        r.label,
+                        r.total,
+                        r.selected,
+                        f"{r.rate:.3f}" if r.rate is not None else "",
+                        _number(r.raw.value),
+                        _number(r.raw.low),
+                        _number(r.raw.high),
+                        _significance(r.raw) or r.raw.why_not,
+                        _number(r.adjusted.value),
+                        _number(r.adjusted.low),
+                        _number(r.adjusted.high),
+                        _significance(r.adjusted) or r.adjusted.why_not,
+                    ]
+                )
+        return _csv(
+            f"disproportionality-{req.characteristic.key}-{stamp}",
+            [
+                "Decision point",
+                "Characteristic",
+                "Group",
+                "Cases",
+                "Selected",
+                "Rate",
+                "RRI",
+                "RRI low",
+                "RRI high",
+                "RRI significance",
+                "Adjusted ratio",
+                "Adjusted low",
+                "Adjusted high",
+                "Adjusted significance",
+            ],
+            rows,
+        )
+    abort(404)
+
+
+def _number(value: float | None) -> str:
+    return f"{value:.3f}" if value is not None else ""

@@ -1,0 +1,116 @@
+"""The evaluation pages: figures, charts, CSV exports, suppression, and bad filters."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from oocd_panel.models import ReferralStatus, Role, User
+from tests.factories import Factory, child_details
+from tests.web.helpers import error_summary, sign_in, text_of
+
+S = ReferralStatus
+
+
+def _client(app: Flask, user: User) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def _cohort(factory: Factory) -> None:
+    for _ in range(6):
+        factory.referral_at(S.DECIDED, child=child_details(ethnicity="white_british"))
+    for _ in range(5):
+        factory.referral_at(S.DECIDED, child=child_details(ethnicity="mixed_white_asian"))
+    for _ in range(2):
+        factory.referral_at(
+            S.DECIDED, disposal="charge", child=child_details(ethnicity="black_caribbean")
+        )
+
+
+def test_an_analyst_reads_the_figures_and_exports_them(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    _cohort(factory)
+    analyst = _client(app, factory.cast(Role.ANALYST))
+    page = analyst.get("/reports")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "From referral to outcome" in text
+    assert "Are groups treated alike? Compared with White" in text
+    html = page.get_data(as_text=True)
+    assert html.count('role="img"') >= 3  # charts, each with a title and a description
+    assert '<title id="funnel-title">Cases at each decision point</title>' in html
+    # Black children: 2 cases, fewer than the threshold of 5: never published, nor measured.
+    assert "fewer than 5" in text
+    assert "Not measured: too few cases to measure" in text
+
+    export = analyst.get("/reports/disproportionality.csv")
+    assert export.status_code == 200
+    assert export.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    diverted = {r["Group"]: r for r in rows if r["Decision point"] == "Diverted from court"}
+    assert diverted["White"]["Cases"] == "6"
+    assert (
+        diverted["Black, Black British, Black Welsh, Caribbean or African"]["Cases"]
+        == "fewer than 5"
+    )
+    # With one small group hidden, the next smallest is withheld: the total cannot reveal it.
+    assert diverted["Mixed or multiple ethnic groups"]["Cases"] == "not shown"
+    for row in rows:  # no published count below the threshold, anywhere in the export
+        for key in ("Cases", "Selected"):
+            assert not (row[key].isdigit() and 0 < int(row[key]) < 5), row
+    funnel = analyst.get("/reports/funnel.csv").get_data(as_text=True)
+    assert "Referred,13" in funnel
+
+
+def test_bad_filters_get_a_clear_message_never_a_crash(app: Flask, factory: Factory) -> None:
+    _cohort(factory)
+    manager = _client(app, factory.cast(Role.MANAGER))
+    response = manager.get(
+        "/reports", query_string={"characteristic": "ethnicity_group", "reference": "martian"}
+    )
+    assert response.status_code == 400
+    assert error_summary(response)[0][1].startswith("Choose a reference group")
+    response = manager.get("/reports", query_string={"characteristic": "shoe_size"})
+    assert response.status_code == 400
+    response = manager.get(
+        "/reports",
+        query_string={"start": ["1", "1", "2001"], "end": ["31", "12", "2001"]},
+    )
+    assert response.status_code == 200
+    assert "There are no decisions recorded for this period" in text_of(response)
+    response = manager.get(
+        "/reports", query_string={"start": ["1", "1", "2030"], "end": ["1", "1", "2020"]}
+    )
+    assert response.status_code == 400
+    # A reference group with no cases: said so, no division by zero.
+    response = manager.get(
+        "/reports", query_string={"characteristic": "ethnicity_group", "reference": "asian"}
+    )
+    assert response.status_code == 200
+    assert "The Asian" in text_of(response) or "group has no cases" in text_of(response)
+    assert manager.get("/reports/nothing.csv").status_code == 404
+
+
+def test_only_analysts_and_managers_see_the_evaluation(app: Flask, factory: Factory) -> None:
+    for role in (Role.PRACTITIONER, Role.POLICE_OFFICER, Role.PANEL_MEMBER):
+        assert _client(app, factory.cast(role)).get("/reports").status_code == 403
+
+
+def test_the_panel_pack_carries_the_briefing(app: Flask, factory: Factory) -> None:
+    _cohort(factory)
+    referral = factory.referral_at(S.AT_PANEL)
+    item = referral.agenda_items[-1]
+    chair = _client(app, factory.panel().chair)
+    page = chair.get(f"/panels/{item.meeting_id}/cases/{item.id}/pack")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Panel briefing: is diversion fair?" in text
+    assert "Ethnicity (broad group): Black" in text
+    assert "Not measured (too few cases to measure)" in text
