@@ -28,6 +28,9 @@ class ServiceSettings:
     suppression_threshold: int = 5
     # The pre-panel assessment is due this many working days after the referral is received.
     assessment_due_working_days: int = 10
+    # Targets the evaluation's timeliness report measures against, in calendar days from referral.
+    decision_target_days: int = 30
+    delivery_target_days: int = 45
 
 
 def settings_for(service: Service) -> ServiceSettings:

@@ -19,6 +19,8 @@ NUMBERS = {
     "quorum_other_members": ("Other members needed for a quorum", 0, 10),
     "escalation_due_days": ("Working days to resolve an escalation", 1, 30),
     "assessment_due_working_days": ("Working days to complete an assessment", 1, 60),
+    "decision_target_days": ("Target days from referral to the panel's decision", 1, 180),
+    "delivery_target_days": ("Target days from referral to the outcome being given", 1, 365),
     "suppression_threshold": ("Smallest count published in reports", 1, 50),
 }
 

@@ -204,6 +204,14 @@ class SettingsForm(FlaskForm):
     escalation_due_days = StringField(
         "Working days to resolve an escalation", widget=GovTextInput()
     )
+    decision_target_days = StringField(
+        "Target days from referral to the panel's decision",
+        widget=GovTextInput(),
+        description="The evaluation reports how many decisions met it.",
+    )
+    delivery_target_days = StringField(
+        "Target days from referral to the outcome being given", widget=GovTextInput()
+    )
     assessment_due_working_days = StringField(
         "Working days to complete a pre-panel assessment", widget=GovTextInput()
     )

@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 
 from oocd_panel.clock import local_today
-from oocd_panel.evaluation import charts, reports
+from oocd_panel.evaluation import charts, practice, reports
 from oocd_panel.evaluation.rates import Ratio
 from oocd_panel.models import Role, Service
 from oocd_panel.service_settings import settings_for
@@ -42,17 +42,26 @@ class ReportForm(FlaskForm):
     reference = SelectField(
         "Reference group", choices=[], validate_choice=False, widget=GovSelect()
     )
+    by = SelectField(
+        "Trends by",
+        choices=[("month", "Month"), ("quarter", "Quarter")],
+        validate_choice=False,
+        widget=GovSelect(),
+    )
     submit = SubmitField("Show the figures", widget=GovSubmitInput())
 
 
 @dataclass
 class Request:
     form: ReportForm
+    quarterly: bool
     filters: reports.Filters | None
     characteristic: reports.Characteristic
     reference: str
     threshold: int
     services: list[Service]
+    decision_target: int
+    delivery_target: int
 
 
 def _read() -> Request:
@@ -71,10 +80,12 @@ def _read() -> Request:
     form.reference.choices = list(characteristic.values.items())
     reference = form.reference.data or characteristic.reference
     if reference not in characteristic.values:
-        if request.args.get("reference"):
+        known = any(reference in c.values for c in reports.CHARACTERISTICS.values())
+        if request.args.get("reference") and not known:
             form.reference.errors = [
                 f"Choose a reference group for {characteristic.label.lower()} from the list"
             ]
+        # A group of the characteristic chosen before: compare with this one's usual reference.
         reference = characteristic.reference
     form.reference.data = reference
     chosen = [s for s in services if str(s.id) == (form.service.data or "")] or services
@@ -88,9 +99,36 @@ def _read() -> Request:
     form.start.data, form.end.data = start, end
     # Across several services, the strictest threshold applies.
     threshold = max((settings_for(s).suppression_threshold for s in chosen), default=5)
+    if form.by.data not in (None, "", "month", "quarter"):
+        form.by.errors = ["Choose months or quarters"]
+    quarterly = form.by.data == "quarter"
     valid = not any(f.errors for f in form)
     filters = reports.Filters(tuple(s.id for s in chosen), start, end) if valid else None
-    return Request(form, filters, characteristic, reference, threshold, chosen)
+    # Across several services, the strictest targets apply.
+    decision_target = min((settings_for(s).decision_target_days for s in chosen), default=30)
+    delivery_target = min((settings_for(s).delivery_target_days for s in chosen), default=45)
+    return Request(
+        form,
+        quarterly,
+        filters,
+        characteristic,
+        reference,
+        threshold,
+        chosen,
+        decision_target,
+        delivery_target,
+    )
+
+
+def _timeliness(req: Request) -> list[practice.Figure]:
+    assert req.filters is not None
+    return practice.timeliness(
+        db_session(),
+        req.filters,
+        req.threshold,
+        decision_target=req.decision_target,
+        delivery_target=req.delivery_target,
+    )
 
 
 def _ratio_text(ratio: Ratio) -> str:
@@ -155,6 +193,21 @@ def index() -> tuple[str, int]:
                     for c in comparisons
                 ],
                 reference_label=reference_label,
+                practice=practice.panel_practice(session, req.filters, req.threshold),
+                timeliness=_timeliness(req),
+                targets=(req.decision_target, req.delivery_target),
+                trends=(
+                    periods := practice.trends(
+                        session, req.filters, req.threshold, quarterly=req.quarterly
+                    )
+                ),
+                trends_chart=charts.bar_chart(
+                    "trends",
+                    f"Decisions by {'quarter' if req.quarterly else 'month'}",
+                    "How many decisions the panel made in each period.",
+                    [(p.label, p.decided) for p in periods],
+                ),
+                quarterly=req.quarterly,
             )
     return render_template(
         "reports/index.html",
@@ -242,6 +295,34 @@ def export(table: str) -> Response:
                 "Adjusted significance",
             ],
             rows,
+        )
+    if table in ("practice", "timeliness"):
+        figures = (
+            practice.panel_practice(session, req.filters, req.threshold)
+            if table == "practice"
+            else _timeliness(req)
+        )
+        return _csv(
+            f"{table}-{stamp}",
+            ["Measure", "Value", "Note"],
+            [[f.label, f.value, f.note] for f in figures],
+        )
+    if table == "trends":
+        periods = practice.trends(session, req.filters, req.threshold, quarterly=req.quarterly)
+        return _csv(
+            f"trends-{stamp}",
+            [
+                "Period",
+                "Referred",
+                "Decided",
+                "Diverted",
+                "Diverted, year passed",
+                "Referred again within 12 months",
+            ],
+            [
+                [p.label, p.referred, p.decided, p.diverted, p.followed, p.reoffended]
+                for p in periods
+            ],
         )
     abort(404)
 

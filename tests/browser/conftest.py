@@ -10,13 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from oocd_panel import create_app
 from oocd_panel.db import Database
+from oocd_panel.models import Role, Service, User
 from oocd_panel.services import demo
+from oocd_panel.services.demo_panel import PanelCast
 from tests.conftest import fresh_database
+from tests.factories import Factory
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -116,3 +120,25 @@ def click_through(page: Any, selector: str) -> None:
     that page and never the one it has just left (Playwright's click does not wait for it)."""
     with page.expect_navigation():
         page.click(selector)
+
+
+def demo_factory(session: Session) -> Factory:
+    """A factory acting as the demo staff of Northbrook, so every journey that takes a case to
+    panel through it meets the same chair (the demo YJS decision-maker)."""
+    users = {u.email: u for u in session.scalars(select(User))}
+    factory = Factory(session)
+    factory._service = session.scalars(select(Service).where(Service.slug == "northbrook")).one()
+    factory._cast = {
+        Role.PRACTITIONER: users["practitioner@example.org"],
+        Role.MANAGER: users["manager@example.org"],
+        Role.POLICE_OFFICER: users["police@example.org"],
+    }
+    factory._panel = PanelCast(
+        chair=users["panel.yjs@example.org"],
+        police=users["panel.police@example.org"],
+        advisers=[users["panel.health@example.org"]],
+        volunteers=["Volunteer One", "Volunteer Two"],
+        inspector=users["inspector@example.org"],
+        yjs_manager=users["manager2@example.org"],
+    )
+    return factory

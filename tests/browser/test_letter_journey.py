@@ -8,24 +8,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from oocd_panel.models import ReferralStatus, Role, Service, User
+from oocd_panel.models import ReferralStatus, User
 from oocd_panel.services import demo, letter_wording
-from tests.browser.conftest import LiveServer, assert_accessible, click_through
-from tests.factories import Factory
+from tests.browser.conftest import LiveServer, assert_accessible, click_through, demo_factory
 
 
 def _decided_case(live: LiveServer) -> tuple[int, str]:
     with live.session() as session:
         users = {u.email: u for u in session.scalars(select(User))}
-        factory = Factory(session)
-        factory._service = session.scalars(
-            select(Service).where(Service.slug == "northbrook")
-        ).one()
-        factory._cast = {
-            Role.PRACTITIONER: users["practitioner@example.org"],
-            Role.MANAGER: users["manager@example.org"],
-            Role.POLICE_OFFICER: users["police@example.org"],
-        }
+        factory = demo_factory(session)
         referral = factory.referral_at(
             ReferralStatus.OUTCOME_DELIVERED, disposal="community_resolution"
         )

@@ -16,6 +16,8 @@ VALUES = {
     "quorum_other_members": 3,
     "escalation_due_days": 5,
     "assessment_due_working_days": 10,
+    "decision_target_days": 30,
+    "delivery_target_days": 45,
     "suppression_threshold": 5,
 }
 

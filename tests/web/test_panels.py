@@ -225,6 +225,8 @@ def test_majority_rule_from_ready_for_panel_to_closed(
             "votes_hidden_until_all_cast": "no",
             "escalation_due_days": "5",
             "assessment_due_working_days": "10",
+            "decision_target_days": "30",
+            "delivery_target_days": "45",
             "suppression_threshold": "5",
         },
     )

@@ -65,6 +65,12 @@ def test_an_analyst_reads_the_figures_and_exports_them(
     for row in rows:  # no published count below the threshold, anywhere in the export
         for key in ("Cases", "Selected"):
             assert not (row[key].isdigit() and 0 < int(row[key]) < 5), row
+    assert "Panel practice" in text
+    assert "Timeliness: average days" in text
+    for table in ("practice", "timeliness", "trends"):
+        assert analyst.get(f"/reports/{table}.csv").status_code == 200
+    quarterly = text_of(analyst.get("/reports", query_string={"by": "quarter"}))
+    assert "Trends and reoffending, by quarter" in quarterly
     funnel = analyst.get("/reports/funnel.csv").get_data(as_text=True)
     assert "Referred,13" in funnel
 

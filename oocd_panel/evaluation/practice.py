@@ -1,0 +1,284 @@
+"""Panel practice, timeliness and trends: grouped and counted in the database.
+
+Dates are differenced and bucketed by month in SQL; the two dialects spell that differently, so
+the expressions are built for the session's database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Date, and_, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from oocd_panel.clock import LONDON
+from oocd_panel.evaluation.reports import DP, Filters
+from oocd_panel.evaluation.suppression import Cell, hidden, suppress
+from oocd_panel.models import (
+    Agency,
+    AgendaItem,
+    Assessment,
+    Decision,
+    Escalation,
+    PanelMember,
+    Referral,
+    Vote,
+)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def days_between(session: Session, later: Any, earlier: Any) -> Any:
+    """later - earlier in days, as a number, in SQL."""
+    if _dialect(session) == "postgresql":
+        return cast(later, Date) - cast(earlier, Date)
+    return func.julianday(later) - func.julianday(earlier)
+
+
+def month_of(session: Session, day: Any) -> Any:
+    """'YYYY-MM' of a date, in SQL."""
+    if _dialect(session) == "postgresql":
+        return func.to_char(day, "YYYY-MM")
+    return func.strftime("%Y-%m", day)
+
+
+def quarter_label(month: str) -> str:
+    year, number = month.split("-")
+    return f"{year} Q{(int(number) - 1) // 3 + 1}"
+
+
+@dataclass
+class Figure:
+    label: str
+    value: Cell
+    note: str = ""
+
+
+def _from(filters: Filters) -> dt.datetime:
+    """The start of the period's first day, local time (timestamps are stored in UTC)."""
+    return dt.datetime.combine(filters.start, dt.time(), LONDON)
+
+
+def _until(filters: Filters) -> dt.datetime:
+    return dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time(), LONDON)
+
+
+def _day_after(day: Any, session: Session) -> Any:
+    """The day after a date column, as a timestamp to compare with a UTC timestamp."""
+    if _dialect(session) == "postgresql":
+        return cast(day, Date) + 1
+    return func.date(day, "+1 day")
+
+
+def _one(count: int, threshold: int) -> Cell:
+    return suppress({"x": count}, threshold)[0]["x"]
+
+
+def panel_practice(session: Session, filters: Filters, threshold: int) -> list[Figure]:
+    """Police-YJS agreement in the vote, escalations and how they ended, and decisions that
+    differed from the practitioner's recommendation."""
+    # The police and YJS decision-makers' votes on each case whose vote closed in the period.
+    police = func.max(case((PanelMember.agency == Agency.POLICE, Vote.disposal)))
+    yjs = func.max(case((PanelMember.agency == Agency.YJS, Vote.disposal)))
+    positions = (
+        select(AgendaItem.id, police.label("police"), yjs.label("yjs"))
+        .join(Vote, Vote.item_id == AgendaItem.id)
+        .join(PanelMember, PanelMember.id == Vote.member_id)
+        .join(Referral, Referral.id == AgendaItem.referral_id)
+        .where(
+            PanelMember.is_decision_maker,
+            Referral.service_id.in_(filters.service_ids),
+            AgendaItem.closed_at >= _from(filters),
+            AgendaItem.closed_at < _until(filters),
+        )
+        .group_by(AgendaItem.id)
+        .subquery()
+    )
+    both = and_(positions.c.police.is_not(None), positions.c.yjs.is_not(None))
+    voted, agreed = session.execute(
+        select(
+            func.count().filter(both),
+            func.count().filter(and_(both, positions.c.police == positions.c.yjs)),
+        ).select_from(positions)
+    ).one()
+    escalations = session.execute(
+        select(
+            func.count(),
+            func.count().filter(Escalation.withdrawn),
+            func.count().filter(and_(Escalation.resolved_at.is_not(None), ~Escalation.withdrawn)),
+            func.count().filter(Escalation.yjs_manager_agreed.is_(True)),
+            func.count().filter(Escalation.yjs_manager_agreed.is_(False)),
+            func.count().filter(
+                and_(
+                    Escalation.resolved_at.is_not(None),
+                    ~Escalation.withdrawn,
+                    Escalation.resolved_at >= _day_after(Escalation.due_on, session),
+                )
+            ),
+        )
+        .join(Referral, Referral.id == Escalation.referral_id)
+        .where(
+            Referral.service_id.in_(filters.service_ids),
+            Escalation.opened_at >= _from(filters),
+            Escalation.opened_at < _until(filters),
+        )
+    ).one()
+    total, withdrawn, resolved, agreed_by_yjs, not_agreed, late = (int(v) for v in escalations)
+    against = session.execute(
+        select(
+            func.count().filter(Assessment.recommended_disposal.is_not(None)),
+            func.count().filter(
+                and_(
+                    Assessment.recommended_disposal.is_not(None),
+                    Assessment.recommended_disposal != Decision.disposal,
+                )
+            ),
+        )
+        .select_from(Decision)
+        .join(Referral, Referral.id == Decision.referral_id)
+        .join(Assessment, Assessment.referral_id == Referral.id)
+        .where(
+            Referral.service_id.in_(filters.service_ids),
+            Decision.decided_at >= _from(filters),
+            Decision.decided_at < _until(filters),
+        )
+    ).one()
+    with_recommendation, differed = (int(v) for v in against)
+    return [
+        Figure("Cases where both decision-makers voted", _one(int(voted), threshold)),
+        Figure(
+            "Police and YJS decision-makers voted the same way",
+            _one(int(agreed), threshold),
+            _share(int(agreed), int(voted), threshold),
+        ),
+        Figure("Escalations opened", _one(total, threshold)),
+        Figure("Resolved", _one(resolved, threshold)),
+        Figure("Resolved with the YJS manager's agreement", _one(agreed_by_yjs, threshold)),
+        Figure("Resolved without the YJS manager's agreement", _one(not_agreed, threshold)),
+        Figure("Resolved after their due date", _one(late, threshold)),
+        Figure("Closed because the police withdrew the referral", _one(withdrawn, threshold)),
+        Figure(
+            "Decisions different from the practitioner's recommendation",
+            _one(differed, threshold),
+            _share(differed, with_recommendation, threshold),
+        ),
+    ]
+
+
+def _share(part: int, whole: int, threshold: int) -> str:
+    if whole == 0 or 0 < part < threshold or whole < threshold:
+        return ""
+    return f"{part / whole:.0%} of {whole:,}"
+
+
+def timeliness(
+    session: Session,
+    filters: Filters,
+    threshold: int,
+    *,
+    decision_target: int = 30,
+    delivery_target: int = 45,
+) -> list[Figure]:
+    """Average days from referral to assessment, decision and delivery, and the share within
+    target (the assessment's due date; the service's targets for decision and delivery)."""
+    referral_days = days_between(session, DP.occurred_on, Referral.received_on)
+    figures = []
+    for point, label, within in (
+        (
+            "assessed",
+            "Referral to assessment signed off",
+            DP.occurred_on <= Referral.assessment_due_on,
+        ),
+        ("decided", "Referral to the panel's decision", referral_days <= decision_target),
+    ):
+        n, mean, on_time = session.execute(
+            select(func.count(), func.avg(referral_days), func.sum(case((within, 1), else_=0)))
+            .join(Referral, Referral.id == DP.referral_id)
+            .where(filters.where(point))
+        ).one()
+        figures.append(_timing(label, int(n), mean, int(on_time or 0), threshold))
+    delivered = days_between(session, Referral.delivered_on, Referral.received_on)
+    n, mean, on_time = session.execute(
+        select(
+            func.count(),
+            func.avg(delivered),
+            func.sum(case((delivered <= delivery_target, 1), else_=0)),
+        ).where(
+            Referral.service_id.in_(filters.service_ids),
+            Referral.delivered_on >= filters.start,
+            Referral.delivered_on <= filters.end,
+        )
+    ).one()
+    figures.append(
+        _timing("Referral to the outcome being given", int(n), mean, int(on_time or 0), threshold)
+    )
+    return figures
+
+
+def _timing(label: str, n: int, mean: Any, on_time: int, threshold: int) -> Figure:
+    if n < threshold:
+        return Figure(label, "too few cases")
+    late = n - on_time
+    share = (
+        f"{on_time / n:.0%} within target"
+        if not hidden(on_time, threshold) and not hidden(late, threshold)
+        else "within target: too few to show"
+    )
+    return Figure(label, f"{float(mean):.1f} days", share)
+
+
+@dataclass
+class Period:
+    label: str
+    referred: Cell
+    decided: Cell
+    diverted: Cell
+    reoffended: Cell
+    followed: Cell  # diverted children whose year has passed
+
+
+def trends(session: Session, filters: Filters, threshold: int, *, quarterly: bool) -> list[Period]:
+    """Referrals, decisions, diversions and reoffending by month (or quarter) of the decision."""
+    month = month_of(session, DP.occurred_on).label("month")
+    later = select(Referral.id).where(
+        Referral.child_id == DP.child_id,
+        Referral.received_on > DP.occurred_on,
+        Referral.received_on <= DP.window_end,
+    )
+    closed_window = and_(DP.point == "decided", DP.selected, DP.window_end <= filters.end)
+    rows = session.execute(
+        select(
+            month,
+            func.count().filter(DP.point == "referred"),
+            func.count().filter(DP.point == "decided"),
+            func.count().filter(and_(DP.point == "decided", DP.selected)),
+            func.count().filter(closed_window),
+            func.count().filter(and_(closed_window, later.exists())),
+        )
+        .where(
+            DP.service_id.in_(filters.service_ids),
+            DP.occurred_on >= filters.start,
+            DP.occurred_on <= filters.end,
+        )
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    buckets: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for m, *counts in rows:
+        key = quarter_label(str(m)) if quarterly else str(m)
+        for i, value in enumerate(counts):
+            buckets[key][i] += int(value)
+    # Each column adds up to a figure published elsewhere (the funnel's), so each is suppressed
+    # as one set of cells: a hidden month can never be worked out by subtraction.
+    columns = [suppress({k: v[i] for k, v in buckets.items()}, threshold)[0] for i in range(5)]
+    periods = [
+        Period(
+            key, columns[0][key], columns[1][key], columns[2][key], columns[4][key], columns[3][key]
+        )
+        for key in buckets
+    ]
+    return periods
