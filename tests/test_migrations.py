@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from oocd_panel.cli import alembic_config
-from oocd_panel.db import Base
+from oocd_panel.db import Base, Database
+from oocd_panel.services import demo
+from tests.conftest import fresh_database
 
 
 def test_one_linear_chain_of_migrations() -> None:
@@ -30,3 +35,29 @@ def test_the_database_is_at_head(engine: Engine) -> None:
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     assert current == script.get_current_head()
+
+
+def test_decision_points_are_backfilled_from_the_event_snapshots(tmp_path: Path) -> None:
+    """Upgrading a database with history builds the same decision points the workflow writes."""
+    with fresh_database(tmp_path) as url:
+        db = Database(url)
+        try:
+            with db.session() as session:
+                demo.seed_demo(session, referrals=40, seed=3)
+            query = text(
+                "SELECT referral_id, point, route, occurred_on, selected, disposal, departure "
+                "FROM decision_point ORDER BY referral_id, point"
+            )
+            with db.engine.connect() as connection:
+                written = [tuple(r) for r in connection.execute(query)]
+            assert written
+            cfg = alembic_config()
+            with db.engine.begin() as connection:
+                cfg.attributes["connection"] = connection
+                command.downgrade(cfg, "0005")
+                command.upgrade(cfg, "0006")
+            with db.engine.connect() as connection:
+                rebuilt = [tuple(r) for r in connection.execute(query)]
+            assert sorted(map(str, rebuilt)) == sorted(map(str, written))
+        finally:
+            db.engine.dispose()

@@ -2,6 +2,7 @@
 
 Points (domain.md, Evaluation data):
 - `referred`: every referral (panel route or police notification);
+- `notified`: an outcome the police gave alone (a diversion, followed for reoffending);
 - `assessed`: the assessment was signed off;
 - `decided`: the panel's outcome: `selected` when diverted (anything but a charge), with the
   disposal and the departure from the gravity-matrix default, and the end of the year in which a
@@ -63,7 +64,16 @@ def points_for(
     if trigger in {"refer", "notify"}:
         row = _row(referral, "referred", on, snap)
         row.selected = True
-        return [row]
+        rows = [row]
+        if trigger == "notify" and referral.disposal:
+            # An outcome the police gave alone: diverted, and followed for reoffending.
+            given = _row(referral, "notified", on, snap)
+            given.selected = True
+            given.disposal = referral.disposal
+            given.departure = departure(referral.gravity_score, referral.disposal)
+            given.window_end = on + REOFFENDING_WINDOW
+            rows.append(given)
+        return rows
     if trigger == "sign_off":
         row = _row(referral, "assessed", on, snap)
         row.selected = True

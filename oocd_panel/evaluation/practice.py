@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from oocd_panel.clock import LONDON
 from oocd_panel.evaluation.reports import DP, Filters
-from oocd_panel.evaluation.suppression import Cell, hidden, suppress
+from oocd_panel.evaluation.suppression import (
+    WITHHELD,
+    Cell,
+    hidden,
+    pair,
+    publish_rows,
+    suppress,
+)
 from oocd_panel.models import (
     Agency,
     AgendaItem,
@@ -148,23 +155,40 @@ def panel_practice(session: Session, filters: Filters, threshold: int) -> list[F
         )
     ).one()
     with_recommendation, differed = (int(v) for v in against)
+    # Parts and their whole are published together or not at all (no small difference).
+    same, both_voted = pair(int(agreed), int(voted), threshold)
+    ended, escalated = suppress(
+        {"resolved": resolved, "withdrawn": withdrawn, "open": total - resolved - withdrawn},
+        threshold,
+    )
+    how, _ = suppress(
+        {"agreed": agreed_by_yjs, "not": not_agreed, "late": 0}
+        if isinstance(ended["resolved"], int)
+        else {"agreed": 0, "not": 0, "late": 0},
+        threshold,
+    )
+    late_cell, _ = pair(late, resolved, threshold)
+    differ, _ = pair(differed, with_recommendation, threshold)
+    if not isinstance(ended["resolved"], int):
+        how = {k: WITHHELD for k in how}
     return [
-        Figure("Cases where both decision-makers voted", _one(int(voted), threshold)),
+        Figure("Cases where both decision-makers voted", both_voted),
         Figure(
             "Police and YJS decision-makers voted the same way",
-            _one(int(agreed), threshold),
-            _share(int(agreed), int(voted), threshold),
+            same,
+            _share(int(agreed), int(voted), threshold) if isinstance(same, int) else "",
         ),
-        Figure("Escalations opened", _one(total, threshold)),
-        Figure("Resolved", _one(resolved, threshold)),
-        Figure("Resolved with the YJS manager's agreement", _one(agreed_by_yjs, threshold)),
-        Figure("Resolved without the YJS manager's agreement", _one(not_agreed, threshold)),
-        Figure("Resolved after their due date", _one(late, threshold)),
-        Figure("Closed because the police withdrew the referral", _one(withdrawn, threshold)),
+        Figure("Escalations opened", escalated),
+        Figure("Resolved", ended["resolved"]),
+        Figure("Resolved with the YJS manager's agreement", how["agreed"]),
+        Figure("Resolved without the YJS manager's agreement", how["not"]),
+        Figure("Resolved after their due date", late_cell),
+        Figure("Closed because the police withdrew the referral", ended["withdrawn"]),
+        Figure("Still open", ended["open"]),
         Figure(
             "Decisions different from the practitioner's recommendation",
-            _one(differed, threshold),
-            _share(differed, with_recommendation, threshold),
+            differ,
+            _share(differed, with_recommendation, threshold) if isinstance(differ, int) else "",
         ),
     ]
 
@@ -273,8 +297,23 @@ def trends(session: Session, filters: Filters, threshold: int, *, quarterly: boo
         for i, value in enumerate(counts):
             buckets[key][i] += int(value)
     # Each column adds up to a figure published elsewhere (the funnel's), so each is suppressed
-    # as one set of cells: a hidden month can never be worked out by subtraction.
-    columns = [suppress({k: v[i] for k, v in buckets.items()}, threshold)[0] for i in range(5)]
+    # as one set of cells: a hidden month can never be worked out by subtraction. Diverted and
+    # decided (and reoffended and followed) are pairs: a month shows both or neither.
+    decided_rows = publish_rows(
+        {k: v[1] for k, v in buckets.items()}, {k: v[2] for k, v in buckets.items()}, threshold
+    )
+    followed_rows = publish_rows(
+        {k: v[3] for k, v in buckets.items()}, {k: v[4] for k, v in buckets.items()}, threshold
+    )
+    also = {1: decided_rows, 2: decided_rows, 3: followed_rows, 4: followed_rows}
+    columns = [
+        suppress(
+            {k: v[i] for k, v in buckets.items()},
+            threshold,
+            also=[k for k, ok in also.get(i, {}).items() if not ok],
+        )[0]
+        for i in range(5)
+    ]
     periods = [
         Period(
             key, columns[0][key], columns[1][key], columns[2][key], columns[4][key], columns[3][key]

@@ -52,11 +52,15 @@ def rri(group: Count, reference: Count, *, smallest: int = 1) -> Ratio:
     """The group's rate over the reference group's rate. `smallest`: counts below it are too
     small to measure (the suppression threshold), so nothing is computed from them."""
     a, n1, c, n2 = group.selected, group.total, reference.selected, reference.total
-    if n2 == 0 or c == 0:
+    if n2 == 0:
         return Ratio(None, why_not="the reference group has no cases at this point")
+    if c == 0:
+        return Ratio(None, why_not="none of the reference group's cases: nothing to compare with")
     if n1 == 0:
         return Ratio(None, why_not="no cases in this group")
-    if min(a, n1, c, n2) < smallest or a == 0:
+    if a == 0:
+        return Ratio(None, why_not="none of this group's cases: no ratio can be given")
+    if min(a, n1, c, n2) < smallest:
         return Ratio(None, why_not="too few cases to measure")
     value = (a / n1) / (c / n2)
     se = math.sqrt(max(1 / a - 1 / n1 + 1 / c - 1 / n2, 0.0))
@@ -80,7 +84,8 @@ def mantel_haenszel(strata: Iterable[Stratum], *, smallest: int = 1) -> Ratio:
         return Ratio(None, why_not="the reference group has no cases at this point")
     if sum(s.n1 for s in used) == 0:
         return Ratio(None, why_not="no cases in this group")
-    if sum(s.a for s in used) < smallest or sum(s.n1 for s in used) < smallest:
+    sums = (sum(s.a for s in used), sum(s.n1 for s in used), sum(s.c for s in used))
+    if min(*sums, sum(s.n0 for s in used)) < smallest:
         return Ratio(None, why_not="too few cases to measure")
     r = sum(s.a * s.n0 / (s.n1 + s.n0) for s in used)
     q = sum(s.c * s.n1 / (s.n1 + s.n0) for s in used)

@@ -14,7 +14,15 @@ from sqlalchemy.orm import Session, aliased
 
 from oocd_panel import disposals, ethnicity
 from oocd_panel.evaluation.rates import Count, Ratio, Stratum, mantel_haenszel, rri
-from oocd_panel.evaluation.suppression import Cell, suppress
+from oocd_panel.evaluation.suppression import (
+    WITHHELD,
+    Cell,
+    few,
+    hidden,
+    pair,
+    publish_rows,
+    suppress,
+)
 from oocd_panel.models import (
     CareExperience,
     DecisionPoint,
@@ -77,10 +85,10 @@ class Filters:
     start: dt.date
     end: dt.date
 
-    def where(self, point: str) -> ColumnElement[bool]:
+    def where(self, *points: str) -> ColumnElement[bool]:
         return and_(
             DP.service_id.in_(self.service_ids),
-            DP.point == point,
+            DP.point.in_(points),
             DP.occurred_on >= self.start,
             DP.occurred_on <= self.end,
         )
@@ -96,6 +104,8 @@ class Measure:
     base_point: str
     # (extra condition on the base rows, the selected expression), given the filters.
     build: Callable[[Filters], tuple[ColumnElement[bool] | None, Any]]
+    # Other points whose cases count at the base too (reoffending follows every diversion).
+    also_points: tuple[str, ...] = ()
 
 
 def _assessed(_: Filters) -> tuple[ColumnElement[bool] | None, Any]:
@@ -164,9 +174,11 @@ MEASURES: tuple[Measure, ...] = (
     Measure(
         "reoffended",
         "Referred again within 12 months",
-        "Of the children diverted whose year has passed, how many were referred again within it.",
+        "Of the children diverted (by the panel, or by the police alone) whose year has passed, "
+        "how many were referred again within it.",
         "decided",
         _reoffended,
+        also_points=("notified",),
     ),
 )
 MEASURES_BY_KEY = {m.key: m for m in MEASURES}
@@ -180,7 +192,7 @@ def grouped_counts(
     group = characteristic.column().label("grp")
     query = (
         select(group, DP.gravity_score, func.count(), func.sum(selected))
-        .where(filters.where(measure.base_point))
+        .where(filters.where(measure.base_point, *measure.also_points))
         .group_by(group, DP.gravity_score)
     )
     if extra is not None:
@@ -200,6 +212,7 @@ class GroupRow:
     rate: float | None
     raw: Ratio
     adjusted: Ratio
+    is_reference: bool = False
 
 
 @dataclass
@@ -207,6 +220,13 @@ class Comparison:
     measure: Measure
     rows: list[GroupRow] = field(default_factory=list)
     reference_total: int = 0
+
+
+def _not_published(total: int, selected: int, threshold: int) -> tuple[Cell, Cell]:
+    return (
+        few(threshold) if hidden(total, threshold) else WITHHELD,
+        few(threshold) if hidden(selected, threshold) else WITHHELD,
+    )
 
 
 def compare(
@@ -217,26 +237,47 @@ def compare(
     threshold: int,
 ) -> list[Comparison]:
     """Each measure's rate by group against the reference group: the raw RRI and the RRI
-    adjusted for gravity (Mantel-Haenszel), with counts published under suppression."""
+    adjusted for gravity (Mantel-Haenszel). A row is published whole or not at all, and no rate
+    or ratio is computed from a row that is not published, nor against such a reference."""
     found = []
     for measure in MEASURES:
         counts = grouped_counts(session, filters, measure, characteristic)
         by_group: dict[str, dict[int, Count]] = defaultdict(dict)
         for (g, score), count in counts.items():
             by_group[g][score] = count
+        groups = list(characteristic.values) + [
+            g for g in by_group if g not in characteristic.values
+        ]
+        totals = {g: sum(c.total for c in by_group.get(g, {}).values()) for g in groups}
+        chosen = {g: sum(c.selected for c in by_group.get(g, {}).values()) for g in groups}
+        published = publish_rows(totals, chosen, threshold)
         ref = by_group.get(reference, {})
-        ref_total = Count(sum(c.selected for c in ref.values()), sum(c.total for c in ref.values()))
-        totals = {g: sum(c.total for c in s.values()) for g, s in by_group.items()}
-        chosen = {g: sum(c.selected for c in s.values()) for g, s in by_group.items()}
-        shown_totals, _ = suppress(totals, threshold)
-        shown_chosen, _ = suppress(chosen, threshold)
-        comparison = Comparison(measure, reference_total=ref_total.total)
-        for g in sorted(by_group, key=lambda v: characteristic.values.get(v, v)):
-            total = Count(chosen[g], totals[g])
-            if g == reference:
-                raw = adjusted = Ratio(1.0, 1.0, 1.0, why_not="")
+        ref_count = Count(chosen.get(reference, 0), totals.get(reference, 0))
+        comparison = Comparison(measure, reference_total=ref_count.total)
+        for g in groups:
+            count = Count(chosen[g], totals[g])
+            if totals[g] == 0:
+                row_cells: tuple[Cell, Cell] = (0, 0)
+            elif published[g]:
+                row_cells = (totals[g], chosen[g])
             else:
-                raw = rri(total, ref_total, smallest=threshold)
+                row_cells = _not_published(totals[g], chosen[g], threshold)
+            if g == reference:
+                raw = adjusted = (
+                    Ratio(1.0, 1.0, 1.0)
+                    if published[g]
+                    else Ratio(None, why_not="too few cases to publish")
+                )
+            elif totals[g] == 0:
+                raw = adjusted = Ratio(None, why_not="no cases in this group")
+            elif not published[g]:
+                raw = adjusted = Ratio(None, why_not="too few cases to publish")
+            elif ref_count.total == 0:
+                raw = adjusted = Ratio(None, why_not="the reference group has no cases here")
+            elif not published.get(reference, False):
+                raw = adjusted = Ratio(None, why_not="the reference group is too small to publish")
+            else:
+                raw = rri(count, ref_count, smallest=threshold)
                 adjusted = mantel_haenszel(
                     (
                         Stratum(
@@ -249,16 +290,16 @@ def compare(
                     ),
                     smallest=threshold,
                 )
-            published = isinstance(shown_totals[g], int) and isinstance(shown_chosen[g], int)
             comparison.rows.append(
                 GroupRow(
                     g,
                     characteristic.values.get(g, g),
-                    shown_totals[g],
-                    shown_chosen[g],
-                    total.rate if published else None,
+                    row_cells[0],
+                    row_cells[1],
+                    count.rate if published[g] and totals[g] else None,
                     raw,
                     adjusted,
+                    is_reference=g == reference,
                 )
             )
         found.append(comparison)
@@ -270,6 +311,7 @@ FUNNEL = (
     ("assessed", "Assessed", None),
     ("decided", "Decided by the panel", None),
     ("diverted", "Diverted from court", "decided"),
+    ("notified", "Outcome given by the police alone", None),
     ("intervention_ended", "Intervention ended", None),
     ("completed", "Intervention completed", "intervention_ended"),
 )
@@ -287,11 +329,17 @@ def funnel(session: Session, filters: Filters, threshold: int) -> list[tuple[str
         .group_by(DP.point)
     ).all()
     counts = {p: (int(n), int(s or 0)) for p, n, s in rows}
-    values = {}
+    shown: dict[str, Cell] = {}
     for key, label, selected_of in FUNNEL:
-        values[label] = counts.get(selected_of or key, (0, 0))[1 if selected_of else 0]
-    # Each stage is published on its own (they are not parts of one total).
-    return [(label, suppress({label: n}, threshold)[0][label]) for label, n in values.items()]
+        n, chosen = counts.get(selected_of or key, (0, 0))
+        if selected_of is None:
+            shown[label] = suppress({label: n}, threshold)[0][label]
+        else:
+            # A stage and the one it is part of are published together or not at all, so
+            # their difference (charged, not completed) is never a small published count.
+            base = next(lbl for k, lbl, _ in FUNNEL if k == selected_of)
+            shown[label], shown[base] = pair(chosen, n, threshold)
+    return [(label, shown[label]) for _, label, _ in FUNNEL]
 
 
 def disposal_mix(
@@ -362,6 +410,5 @@ def briefing(session: Session, service_id: int, today: dt.date, threshold: int) 
     counts = grouped_counts(session, filters, diverted, CHARACTERISTICS["sex"])
     decided_total = sum(c.total for c in counts.values())
     diverted_total = sum(c.selected for c in counts.values())
-    shown, _ = suppress({"decided": decided_total}, threshold)
-    chosen, _ = suppress({"diverted": diverted_total}, threshold)
-    return Briefing(filters.start, filters.end, shown["decided"], chosen["diverted"], lines)
+    chosen, shown = pair(diverted_total, decided_total, threshold)
+    return Briefing(filters.start, filters.end, shown, chosen, lines)

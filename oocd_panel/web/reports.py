@@ -4,6 +4,7 @@ group, raw and adjusted for gravity, with charts, tables and CSV exports."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,16 +90,17 @@ def _read() -> Request:
         reference = characteristic.reference
     form.reference.data = reference
     chosen = [s for s in services if str(s.id) == (form.service.data or "")] or services
-    if form.service.data and len(chosen) == len(services) and len(services) > 1:
+    if form.service.data and not any(str(s.id) == form.service.data for s in services):
         form.service.errors = ["Choose one of your services"]
     today = local_today()
-    start = form.start.data or today.replace(year=today.year - 1)
+    start = form.start.data or today - dt.timedelta(days=365)
     end = form.end.data or today
     if not form.start.errors and not form.end.errors and start > end:
         form.end.errors = ["The end of the period must be on or after its start"]
     form.start.data, form.end.data = start, end
-    # Across several services, the strictest threshold applies.
-    threshold = max((settings_for(s).suppression_threshold for s in chosen), default=5)
+    # The strictest threshold of all the user's services applies to every view, so figures for
+    # one service cannot be subtracted from figures for several under a lower threshold.
+    threshold = max((settings_for(s).suppression_threshold for s in services), default=5)
     if form.by.data not in (None, "", "month", "quarter"):
         form.by.errors = ["Choose months or quarters"]
     quarterly = form.by.data == "quarter"
@@ -134,13 +136,11 @@ def _timeliness(req: Request) -> list[practice.Figure]:
 def _ratio_text(ratio: Ratio) -> str:
     if ratio.value is None:
         return f"Not measured: {ratio.why_not}"
-    if ratio.low == ratio.high == ratio.value:
-        return "1.00 (reference)"
     return f"{ratio.value:.2f} ({ratio.low:.2f} to {ratio.high:.2f})"
 
 
 def _significance(ratio: Ratio) -> str:
-    if ratio.value is None or ratio.low == ratio.high:
+    if ratio.value is None:
         return ""
     return "Significant" if ratio.significant else "Not significant"
 
@@ -269,11 +269,15 @@ def export(table: str) -> Response:
                         _number(r.raw.value),
                         _number(r.raw.low),
                         _number(r.raw.high),
-                        _significance(r.raw) or r.raw.why_not,
+                        "reference group"
+                        if r.is_reference
+                        else _significance(r.raw) or r.raw.why_not,
                         _number(r.adjusted.value),
                         _number(r.adjusted.low),
                         _number(r.adjusted.high),
-                        _significance(r.adjusted) or r.adjusted.why_not,
+                        "reference group"
+                        if r.is_reference
+                        else _significance(r.adjusted) or r.adjusted.why_not,
                     ]
                 )
         return _csv(

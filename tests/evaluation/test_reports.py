@@ -83,7 +83,7 @@ def test_small_groups_are_suppressed_and_not_measured(factory: Factory, session:
     asian = next(r for r in diverted.rows if r.value == "asian")
     assert asian.total == "fewer than 5"
     assert asian.rate is None
-    assert asian.raw.why_not == "too few cases to measure"
+    assert asian.raw.why_not == "too few cases to publish"
 
 
 def test_funnel_disposal_mix_and_an_empty_period(factory: Factory, session: Session) -> None:
@@ -130,5 +130,24 @@ def test_reoffending_counts_a_new_referral_within_the_year(
         threshold=1,
     )
     again = next(c for c in found if c.measure.key == "reoffended")
-    (male,) = again.rows
+    male = next(r for r in again.rows if r.value == "male")
     assert (male.selected, male.total) == (1, 1)
+    female = next(r for r in again.rows if r.value == "female")
+    assert (female.total, female.raw.why_not) == (0, "no cases in this group")  # said, not hidden
+
+
+def test_an_outcome_the_police_gave_alone_is_followed_for_reoffending(
+    factory: Factory, session: Session
+) -> None:
+    notified = factory.referral_at(S.NOTIFIED)
+    points = {
+        p.point: p
+        for p in session.scalars(
+            select(DecisionPoint).where(DecisionPoint.referral_id == notified.id)
+        )
+    }
+    assert set(points) == {"referred", "notified"}
+    assert points["notified"].disposal == "community_resolution"
+    funnel = dict(reports.funnel(session, _filters(factory), threshold=1))
+    assert funnel["Outcome given by the police alone"] == 1
+    assert funnel["Decided by the panel"] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oocd_panel.evaluation.suppression import WITHHELD, few, suppress
+from oocd_panel.evaluation.suppression import WITHHELD, few, pair, publish_rows, suppress
 
 
 def test_small_counts_are_shown_as_fewer_than_the_threshold() -> None:
@@ -37,3 +37,36 @@ def test_no_published_figure_reveals_a_hidden_count(cells: dict[str, int], thres
         # With the total published, at least two cells are hidden or none is: subtraction
         # never isolates one.
         assert len(hidden) != 1
+        # The hidden cells together are never a small number either.
+        assert not 0 < sum(cells[k] for k in hidden) < threshold
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from("abcdefg"),
+        st.tuples(st.integers(0, 40), st.integers(0, 40)),
+        min_size=1,
+    ),
+    st.integers(2, 10),
+)
+def test_published_rows_never_expose_a_small_count_in_any_column(
+    rows: dict[str, tuple[int, int]], threshold: int
+) -> None:
+    selected = {k: a for k, (a, _) in rows.items()}
+    totals = {k: a + b for k, (a, b) in rows.items()}
+    published = publish_rows(totals, selected, threshold)
+    for key, ok in published.items():
+        if ok:  # a published row has no small total, selected or rest
+            for value in (totals[key], selected[key], totals[key] - selected[key]):
+                assert not 0 < value < threshold
+    withheld = [k for k, ok in published.items() if not ok and totals[k] > 0]
+    if withheld and any(published[k] and totals[k] > 0 for k in published):
+        assert len(withheld) >= 2
+        for column in (totals, selected):
+            assert not 0 < sum(column[k] for k in withheld) < threshold
+
+
+def test_a_count_and_its_complement_are_published_together() -> None:
+    assert pair(38, 40, 5) == (WITHHELD, WITHHELD)  # 2 not selected
+    assert pair(3, 40, 5) == ("fewer than 5", WITHHELD)
+    assert pair(20, 40, 5) == (20, 40)

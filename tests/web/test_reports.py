@@ -23,14 +23,16 @@ def _client(app: Flask, user: User) -> FlaskClient:
 
 
 def _cohort(factory: Factory) -> None:
-    for _ in range(6):
-        factory.referral_at(S.DECIDED, child=child_details(ethnicity="white_british"))
-    for _ in range(5):
-        factory.referral_at(S.DECIDED, child=child_details(ethnicity="mixed_white_asian"))
-    for _ in range(2):
-        factory.referral_at(
-            S.DECIDED, disposal="charge", child=child_details(ethnicity="black_caribbean")
-        )
+    """White: 8 diverted, 5 charged; mixed: 6 and 5; black: 2 charged (too few to publish)."""
+    for ethnicity, diverted, charged in (
+        ("white_british", 8, 5),
+        ("mixed_white_asian", 6, 5),
+        ("black_caribbean", 0, 2),
+    ):
+        for disposal in ["youth_caution"] * diverted + ["charge"] * charged:
+            factory.referral_at(
+                S.DECIDED, disposal=disposal, child=child_details(ethnicity=ethnicity)
+            )
 
 
 def test_an_analyst_reads_the_figures_and_exports_them(
@@ -48,14 +50,14 @@ def test_an_analyst_reads_the_figures_and_exports_them(
     assert '<title id="funnel-title">Cases at each decision point</title>' in html
     # Black children: 2 cases, fewer than the threshold of 5: never published, nor measured.
     assert "fewer than 5" in text
-    assert "Not measured: too few cases to measure" in text
+    assert "Not measured: too few cases to publish" in text
 
     export = analyst.get("/reports/disproportionality.csv")
     assert export.status_code == 200
     assert export.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
     diverted = {r["Group"]: r for r in rows if r["Decision point"] == "Diverted from court"}
-    assert diverted["White"]["Cases"] == "6"
+    assert (diverted["White"]["Cases"], diverted["White"]["Selected"]) == ("13", "8")
     assert (
         diverted["Black, Black British, Black Welsh, Caribbean or African"]["Cases"]
         == "fewer than 5"
@@ -72,7 +74,7 @@ def test_an_analyst_reads_the_figures_and_exports_them(
     quarterly = text_of(analyst.get("/reports", query_string={"by": "quarter"}))
     assert "Trends and reoffending, by quarter" in quarterly
     funnel = analyst.get("/reports/funnel.csv").get_data(as_text=True)
-    assert "Referred,13" in funnel
+    assert "Referred,26" in funnel
 
 
 def test_bad_filters_get_a_clear_message_never_a_crash(app: Flask, factory: Factory) -> None:
@@ -119,4 +121,4 @@ def test_the_panel_pack_carries_the_briefing(app: Flask, factory: Factory) -> No
     text = text_of(page)
     assert "Panel briefing: is diversion fair?" in text
     assert "Ethnicity (broad group): Black" in text
-    assert "Not measured (too few cases to measure)" in text
+    assert "Not measured (too few cases to publish)" in text
