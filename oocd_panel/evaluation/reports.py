@@ -222,6 +222,13 @@ class Comparison:
     reference_total: int = 0
 
 
+def _broad(code: str) -> ethnicity.BroadGroup | None:
+    try:
+        return ethnicity.broad_group(code)
+    except KeyError:
+        return None
+
+
 def _not_published(total: int, selected: int, threshold: int) -> tuple[Cell, Cell]:
     return (
         few(threshold) if hidden(total, threshold) else WITHHELD,
@@ -251,6 +258,16 @@ def compare(
         totals = {g: sum(c.total for c in by_group.get(g, {}).values()) for g in groups}
         chosen = {g: sum(c.selected for c in by_group.get(g, {}).values()) for g in groups}
         published = publish_rows(totals, chosen, threshold)
+        if characteristic.key == "ethnicity":
+            # The broad groups are published too: suppress each one's detailed categories as a
+            # set of their own, so none can be worked out from its broad group's figures.
+            for broad in ethnicity.BroadGroup:
+                part = [g for g in groups if _broad(g) is broad]
+                inner = publish_rows(
+                    {g: totals[g] for g in part}, {g: chosen[g] for g in part}, threshold
+                )
+                for g, ok in inner.items():
+                    published[g] = published[g] and ok
         ref = by_group.get(reference, {})
         ref_count = Count(chosen.get(reference, 0), totals.get(reference, 0))
         comparison = Comparison(measure, reference_total=ref_count.total)
@@ -391,7 +408,10 @@ BRIEFING_CHARACTERISTICS = ("ethnicity_group", "care_experience", "neurodivergen
 
 
 def briefing(session: Session, service_id: int, today: dt.date, threshold: int) -> Briefing:
-    filters = Filters((service_id,), today - dt.timedelta(days=365), today)
+    # The last twelve whole months, like the evaluation pages' periods.
+    end = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    start = end.replace(day=1, year=end.year - 1) + dt.timedelta(days=31)
+    filters = Filters((service_id,), start.replace(day=1), end)
     diverted = MEASURES_BY_KEY["diverted"]
     lines = []
     decided_total = diverted_total = 0

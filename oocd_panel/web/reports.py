@@ -97,6 +97,9 @@ def _read() -> Request:
     end = form.end.data or today
     if not form.start.errors and not form.end.errors and start > end:
         form.end.errors = ["The end of the period must be on or after its start"]
+    # Figures are for whole months, so no two periods differ by a few days' small counts.
+    start = start.replace(day=1)
+    end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     form.start.data, form.end.data = start, end
     # The strictest threshold of all the user's services applies to every view, so figures for
     # one service cannot be subtracted from figures for several under a lower threshold.

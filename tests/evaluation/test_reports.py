@@ -151,3 +151,25 @@ def test_an_outcome_the_police_gave_alone_is_followed_for_reoffending(
     funnel = dict(reports.funnel(session, _filters(factory), threshold=1))
     assert funnel["Outcome given by the police alone"] == 1
     assert funnel["Decided by the panel"] == 0
+
+
+def test_detailed_ethnicity_is_suppressed_within_each_broad_group(
+    factory: Factory, session: Session
+) -> None:
+    """The broad groups are published too, so a lone small category is never left to be worked
+    out from its broad group's figures."""
+    for ethnicity, n in (
+        ("white_british", 6),
+        ("white_irish", 5),
+        ("black_caribbean", 6),
+        ("black_african", 1),
+    ):
+        for _ in range(n):
+            _decided(factory, ethnicity, "youth_caution")
+    found = reports.compare(
+        session, _filters(factory), reports.CHARACTERISTICS["ethnicity"], "white_british", 5
+    )
+    rows = {r.value: r for r in next(c for c in found if c.measure.key == "diverted").rows}
+    assert rows["black_african"].total == "fewer than 5"
+    assert rows["black_caribbean"].total == "not shown"  # else Black's 7 would give it away
+    assert rows["white_british"].total == 6
