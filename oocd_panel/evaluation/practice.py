@@ -270,6 +270,7 @@ def trends(session: Session, filters: Filters, threshold: int, *, quarterly: boo
     month = month_of(session, DP.occurred_on).label("month")
     later = select(Referral.id).where(
         Referral.child_id == DP.child_id,
+        Referral.id != DP.referral_id,
         Referral.received_on > DP.occurred_on,
         Referral.received_on <= DP.window_end,
     )
@@ -296,22 +297,38 @@ def trends(session: Session, filters: Filters, threshold: int, *, quarterly: boo
         key = quarter_label(str(m)) if quarterly else str(m)
         for i, value in enumerate(counts):
             buckets[key][i] += int(value)
+
     # Each column adds up to a figure published elsewhere (the funnel's), so each is suppressed
     # as one set of cells: a hidden month can never be worked out by subtraction. Diverted and
     # decided (and reoffended and followed) are pairs: a month shows both or neither.
-    decided_rows = publish_rows(
-        {k: v[1] for k, v in buckets.items()}, {k: v[2] for k, v in buckets.items()}, threshold
-    )
-    followed_rows = publish_rows(
-        {k: v[3] for k, v in buckets.items()}, {k: v[4] for k, v in buckets.items()}, threshold
-    )
-    also = {1: decided_rows, 2: decided_rows, 3: followed_rows, 4: followed_rows}
+    def col(i: int) -> dict[str, int]:
+        return {k: v[i] for k, v in buckets.items()}
+
+    def rows_ok(totals: dict[str, int], selected: dict[str, int]) -> dict[str, bool]:
+        ok = publish_rows(totals, selected, threshold)
+        if not quarterly:
+            # Quarters are published too: suppress each quarter's months as a set of their own.
+            for quarter in {quarter_label(k) for k in totals}:
+                part = [k for k in totals if quarter_label(k) == quarter]
+                inner = publish_rows(
+                    {k: totals[k] for k in part}, {k: selected[k] for k in part}, threshold
+                )
+                for k, fine in inner.items():
+                    ok[k] = ok[k] and fine
+        return ok
+
+    referred_rows = rows_ok(col(0), col(0))
+    decided_rows = rows_ok(col(1), col(2))
+    followed_rows = rows_ok(col(3), col(4))
+    also = {
+        0: referred_rows,
+        1: decided_rows,
+        2: decided_rows,
+        3: followed_rows,
+        4: followed_rows,
+    }
     columns = [
-        suppress(
-            {k: v[i] for k, v in buckets.items()},
-            threshold,
-            also=[k for k, ok in also.get(i, {}).items() if not ok],
-        )[0]
+        suppress(col(i), threshold, also=[k for k, ok in also[i].items() if not ok])[0]
         for i in range(5)
     ]
     periods = [

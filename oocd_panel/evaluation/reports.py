@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from oocd_panel import disposals, ethnicity
+from oocd_panel.clock import LONDON
 from oocd_panel.evaluation.rates import Count, Ratio, Stratum, mantel_haenszel, rri
 from oocd_panel.evaluation.suppression import (
     WITHHELD,
@@ -25,6 +26,7 @@ from oocd_panel.evaluation.suppression import (
 )
 from oocd_panel.models import (
     CareExperience,
+    ClosureReason,
     DecisionPoint,
     Referral,
     SendStatus,
@@ -118,6 +120,7 @@ def _reoffended(filters: Filters) -> tuple[ColumnElement[bool] | None, Any]:
     later = aliased(Referral)
     again = exists().where(
         later.child_id == DP.child_id,
+        later.id != DP.referral_id,
         later.received_on > DP.occurred_on,
         later.received_on <= DP.window_end,
     )
@@ -357,6 +360,26 @@ def funnel(session: Session, filters: Filters, threshold: int) -> list[tuple[str
             base = next(lbl for k, lbl, _ in FUNNEL if k == selected_of)
             shown[label], shown[base] = pair(chosen, n, threshold)
     return [(label, shown[label]) for _, label, _ in FUNNEL]
+
+
+def closures(
+    session: Session, filters: Filters, threshold: int
+) -> tuple[list[tuple[str, Cell]], Cell]:
+    """How the cases closed in the period ended, by reason (one GROUP BY)."""
+    start = dt.datetime.combine(filters.start, dt.time(), LONDON)
+    until = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time(), LONDON)
+    rows = session.execute(
+        select(Referral.closure_reason, func.count())
+        .where(
+            Referral.service_id.in_(filters.service_ids),
+            Referral.closed_at >= start,
+            Referral.closed_at < until,
+        )
+        .group_by(Referral.closure_reason)
+    ).all()
+    counts = {str(reason): int(n) for reason, n in rows}
+    shown, total = suppress({r.value: counts.get(r.value, 0) for r in ClosureReason}, threshold)
+    return [(ClosureReason(code).label, cell) for code, cell in shown.items()], total
 
 
 def disposal_mix(

@@ -175,6 +175,8 @@ def index() -> tuple[str, int]:
                 ),
                 mix=mix,
                 mix_total=mix_total,
+                closed=(closed := reports.closures(session, req.filters, req.threshold))[0],
+                closed_total=closed[1],
                 mix_chart=charts.bar_chart(
                     "mix",
                     "The panel's decisions by outcome",
@@ -302,6 +304,13 @@ def export(table: str) -> Response:
                 "Adjusted significance",
             ],
             rows,
+        )
+    if table == "closures":
+        ended, total = reports.closures(session, req.filters, req.threshold)
+        return _csv(
+            f"closures-{stamp}",
+            ["Closed as", "Cases"],
+            [*[list(r) for r in ended], ["Total", total]],
         )
     if table in ("practice", "timeliness"):
         figures = (

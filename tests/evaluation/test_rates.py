@@ -75,3 +75,11 @@ def test_swapping_the_groups_inverts_the_ratio_and_the_reference_is_parity(
     assert rri(reference, reference).value == pytest.approx(1.0)
     strata = [Stratum(group.selected, group.total, reference.selected, reference.total)]
     assert mantel_haenszel(strata).value == pytest.approx(forward.value)
+
+
+def test_the_adjusted_ratio_refuses_a_reference_group_too_small_to_publish() -> None:
+    """Else with one gravity score it would equal the raw ratio and give the small count away."""
+    tiny_reference = [Stratum(20, 100, 2, 100)]
+    assert rri(Count(20, 100), Count(2, 100), smallest=5).why_not == "too few cases to measure"
+    assert mantel_haenszel(tiny_reference, smallest=5).why_not == "too few cases to measure"
+    assert mantel_haenszel(tiny_reference, smallest=1).measured

@@ -173,3 +173,36 @@ def test_detailed_ethnicity_is_suppressed_within_each_broad_group(
     assert rows["black_african"].total == "fewer than 5"
     assert rows["black_caribbean"].total == "not shown"  # else Black's 7 would give it away
     assert rows["white_british"].total == 6
+
+
+def test_reoffending_counts_a_year_to_the_day_and_not_a_day_more(
+    factory: Factory, session: Session
+) -> None:
+    today = local_today()
+    for days_later, expected in ((365, 1), (366, 0)):
+        first = factory.referral_at(S.DECIDED, disposal="community_resolution")
+        decided = session.scalars(
+            select(DecisionPoint).where(
+                DecisionPoint.referral_id == first.id, DecisionPoint.point == "decided"
+            )
+        ).one()
+        decided.occurred_on = today - dt.timedelta(days=days_later)
+        decided.window_end = decided.occurred_on + dt.timedelta(days=365)
+        session.commit()
+        again = factory.referral(
+            received_on=today,
+            child=child_details(
+                first_name=first.child.first_name,
+                last_name=first.child.last_name,
+                date_of_birth=first.child.date_of_birth,
+            ),
+        )
+        assert again.child_id == first.child_id
+        filters = reports.Filters(
+            (factory.service().id,), decided.occurred_on, today + dt.timedelta(days=400)
+        )
+        found = reports.compare(session, filters, reports.CHARACTERISTICS["sex"], "male", 1)
+        row = next(r for c in found if c.measure.key == "reoffended" for r in c.rows if r.total)
+        assert row.selected == expected, days_later
+        session.delete(decided)  # the next round starts clean
+        session.commit()

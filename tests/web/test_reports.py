@@ -43,7 +43,8 @@ def test_an_analyst_reads_the_figures_and_exports_them(
     page = analyst.get("/reports")
     assert page.status_code == 200
     text = text_of(page)
-    assert "From referral to outcome" in text
+    assert "From referral to closure" in text
+    assert "Cases closed in the period, by how they ended" in text
     assert "Are groups treated alike? Compared with White" in text
     html = page.get_data(as_text=True)
     assert html.count('role="img"') >= 3  # charts, each with a title and a description
@@ -69,7 +70,7 @@ def test_an_analyst_reads_the_figures_and_exports_them(
             assert not (row[key].isdigit() and 0 < int(row[key]) < 5), row
     assert "Panel practice" in text
     assert "Timeliness: average days" in text
-    for table in ("practice", "timeliness", "trends"):
+    for table in ("practice", "timeliness", "trends", "closures"):
         assert analyst.get(f"/reports/{table}.csv").status_code == 200
     quarterly = text_of(analyst.get("/reports", query_string={"by": "quarter"}))
     assert "Trends and reoffending, by quarter" in quarterly
