@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from oocd_panel import audit_trail
 from oocd_panel.config import PROJECT_ROOT
 from oocd_panel.db import Database
 from oocd_panel.errors import DomainError, InvalidInput
@@ -186,6 +187,20 @@ def issue_letters(slug: str, email: str) -> None:
             click.echo(f"Held {reference}: {why}")
 
 
+@click.command("verify-audit")
+@with_appcontext
+def verify_audit() -> None:
+    """Check the audit trail's hash chain: report any edited, deleted or reordered row."""
+    with _database().session() as session:
+        count, findings = audit_trail.verify(session)
+    if findings:
+        for finding in findings[:50]:
+            click.echo(f"Row {finding.entry_id}: {finding.problem}", err=True)
+        click.echo(f"The audit trail has been tampered with: {len(findings)} problems.", err=True)
+        sys.exit(1)
+    click.echo(f"The audit trail is intact: {count:,} rows checked.")
+
+
 def init_app(app: Flask) -> None:
     for cmd in (
         upgrade_db,
@@ -195,5 +210,6 @@ def init_app(app: Flask) -> None:
         create_service,
         workflow_diagram,
         issue_letters,
+        verify_audit,
     ):
         app.cli.add_command(cmd)

@@ -2,6 +2,7 @@
 
 from oocd_panel.models.assessment import Assessment, AssessmentSection, AssessmentVersion
 from oocd_panel.models.audit import QualityAudit, QualityAuditAnswer
+from oocd_panel.models.audit_trail import AuditEntry
 from oocd_panel.models.child import Child, Contact
 from oocd_panel.models.enums import (
     Admission,
@@ -49,6 +50,7 @@ __all__ = [
     "AssessmentStatus",
     "AssessmentVersion",
     "AuditAnswer",
+    "AuditEntry",
     "CareExperience",
     "Child",
     "ClosureReason",

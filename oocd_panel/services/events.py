@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 
+from oocd_panel import audit_trail
 from oocd_panel.clock import local_date
 from oocd_panel.evaluation.decision_points import points_for
 from oocd_panel.evaluation.snapshot import snapshot
@@ -42,5 +43,14 @@ def record_event(
     assert session is not None
     session.add_all(
         points_for(referral, trigger=trigger, from_status=from_status, snap=snap, on=on)
+    )
+    audit_trail.record(
+        session,
+        actor=actor,
+        action="create" if from_status is None else "transition",
+        record_type="referral",
+        record_id=referral.id,
+        child_id=referral.child_id,
+        details={"trigger": trigger, "to": str(referral.status)},
     )
     return event

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from oocd_panel import disposals
+from oocd_panel import audit_trail, disposals
 from oocd_panel.clock import local_date, local_today, utcnow
 from oocd_panel.errors import ActionNotAllowed, CaseChanged, DomainError, InvalidInput, NotFound
 from oocd_panel.letters import checks, render
@@ -260,6 +260,16 @@ def issue(
             issued_at=now,
         )
         session.add(row)
+        session.flush()
+        audit_trail.record(
+            session,
+            actor=user,
+            action="issue_letter",
+            record_type="letter",
+            record_id=row.id,
+            child_id=referral.child_id,
+            details={"recipient": recipient_key, "version": number, "sha256": row.sha256},
+        )
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -6,7 +6,7 @@ from flask import Flask, jsonify
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
-from oocd_panel.web import access, database, errors, filters, headers
+from oocd_panel.web import access, audit, database, errors, filters, headers
 from oocd_panel.web.access import public
 
 
@@ -31,6 +31,7 @@ def init_web(app: Flask) -> None:
     headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
+    audit.init_app(app)
 
     from oocd_panel.web import assessments, audits, auth, cases, letters, outcomes, panels, reports
 

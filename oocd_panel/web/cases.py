@@ -17,6 +17,7 @@ from oocd_panel.services import cases as case_queries
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.referrals import create_referral
 from oocd_panel.text_input import clean_text
+from oocd_panel.web import audit
 from oocd_panel.web.access import ALL_ROLES, actor, allow, csrf_checked_by_form
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import attach_errors, error_summary, int_or_none, iter_fields
@@ -240,6 +241,7 @@ def show(referral_id: int) -> str:
         referral = case_queries.get_case(db_session(), user, referral_id)
     except NotFound:
         abort(404)
+    audit.viewed(referral, "case")
     return render_template(
         "cases/show.html",
         referral=referral,

@@ -14,6 +14,7 @@ from oocd_panel.services import panels as panel_service
 from oocd_panel.services import police as police_service
 from oocd_panel.services import settings as settings_service
 from oocd_panel.services.cases import get_case
+from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import attach_errors, csrf_failed, error_summary, int_or_none
@@ -136,7 +137,9 @@ def police_search() -> Page:
 @allow(Role.POLICE_OFFICER)
 def police_case(referral_id: int) -> str:
     """Status, decision and conditions: never the assessment, health, SEND or exploitation."""
-    return render_template("outcomes/police_case.html", referral=_case(referral_id))
+    referral = _case(referral_id)
+    audit.viewed(referral, "police outcome")
+    return render_template("outcomes/police_case.html", referral=referral)
 
 
 @bp.route("/police/cases/<id:referral_id>/delivery", methods=["GET", "POST"])

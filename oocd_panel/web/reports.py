@@ -19,11 +19,21 @@ from oocd_panel.evaluation import charts, practice, reports
 from oocd_panel.evaluation.rates import Ratio
 from oocd_panel.models import Role, Service
 from oocd_panel.service_settings import settings_for
+from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import GovDateField, error_summary
 
 bp = Blueprint("reports", __name__)
+EXPORTS = (
+    "funnel",
+    "disposals",
+    "closures",
+    "disproportionality",
+    "practice",
+    "timeliness",
+    "trends",
+)
 ROLES = (Role.ANALYST, Role.MANAGER)
 
 
@@ -246,6 +256,16 @@ def export(table: str) -> Response:
         abort(400)
     session = db_session()
     stamp = f"{req.filters.start.isoformat()}-to-{req.filters.end.isoformat()}"
+    if table in EXPORTS:
+        audit.exported(
+            table,
+            {
+                "services": list(req.filters.service_ids),
+                "from": req.filters.start.isoformat(),
+                "to": req.filters.end.isoformat(),
+                "by": req.characteristic.key,
+            },
+        )
     if table == "funnel":
         stages = reports.funnel(session, req.filters, req.threshold)
         return _csv(f"funnel-{stamp}", ["Decision point", "Cases"], [list(r) for r in stages])
