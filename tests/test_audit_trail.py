@@ -137,3 +137,28 @@ def test_verify_audit_command(app: Flask, factory: Factory) -> None:
     result = app.test_cli_runner().invoke(args=["verify-audit"])
     assert result.exit_code == 0, result.output
     assert "The audit trail is intact" in result.output
+
+
+def test_managers_search_the_trail_by_case_or_by_user(app: Flask, factory: Factory) -> None:
+    referral = factory.referral_at(ReferralStatus.ASSESSING)
+    worker = factory.cast(Role.PRACTITIONER)
+    client = app.test_client()
+    sign_in(client, worker)
+    client.get(f"/cases/{referral.id}")
+    manager = app.test_client()
+    sign_in(manager, factory.cast(Role.MANAGER))
+    page = manager.get("/audit", query_string={"police_reference": referral.police_reference})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Transition: start assessment" in text
+    assert "View: case" in text
+    by_user = manager.get("/audit", query_string={"email": worker.email}).get_data(as_text=True)
+    assert "View: case" in by_user
+    missing = manager.get("/audit", query_string={"police_reference": "NOPE/00"})
+    assert missing.status_code == 400
+    assert "no case with that police reference" in missing.get_data(as_text=True)
+    stranger = factory.user(Role.MANAGER, services=[factory.service("elsewhere")])
+    outsider = app.test_client()
+    sign_in(outsider, stranger)
+    hidden = outsider.get("/audit", query_string={"police_reference": referral.police_reference})
+    assert hidden.status_code == 400  # another service's case is not found

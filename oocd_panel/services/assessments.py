@@ -16,7 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from oocd_panel import assessment_quality
+from oocd_panel import (
+    assessment_quality,
+    audit_trail,
+)
 from oocd_panel.assessment_quality import Problem
 from oocd_panel.assessment_sections import SECTIONS, SECTIONS_BY_KEY, Kind, Section
 from oocd_panel.clock import utcnow
@@ -166,6 +169,15 @@ def save_section(
         row.updated_at = utcnow()
         if user.id not in (assessment.contributor_ids or []):
             assessment.contributor_ids = [*(assessment.contributor_ids or []), user.id]
+        audit_trail.record(
+            session,
+            actor=user,
+            action="change",
+            record_type="assessment_section",
+            record_id=referral_id,
+            child_id=referral.child_id,
+            details={"section": key, "completed": row.completed},
+        )
         session.commit()
     except StaleDataError:
         session.rollback()

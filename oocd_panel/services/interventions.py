@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from oocd_panel import audit_trail
 from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.models import InterventionNote, Referral, ReferralStatus, Role, User
 from oocd_panel.text_input import clean_text
@@ -33,6 +34,15 @@ def add_note(session: Session, author: User, *, referral_id: int, text: str) -> 
     note = InterventionNote(referral_id=referral.id, author_id=author.id, text=text)
     try:
         session.add(note)
+        session.flush()
+        audit_trail.record(
+            session,
+            actor=author,
+            action="create",
+            record_type="intervention_note",
+            record_id=note.id,
+            child_id=referral.child_id,
+        )
         session.commit()
     except Exception:
         session.rollback()

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel import disposals
+from oocd_panel import audit_trail, disposals
 from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.letters import readability
 from oocd_panel.letters.checks import EASY_READ_MAX_WORDS
@@ -167,6 +167,14 @@ def save_wording(
                     service_id=service.id, key=key, text=given[key], reviewed_by_id=admin.id
                 )
             )
+        audit_trail.record(
+            session,
+            actor=admin,
+            action="change",
+            record_type="letter_wording",
+            record_id=service.id,
+            details={"changed": changed},
+        )
         session.commit()
     except Exception:
         session.rollback()

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from oocd_panel import decision_rules, disposals, interventions
+from oocd_panel import audit_trail, decision_rules, disposals, interventions
 from oocd_panel.clock import local_date, local_today, utcnow
 from oocd_panel.errors import ActionNotAllowed, CaseChanged, DomainError, InvalidInput, NotFound
 from oocd_panel.models import (
@@ -477,6 +477,16 @@ def cast_vote(
         row.recorded_by_id = actor.id
         row.on_behalf = on_behalf
         row.updated_at = now
+        session.flush()
+        audit_trail.record(
+            session,
+            actor=actor,
+            action="change",
+            record_type="vote",
+            record_id=row.id,
+            child_id=item.referral.child_id,
+            details={"item": item.id, "member": member.id, "on_behalf": on_behalf},
+        )
         session.commit()
     except IntegrityError:
         session.rollback()

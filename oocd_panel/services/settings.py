@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel import decision_rules
+from oocd_panel import audit_trail, decision_rules
 from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.models import Role, Service, SettingChange, User
 from oocd_panel.service_settings import ServiceSettings, settings_for
@@ -76,6 +76,14 @@ def update_settings(
                 )
             )
         service.settings = {**(service.settings or {}), **clean}
+        audit_trail.record(
+            session,
+            actor=admin,
+            action="change",
+            record_type="service_settings",
+            record_id=service.id,
+            details={"changed": sorted(changed)},
+        )
         session.commit()
     except Exception:
         session.rollback()

@@ -43,6 +43,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(outcomes.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(audit.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     app.add_template_global(cases.action_url)

@@ -1,14 +1,22 @@
-"""The web's part of the audit trail: where each request comes from, and recording views of a
-child's record and exports (each in a small transaction of its own)."""
+"""The web's part of the audit trail: where each request comes from, recording views of a
+child's record and exports (each in a small transaction of its own), and searching the trail."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from typing import Any
+
+from flask import Blueprint, Flask, render_template, request
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from sqlalchemy import select
+from wtforms import StringField, SubmitField
 
 from oocd_panel import audit_trail
-from oocd_panel.models import Referral
-from oocd_panel.web.access import actor
+from oocd_panel.models import AuditEntry, Referral, Role, User
+from oocd_panel.referral_rules import normalise_police_reference
+from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
+from oocd_panel.web.form_fields import error_summary
 
 
 def init_app(app: Flask) -> None:
@@ -48,3 +56,60 @@ def _write(
     except Exception:
         session.rollback()
         raise
+
+
+bp = Blueprint("audit", __name__)
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search: it changes nothing
+
+    police_reference = StringField("Police reference of a case", widget=GovTextInput())
+    email = StringField("Or a user's email address", widget=GovTextInput())
+    submit = SubmitField("Search the audit trail", widget=GovSubmitInput())
+
+
+@bp.route("/audit")
+@allow(Role.MANAGER, Role.ADMIN)
+def search() -> tuple[str, int]:
+    """Managers and administrators search the trail by a child's case or by a user."""
+    user = actor()
+    form = SearchForm(formdata=request.args or None)
+    entries: list[AuditEntry] | None = None
+    problem = ""
+    session = db_session()
+    reference = normalise_police_reference(form.police_reference.data or "")
+    email = (form.email.data or "").strip().lower()
+    if reference:
+        referral = session.scalars(
+            select(Referral).where(
+                Referral.police_reference == reference,
+                Referral.service_id.in_(user.service_ids),
+            )
+        ).first()
+        if referral is None:
+            problem = "There is no case with that police reference in your services."
+        else:
+            entries = _found(session, AuditEntry.child_id == referral.child_id)
+    elif email:
+        someone = session.scalars(select(User).where(User.email == email)).first()
+        if someone is None or not set(someone.service_ids) & set(user.service_ids):
+            problem = "There is no user with that email address in your services."
+        else:
+            entries = _found(session, AuditEntry.actor_id == someone.id)
+    if problem:
+        form.police_reference.errors = [problem] if reference else []
+        form.email.errors = [] if reference else [problem]
+    errors = error_summary(form)
+    return render_template("audit/search.html", form=form, entries=entries, errors=errors), (
+        400 if errors else 200
+    )
+
+
+def _found(session: Any, condition: Any) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry).where(condition).order_by(AuditEntry.id.desc()).limit(500)
+        )
+    )

@@ -72,6 +72,7 @@ EXPECTED: dict[str, set[Role] | None] = {
     "letters.wording": {Role.ADMIN},
     "reports.index": {Role.ANALYST, Role.MANAGER},
     "reports.export": {Role.ANALYST, Role.MANAGER},
+    "audit.search": {Role.MANAGER, Role.ADMIN},
     "outcomes.notes": YJS,
     "outcomes.services": {Role.ADMIN},
     "outcomes.service_settings": {Role.ADMIN},
