@@ -38,6 +38,7 @@ from oocd_panel.models.panel import (
 )
 from oocd_panel.models.referral import Offence, Referral, ReferralEvent
 from oocd_panel.models.service import Service
+from oocd_panel.models.sign_in import SignInAttempt
 from oocd_panel.models.user import User, UserRole, user_service
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "Service",
     "SettingChange",
     "Sex",
+    "SignInAttempt",
     "User",
     "UserRole",
     "Vote",

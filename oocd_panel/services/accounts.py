@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from argon2 import PasswordHasher
@@ -9,9 +10,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from oocd_panel.clock import LONDON
 from oocd_panel.db import utcnow
-from oocd_panel.errors import InvalidInput
-from oocd_panel.models import Agency, Role, Service, User
+from oocd_panel.errors import DomainError, InvalidInput
+from oocd_panel.models import Agency, Role, Service, SignInAttempt, User
 from oocd_panel.models.user import new_session_token
 
 MIN_PASSWORD_LENGTH = 12
@@ -41,8 +43,59 @@ def find_by_email(session: Session, email: str) -> User | None:
     ).one_or_none()
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None. Rehashes outdated hashes."""
+# Throttling: after this many failures in the window, an account (or an address) waits until
+# the window after its last failure has passed.
+ACCOUNT_FAILURES = 5
+ADDRESS_FAILURES = 20
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+
+
+class SignInThrottled(DomainError):
+    """Too many failed sign-ins: nothing is checked until the wait is over."""
+
+
+def _throttle(session: Session, email: str, address: str, now: dt.datetime) -> None:
+    since = now - THROTTLE_WINDOW
+    for column, value, limit, whom in (
+        (SignInAttempt.email, email, ACCOUNT_FAILURES, "for this account"),
+        (SignInAttempt.address, address, ADDRESS_FAILURES, "from your network"),
+    ):
+        failures, last = session.execute(
+            select(func.count(), func.max(SignInAttempt.at)).where(
+                column == value, SignInAttempt.at >= since, SignInAttempt.succeeded.is_(False)
+            )
+        ).one()
+        if failures >= limit and last is not None:
+            until = (last + THROTTLE_WINDOW).astimezone(LONDON).strftime("%H:%M")
+            raise SignInThrottled(
+                f"There have been too many failed sign-ins {whom}. Wait until {until} and try "
+                "again, or ask an administrator to reset your password."
+            )
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    address: str = "unknown",
+    now: dt.datetime | None = None,
+) -> User | None:
+    """The active user with this email and password, or None. Rehashes outdated hashes.
+
+    Every attempt is recorded; too many failures lock the account (and the address) for a while,
+    before the password is even checked (SignInThrottled)."""
+    now = now or utcnow()
+    email = (email or "").strip().lower()[:254]
+    address = address[:64]
+    _throttle(session, email, address, now)
+    user = _check(session, email, password)
+    session.add(SignInAttempt(email=email, address=address, at=now, succeeded=user is not None))
+    session.commit()
+    return user
+
+
+def _check(session: Session, email: str, password: str) -> User | None:
     user = find_by_email(session, email) if email else None
     stored = user.password_hash if user else _DUMMY_HASH
     try:
@@ -54,7 +107,6 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_signed_in_at = utcnow()
-    session.commit()
     return user
 
 

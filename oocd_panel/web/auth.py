@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from oocd_panel.services.accounts import authenticate, end_sessions
+from oocd_panel.services.accounts import SignInThrottled, authenticate, end_sessions
 from oocd_panel.web.access import ALL_ROLES, actor, allow, public, signed_in_user
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import error_summary
@@ -34,7 +34,16 @@ def sign_in() -> tuple[str, int] | Response:
         return redirect(url_for("cases.my_work"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = authenticate(db_session(), form.email.data or "", form.password.data or "")
+        try:
+            user = authenticate(
+                db_session(),
+                form.email.data or "",
+                form.password.data or "",
+                address=request.remote_addr or "unknown",
+            )
+        except SignInThrottled as exc:
+            form.email.errors = [exc.message]
+            return render_template("auth/sign_in.html", form=form, errors=error_summary(form)), 429
         if user is not None:
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a fresh session at sign-in (no fixation)

@@ -6,6 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from oocd_panel.models import Role
+from oocd_panel.services.accounts import ACCOUNT_FAILURES
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
 
@@ -92,3 +93,13 @@ def test_pages_carry_security_headers(client: FlaskClient, factory: Factory) -> 
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     nonce = csp.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.get_data(as_text=True)
+
+
+def test_too_many_failed_sign_ins_get_a_clear_message(app: Flask, factory: Factory) -> None:
+    user = factory.cast(Role.PRACTITIONER)
+    client = app.test_client()
+    for _ in range(ACCOUNT_FAILURES):
+        client.post("/sign-in", data={"email": user.email, "password": "not it"})
+    response = client.post("/sign-in", data={"email": user.email, "password": "not it"})
+    assert response.status_code == 429
+    assert "too many failed sign-ins for this account" in response.get_data(as_text=True)
