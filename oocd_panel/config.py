@@ -69,6 +69,9 @@ def load_config(
         "REMEMBER_COOKIE_HTTPONLY": True,
         "SERVICE_NAME": env.get("OOCD_SERVICE_NAME", "Out-of-court disposal panel"),
         "CASES_PER_PAGE": 25,
+        # Sessions end after this long idle, and this long after sign-in, whatever happens.
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_ABSOLUTE_HOURS": 12,
     }
     settings.update(overrides)
     settings["DATABASE_URL"] = normalise_database_url(str(settings["DATABASE_URL"]))

@@ -7,11 +7,12 @@ by mistake. Object rules (a case of one of the user's services) are enforced by 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, redirect, request, url_for
-from flask_login import LoginManager, current_user
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
@@ -90,10 +91,38 @@ def _load_user(token: str) -> User | None:
     return user
 
 
+def start_session_clock() -> None:
+    """At sign-in: the session's absolute and idle clocks start now."""
+    now = time.time()
+    session["signed_in_at"] = now
+    session["last_seen"] = now
+
+
+def _timed_out() -> bool:
+    """Idle for longer than the idle limit, or signed in for longer than the absolute one."""
+    now = time.time()
+    started, seen = session.get("signed_in_at"), session.get("last_seen")
+    if not isinstance(started, float | int) or not isinstance(seen, float | int):
+        return True
+    idle = float(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+    absolute = float(current_app.config["SESSION_ABSOLUTE_HOURS"]) * 3600
+    return bool(now - seen > idle or now - started > absolute)
+
+
 def _enforce() -> Response | None:
     endpoint = request.endpoint
     if endpoint is None or endpoint == "static":
         return None
+    if current_user.is_authenticated:
+        if _timed_out():
+            logout_user()
+            session.clear()
+            flash(
+                "You were signed out because the session had been idle for 30 minutes or open "
+                "for 12 hours. Sign in again."
+            )
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        session["last_seen"] = time.time()
     view = current_app.view_functions[endpoint]
     rule = rule_for(view)
     if rule == "undeclared":

@@ -9,7 +9,14 @@ from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from oocd_panel.services.accounts import SignInThrottled, authenticate, end_sessions
-from oocd_panel.web.access import ALL_ROLES, actor, allow, public, signed_in_user
+from oocd_panel.web.access import (
+    ALL_ROLES,
+    actor,
+    allow,
+    public,
+    signed_in_user,
+    start_session_clock,
+)
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import error_summary
 from oocd_panel.web.forms import SignInForm, SignOutForm
@@ -48,6 +55,7 @@ def sign_in() -> tuple[str, int] | Response:
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a fresh session at sign-in (no fixation)
             login_user(user)
+            start_session_clock()
             return redirect(next_url or url_for("cases.my_work"))
         form.email.errors = ["Enter a correct email address and password"]
     status = 400 if form.errors else 200

@@ -103,3 +103,19 @@ def test_too_many_failed_sign_ins_get_a_clear_message(app: Flask, factory: Facto
     response = client.post("/sign-in", data={"email": user.email, "password": "not it"})
     assert response.status_code == 429
     assert "too many failed sign-ins for this account" in response.get_data(as_text=True)
+
+
+def test_an_idle_or_old_session_is_signed_out(app: Flask, factory: Factory) -> None:
+    user = factory.cast(Role.PRACTITIONER)
+    for key, age in (("last_seen", 31 * 60), ("signed_in_at", 12 * 3600 + 60)):
+        client = app.test_client()
+        sign_in(client, user)
+        assert client.get("/").status_code == 200
+        with client.session_transaction() as stored:
+            stored[key] = stored[key] - age
+        response = client.get("/")
+        assert response.status_code == 302
+        assert "/sign-in" in response.headers["Location"]
+        page = client.get(response.headers["Location"])
+        assert "You were signed out because the session had been idle" in text_of(page)
+        assert client.get("/").status_code == 302  # and it stays signed out
