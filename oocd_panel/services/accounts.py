@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from argon2 import PasswordHasher
@@ -27,9 +28,78 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# Words the most breached passwords are built from: one of these plus digits or symbols is
+# guessed in seconds, whatever its length.
+COMMON_WORDS = frozenset(
+    [
+        "password",
+        "passw0rd",
+        "qwerty",
+        "qwertyuiop",
+        "asdfghjkl",
+        "zxcvbnm",
+        "letmein",
+        "welcome",
+        "iloveyou",
+        "admin",
+        "administrator",
+        "monkey",
+        "dragon",
+        "football",
+        "baseball",
+        "sunshine",
+        "princess",
+        "trustno1",
+        "master",
+        "shadow",
+        "superman",
+        "batman",
+        "starwars",
+        "liverpool",
+        "chelsea",
+        "arsenal",
+        "manchester",
+        "london",
+        "england",
+        "abc",
+        "abcdef",
+        "abcdefgh",
+        "changeme",
+        "secret",
+        "login",
+        "default",
+        "youthjustice",
+        "police",
+        "summer",
+        "winter",
+        "autumn",
+        "spring",
+    ]
+)
+_FILLER = re.compile(r"[\d\W_]*")
+
+
+def _is_common(password: str) -> bool:
+    lowered = password.lower()
+    if len(set(lowered)) <= 3:
+        return True  # aaaaaaaaaaaa, abababababab
+    digits = "01234567890123456789"
+    if lowered.isdigit() and (lowered in digits or lowered in digits[::-1]):
+        return True
+    for word in COMMON_WORDS:
+        for cut in (lowered.removeprefix(word), lowered.removesuffix(word)):
+            if cut != lowered and _FILLER.fullmatch(cut):
+                return True
+        if _FILLER.fullmatch(lowered.replace(word, "")):
+            return True  # passwordpassword, password!password
+    return False
+
+
 def password_problem(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
+    if _is_common(password):
+        return "That password is too common to be safe: use three or more unrelated words instead"
     return None
 
 
