@@ -5,7 +5,6 @@ the expressions are built for the session's database."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +12,6 @@ from typing import Any
 from sqlalchemy import Date, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import LONDON
 from oocd_panel.evaluation.reports import DP, Filters
 from oocd_panel.evaluation.suppression import (
     WITHHELD,
@@ -65,15 +63,6 @@ class Figure:
     note: str = ""
 
 
-def _from(filters: Filters) -> dt.datetime:
-    """The start of the period's first day, local time (timestamps are stored in UTC)."""
-    return dt.datetime.combine(filters.start, dt.time(), LONDON)
-
-
-def _until(filters: Filters) -> dt.datetime:
-    return dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time(), LONDON)
-
-
 def _day_after(day: Any, session: Session) -> Any:
     """The day after a date column, as a timestamp to compare with a UTC timestamp."""
     if _dialect(session) == "postgresql":
@@ -88,6 +77,7 @@ def _one(count: int, threshold: int) -> Cell:
 def panel_practice(session: Session, filters: Filters, threshold: int) -> list[Figure]:
     """Police-YJS agreement in the vote, escalations and how they ended, and decisions that
     differed from the practitioner's recommendation."""
+    since, until = filters.moments()
     # The police and YJS decision-makers' votes on each case whose vote closed in the period.
     police = func.max(case((PanelMember.agency == Agency.POLICE, Vote.disposal)))
     yjs = func.max(case((PanelMember.agency == Agency.YJS, Vote.disposal)))
@@ -99,8 +89,8 @@ def panel_practice(session: Session, filters: Filters, threshold: int) -> list[F
         .where(
             PanelMember.is_decision_maker,
             Referral.service_id.in_(filters.service_ids),
-            AgendaItem.closed_at >= _from(filters),
-            AgendaItem.closed_at < _until(filters),
+            AgendaItem.closed_at >= since,
+            AgendaItem.closed_at < until,
         )
         .group_by(AgendaItem.id)
         .subquery()
@@ -130,8 +120,8 @@ def panel_practice(session: Session, filters: Filters, threshold: int) -> list[F
         .join(Referral, Referral.id == Escalation.referral_id)
         .where(
             Referral.service_id.in_(filters.service_ids),
-            Escalation.opened_at >= _from(filters),
-            Escalation.opened_at < _until(filters),
+            Escalation.opened_at >= since,
+            Escalation.opened_at < until,
         )
     ).one()
     total, withdrawn, resolved, agreed_by_yjs, not_agreed, late = (int(v) for v in escalations)
@@ -150,8 +140,8 @@ def panel_practice(session: Session, filters: Filters, threshold: int) -> list[F
         .join(Assessment, Assessment.referral_id == Referral.id)
         .where(
             Referral.service_id.in_(filters.service_ids),
-            Decision.decided_at >= _from(filters),
-            Decision.decided_at < _until(filters),
+            Decision.decided_at >= since,
+            Decision.decided_at < until,
         )
     ).one()
     with_recommendation, differed = (int(v) for v in against)

@@ -81,11 +81,23 @@ CHARACTERISTICS: dict[str, Characteristic] = {
 }
 
 
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the day's month."""
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Filters:
     service_ids: tuple[int, ...]
     start: dt.date
     end: dt.date
+
+    def moments(self) -> tuple[dt.datetime, dt.datetime]:
+        """[from, until) as timestamps: local midnights (timestamps are stored in UTC)."""
+        return (
+            dt.datetime.combine(self.start, dt.time(), LONDON),
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), LONDON),
+        )
 
     def where(self, *points: str) -> ColumnElement[bool]:
         return and_(
@@ -366,8 +378,7 @@ def closures(
     session: Session, filters: Filters, threshold: int
 ) -> tuple[list[tuple[str, Cell]], Cell]:
     """How the cases closed in the period ended, by reason (one GROUP BY)."""
-    start = dt.datetime.combine(filters.start, dt.time(), LONDON)
-    until = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time(), LONDON)
+    start, until = filters.moments()
     rows = session.execute(
         select(Referral.closure_reason, func.count())
         .where(
@@ -432,12 +443,11 @@ BRIEFING_CHARACTERISTICS = ("ethnicity_group", "care_experience", "neurodivergen
 
 def briefing(session: Session, service_id: int, today: dt.date, threshold: int) -> Briefing:
     # The last twelve whole months, like the evaluation pages' periods.
-    end = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    end = month_end(today)
     start = end.replace(day=1, year=end.year - 1) + dt.timedelta(days=31)
     filters = Filters((service_id,), start.replace(day=1), end)
     diverted = MEASURES_BY_KEY["diverted"]
     lines = []
-    decided_total = diverted_total = 0
     for key in BRIEFING_CHARACTERISTICS:
         characteristic = CHARACTERISTICS[key]
         (comparison,) = [

@@ -67,10 +67,6 @@ def pair(selected: int, total: int, threshold: int) -> tuple[Cell, Cell]:
     return selected, total
 
 
-def is_published(cell: Cell) -> bool:
-    return isinstance(cell, int)
-
-
 def publish_rows(
     totals: Mapping[K, int], selected: Mapping[K, int], threshold: int
 ) -> dict[K, bool]:

@@ -45,7 +45,8 @@ class Problem:
         return f"{self.message}.{where}"
 
 
-def _term(term: str) -> re.Pattern[str]:
+def term_pattern(term: str) -> re.Pattern[str]:
+    """The term as a word (or its plural or past form), in any case."""
     return re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es|ed)?(?![\w-])", re.IGNORECASE)
 
 
@@ -102,7 +103,7 @@ def honesty_problems(letter: Letter, wording: Wording) -> list[Problem]:
                 )
             )
         for word in wording.compulsory_words:
-            pattern = _term(word)
+            pattern = term_pattern(word)
             for section, sentence in letter.sentences():
                 if pattern.search(letter.plain(sentence)):
                     problems.append(
@@ -116,7 +117,7 @@ def honesty_problems(letter: Letter, wording: Wording) -> list[Problem]:
         if_not = letter.section("if_not")
         for sentence in if_not.sentences() if if_not else []:
             for word in disposals.CONSEQUENCE_WORDS:
-                if _term(word).search(sentence):
+                if term_pattern(word).search(sentence):
                     problems.append(
                         Problem(
                             "honesty",
@@ -196,7 +197,7 @@ def completeness_problems(
             )
         )
     for term, explanation in wording.jargon.items():
-        pattern = _term(term)
+        pattern = term_pattern(term)
         for section_key, sentence in letter.sentences():
             if not pattern.search(letter.plain(sentence)):
                 continue

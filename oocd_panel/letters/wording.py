@@ -79,8 +79,6 @@ class Wording:
     jargon: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_JARGON))
     phone: str = ""
     email: str = ""
-    # Which texts the service has overridden: key -> (reviewer's name, when).
-    overridden: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -127,9 +125,7 @@ def latest_rows(session: Session, service_id: int) -> dict[str, LetterWording]:
     return {row.key: row for row in rows}
 
 
-def apply(
-    service_name: str, values: dict[str, str], reviewed: dict[str, tuple[str, str]] | None = None
-) -> Wording:
+def apply(service_name: str, values: dict[str, str]) -> Wording:
     """The wording with these key -> text values laid over the defaults."""
     texts = {}
     for code, base in disposals.LETTER_TEXTS.items():
@@ -150,7 +146,6 @@ def apply(
         else dict(DEFAULT_JARGON),
         phone=values.get("contact:phone", ""),
         email=values.get("contact:email", ""),
-        overridden={k: v for k, v in (reviewed or {}).items() if k.startswith("disposal:")},
     )
 
 
@@ -159,5 +154,4 @@ def wording_for(session: Session, service: Service) -> Wording:
     return apply(
         service.name,
         {k: r.text for k, r in rows.items()},
-        {k: (r.reviewed_by.full_name, r.reviewed_at.isoformat()) for k, r in rows.items()},
     )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from oocd_panel import audit_trail, disposals
 from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.letters import readability
-from oocd_panel.letters.checks import EASY_READ_MAX_WORDS
+from oocd_panel.letters.checks import EASY_READ_MAX_WORDS, term_pattern
 from oocd_panel.letters.wording import (
     DEFAULT_COMPULSORY_WORDS,
     DEFAULT_JARGON,
@@ -68,19 +68,19 @@ def text_problems(key: str, text: str, wording: Wording) -> str | None:
                 )
         elif disposal.work is disposals.Work.VOLUNTARY:
             for word in disposals.CONSEQUENCE_WORDS:
-                if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", said):
+                if term_pattern(word).search(said):
                     return (
                         f'"{word}" threatens a consequence, but saying no to {disposal.name} has '
                         "none"
                     )
     if disposal.work is disposals.Work.VOLUNTARY:
         for word in wording.compulsory_words:
-            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE):
+            if term_pattern(word).search(text):
                 return (
                     f'"{word}" makes voluntary work sound compulsory: {disposal.name} is voluntary'
                 )
     for term, explanation in wording.jargon.items():
-        if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.IGNORECASE) and (
+        if term_pattern(term).search(text) and (
             not explanation or explanation.lower() not in text.lower()
         ):
             return f'"{term}" is jargon: say it in plain words'

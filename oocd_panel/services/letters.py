@@ -61,6 +61,8 @@ class Draft:
     recipient: Recipient
     letter: Letter
     problems: list[checks.Problem]
+    # The service's wording the letter was made and checked with.
+    wording: Wording
     issued: list[IssuedLetter] = field(default_factory=list)
 
 
@@ -156,7 +158,7 @@ def _draft(
     assert referral.decision is not None
     letter = compose(referral, recipient, wording, meeting=meeting, today=today)
     problems = checks.check(letter, wording, tuple(referral.decision.interventions))
-    return Draft(recipient, letter, problems)
+    return Draft(recipient, letter, problems, wording)
 
 
 def drafts(
@@ -220,19 +222,24 @@ def issue(
 
     `previewed` is the wording version the user saw: if it has changed since, nothing is issued."""
     now = now or utcnow()
+    referral, draft = draft_for(
+        session, user, referral_id, recipient_key, meeting=meeting, today=local_date(now)
+    )
+    if previewed is not None and previewed != version_of(draft.wording):
+        raise WordingChanged()
+    return _store(session, user, referral, draft, now)
+
+
+def _store(
+    session: Session, user: User, referral: Referral, draft: Draft, now: dt.datetime
+) -> IssuedLetter:
+    """Render the checked draft as a PDF and keep it, with its audit row, in one transaction."""
     try:
-        referral, draft = draft_for(
-            session, user, referral_id, recipient_key, meeting=meeting, today=local_date(now)
-        )
-        assert referral.decision is not None
-        service = session.get(Service, referral.service_id)
-        assert service is not None
-        wording = wording_for(session, service)
-        if previewed is not None and previewed != version_of(wording):
-            raise WordingChanged()
         if draft.problems:
             raise LetterProblems(draft.problems)
-        html = render.to_html(draft.letter, service.name)
+        assert referral.decision is not None
+        recipient_key = draft.recipient.key
+        html = render.to_html(draft.letter, draft.wording.service_name)
         pdf = render.to_pdf(html)
         number = (
             session.scalar(
@@ -255,7 +262,7 @@ def issue(
             pdf=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(),
             template_version=TEMPLATE_VERSION,
-            catalogue_version=wording.version,
+            catalogue_version=draft.wording.version,
             issued_by_id=user.id,
             issued_at=now,
         )
@@ -342,7 +349,8 @@ def issue_due(
             if draft.issued:
                 continue
             try:
-                issue(session, user, referral_id, draft.recipient.key)
+                # The drafts just made and checked are the ones issued: nothing is made twice.
+                _store(session, user, referral, draft, utcnow())
                 result.issued += 1
             except LetterProblems as exc:
                 result.held.append((referral.police_reference, str(exc.problems[0])))

@@ -112,7 +112,7 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         abort(404)
     except ActionNotAllowed as exc:
         return render_template("letters/none.html", referral_id=referral_id, message=exc.message)
-    issue_form.previewed.data = service.wording_version(db_session(), referral)
+    issue_form.previewed.data = service.version_of(draft.wording)
     if meeting is not None:
         issue_form.meeting_on.data = meeting.on.isoformat()
         issue_form.meeting_time.data = meeting.time

@@ -109,7 +109,7 @@ def _read() -> Request:
         form.end.errors = ["The end of the period must be on or after its start"]
     # Figures are for whole months, so no two periods differ by a few days' small counts.
     start = start.replace(day=1)
-    end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    end = reports.month_end(end)
     form.start.data, form.end.data = start, end
     # The strictest threshold of all the user's services applies to every view, so figures for
     # one service cannot be subtracted from figures for several under a lower threshold.

@@ -8,10 +8,9 @@ from typing import Any
 from sqlalchemy import select
 
 from oocd_panel.clock import local_today
-from oocd_panel.models import ReferralStatus, Role, Service, User
+from oocd_panel.models import ReferralStatus, Role, User
 from oocd_panel.services import demo
-from tests.browser.conftest import LiveServer, assert_accessible, click_through
-from tests.factories import Factory
+from tests.browser.conftest import LiveServer, assert_accessible, click_through, demo_factory
 
 
 def _sign_in(context: Any, base: str, email: str) -> Any:
@@ -26,16 +25,10 @@ def _sign_in(context: Any, base: str, email: str) -> Any:
 def _ready_case(live: LiveServer) -> tuple[int, str, str]:
     """A case ready for panel, taken there by the demo staff."""
     with live.session() as session:
-        users = {u.email: u for u in session.scalars(select(User))}
-        factory = Factory(session)
-        factory._service = session.scalars(
-            select(Service).where(Service.slug == "northbrook")
+        factory = demo_factory(session)
+        factory._cast[Role.PRACTITIONER] = session.scalars(
+            select(User).where(User.email == "practitioner2@example.org")
         ).one()
-        factory._cast = {
-            Role.PRACTITIONER: users["practitioner2@example.org"],
-            Role.MANAGER: users["manager@example.org"],
-            Role.POLICE_OFFICER: users["police@example.org"],
-        }
         referral = factory.referral_at(ReferralStatus.READY_FOR_PANEL)
         return referral.id, referral.child.full_name, referral.police_reference
 
