@@ -12,7 +12,10 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from oocd_panel import audit_trail
-from oocd_panel.models import AuditEntry, ReferralStatus, Role
+from oocd_panel.audit_standards import question_pairs
+from oocd_panel.models import Agency, AuditEntry, ReferralStatus, Role
+from oocd_panel.services import panels
+from oocd_panel.services.audits import field_name, record_audit
 from tests.factories import Factory
 from tests.web.helpers import sign_in
 
@@ -162,3 +165,71 @@ def test_managers_search_the_trail_by_case_or_by_user(app: Flask, factory: Facto
     sign_in(outsider, stranger)
     hidden = outsider.get("/audit", query_string={"police_reference": referral.police_reference})
     assert hidden.status_code == 400  # another service's case is not found
+
+
+def test_panel_work_quality_audits_and_reading_a_childs_record_are_recorded(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(ReferralStatus.READY_FOR_PANEL)
+    item = factory.to_panel(referral)  # plans the meeting, records attendance, adds the case
+    cast = factory.panel()
+    panels.record_attendance(  # a third volunteer joins on the day, and has a conflict
+        session,
+        cast.chair,
+        meeting_id=item.meeting_id,
+        present={},
+        extra_member=panels.MemberSpec(
+            name="Volunteer Three", agency=Agency.COMMUNITY_VOLUNTEER, is_decision_maker=False
+        ),
+    )
+    volunteer = item.meeting.members[-1]
+    panels.declare_conflict(
+        session, cast.chair, item_id=item.id, member_id=volunteer.id, reason="Knows the family"
+    )
+    factory.decide(referral, "youth_caution")  # votes, closes the vote, confirms
+    manager = factory.cast(Role.MANAGER)
+    answers = {
+        field_name(standard, question): ("yes", None) for standard, question, _ in question_pairs()
+    }
+    record_audit(session, manager, referral_id=referral.id, answers=answers)
+    panels.close_meeting(session, cast.chair, meeting_id=item.meeting_id)
+
+    changes = {(e.action, e.record_type) for e in _entries(session) if e.action != "view"}
+    assert {
+        ("create", "panel_meeting"),
+        ("change", "panel_meeting"),  # attendance, then closing the meeting
+        ("create", "agenda_item"),
+        ("create", "conflict"),
+        ("change", "vote"),
+        ("change", "agenda_item"),  # the vote closed with the rule's outcome
+        ("create", "quality_audit"),
+    } <= changes
+    closing = [e for e in _entries(session) if e.details.get("status") == "closed"]
+    assert [e.record_id for e in closing] == [str(item.meeting_id)]
+
+    # Reading the assessment, the panel's pages and the minutes each write a view row.
+    worker = app.test_client()
+    sign_in(worker, factory.cast(Role.PRACTITIONER))
+    assert worker.get(f"/cases/{referral.id}/assessment").status_code == 200
+    assert worker.get(f"/cases/{referral.id}/assessment/versions/1").status_code == 200
+    chair = app.test_client()
+    sign_in(chair, cast.chair)
+    base = f"/panels/{item.meeting_id}"
+    for url in (f"{base}/cases/{item.id}", f"{base}/cases/{item.id}/pack", f"{base}/minutes"):
+        assert chair.get(url).status_code == 200, url
+    views = [
+        (e.actor_id, e.child_id, e.details["page"]) for e in _entries(session) if e.action == "view"
+    ]
+    worker_id, chair_id, child = (
+        factory.cast(Role.PRACTITIONER).id,
+        cast.chair.id,
+        referral.child_id,
+    )
+    assert views == [
+        (worker_id, child, "assessment task_list"),
+        (worker_id, child, "assessment version"),
+        (chair_id, child, "panel case"),
+        (chair_id, child, "panel pack"),
+        (chair_id, child, "panel minutes"),
+    ]
+    assert audit_trail.verify(session)[1] == []

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from oocd_panel import audit_trail
 from oocd_panel.audit_standards import STANDARDS, Rating, question_pairs, rating_for
 from oocd_panel.clock import local_date, utcnow
 from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
@@ -101,6 +102,15 @@ def record_audit(
             audited_at=now or utcnow(),
         )
         session.add(audit)
+        session.flush()
+        audit_trail.record(
+            session,
+            actor=auditor,
+            action="create",
+            record_type="quality_audit",
+            record_id=audit.id,
+            child_id=referral.child_id,
+        )
         session.commit()
     except Exception:
         session.rollback()

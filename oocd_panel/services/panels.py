@@ -125,6 +125,27 @@ def _commit(session: Session) -> None:
         raise
 
 
+def _audit(
+    session: Session,
+    actor: User,
+    action: str,
+    record_type: str,
+    record_id: int,
+    *,
+    child_id: int | None = None,
+    details: dict[str, object] | None = None,
+) -> None:
+    audit_trail.record(
+        session,
+        actor=actor,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        child_id=child_id,
+        details=details,
+    )
+
+
 # --- Planning ------------------------------------------------------------------------------------
 
 
@@ -198,6 +219,10 @@ def plan_meeting(
             members=rows,
         )
         session.add(meeting)
+        session.flush()
+        _audit(
+            session, actor, "create", "panel_meeting", meeting.id, details={"members": len(rows)}
+        )
         session.commit()
     except Exception:
         session.rollback()
@@ -249,6 +274,20 @@ def record_attendance(
                 present=True,
             )
         )
+    session.flush()
+    _audit(
+        session,
+        actor,
+        "change",
+        "panel_meeting",
+        meeting.id,
+        details={
+            "attendance": {
+                str(m.id): {"present": m.present, "without_device": m.without_device}
+                for m in meeting.members
+            }
+        },
+    )
     _commit(session)
     return meeting
 
@@ -283,7 +322,18 @@ def add_to_agenda(
         raise InvalidInput({"referral_ids": "Select at least one case that is ready for panel"})
     position = max((i.position for i in meeting.items), default=0)
     for offset, referral in enumerate(chosen, start=1):
-        meeting.items.append(AgendaItem(referral_id=referral.id, position=position + offset))
+        item = AgendaItem(referral_id=referral.id, position=position + offset)
+        meeting.items.append(item)
+        session.flush()
+        _audit(
+            session,
+            actor,
+            "create",
+            "agenda_item",
+            item.id,
+            child_id=referral.child_id,
+            details={"meeting": meeting.id},
+        )
     _commit(session)
     return len(chosen)
 
@@ -294,6 +344,15 @@ def take_off_agenda(session: Session, actor: User, *, item_id: int) -> None:
     if item.status is not AgendaStatus.WAITING:
         raise ActionNotAllowed("Only a case whose vote has not opened can be taken off the agenda.")
     item.status = AgendaStatus.WITHDRAWN
+    _audit(
+        session,
+        actor,
+        "change",
+        "agenda_item",
+        item.id,
+        child_id=item.referral.child_id,
+        details={"status": "withdrawn"},
+    )
     _commit(session)
 
 
@@ -302,10 +361,18 @@ def close_meeting(session: Session, actor: User, *, meeting_id: int) -> None:
     _require_chair(meeting, actor)
     if any(i.status is AgendaStatus.VOTING for i in meeting.items):
         raise ActionNotAllowed("Close every open vote before closing the meeting.")
-    for item in meeting.items:
-        if item.status is AgendaStatus.WAITING:
-            item.status = AgendaStatus.WITHDRAWN  # not heard: it can go on the next agenda
+    not_heard = [item for item in meeting.items if item.status is AgendaStatus.WAITING]
+    for item in not_heard:
+        item.status = AgendaStatus.WITHDRAWN  # not heard: it can go on the next agenda
     meeting.status = MeetingStatus.CLOSED
+    _audit(
+        session,
+        actor,
+        "change",
+        "panel_meeting",
+        meeting.id,
+        details={"status": "closed", "not_heard": [item.id for item in not_heard]},
+    )
     _commit(session)
 
 
@@ -397,7 +464,18 @@ def declare_conflict(
     existing = item.vote_of(member)
     if existing is not None:
         item.votes.remove(existing)  # a conflicted member's vote does not count
-    item.conflicts.append(Conflict(member_id=member.id, reason=reason))
+    conflict = Conflict(member_id=member.id, reason=reason)
+    item.conflicts.append(conflict)
+    session.flush()
+    _audit(
+        session,
+        actor,
+        "create",
+        "conflict",
+        conflict.id,
+        child_id=item.referral.child_id,
+        details={"item": item.id, "member": member.id},
+    )
     _commit(session)
 
 
@@ -534,6 +612,15 @@ def close_vote(
         item.closed_at = now or utcnow()
         if not outcome.escalate:
             item.status = AgendaStatus.VOTE_CLOSED
+            _audit(
+                session,
+                actor,
+                "change",
+                "agenda_item",
+                item.id,
+                child_id=item.referral.child_id,
+                details={"status": "vote closed", "outcome": outcome.disposal},
+            )
             session.commit()
             return outcome
         inspector, manager = _escalation_people(session, item, police_inspector_id, yjs_manager_id)

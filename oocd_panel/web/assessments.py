@@ -18,6 +18,7 @@ from oocd_panel.models import (
     Role,
 )
 from oocd_panel.services import assessments as service
+from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow, csrf_checked_by_form
 from oocd_panel.web.assessment_forms import (
     ReviewForm,
@@ -39,12 +40,20 @@ Page = tuple[str, int] | str
 
 
 def _referral(referral_id: int) -> Referral:
+    """The case whose assessment is asked for; reading it (any GET) writes an audit row."""
     try:
-        return service.read_assessment(db_session(), actor(), referral_id)
+        referral = service.read_assessment(db_session(), actor(), referral_id)
     except NotFound:
         abort(404)
     except ActionNotAllowed:
         abort(403)
+    if request.method == "GET":
+        audit.viewed(
+            referral,
+            (request.endpoint or "assessment").replace("assessments.", "assessment "),
+            **request.view_args or {},
+        )
+    return referral
 
 
 @bp.route("/cases/<id:referral_id>/assessment")

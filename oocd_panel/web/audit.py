@@ -3,6 +3,7 @@ child's record and exports (each in a small transaction of its own), and searchi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, Flask, render_template, request
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from wtforms import StringField, SubmitField
 
 from oocd_panel import audit_trail
-from oocd_panel.models import AuditEntry, Referral, Role, User
+from oocd_panel.models import AuditEntry, Letter, Referral, Role, User
 from oocd_panel.referral_rules import normalise_police_reference
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
@@ -25,33 +26,54 @@ def init_app(app: Flask) -> None:
         audit_trail.origin.set(request.remote_addr or "unknown")
 
 
-def viewed(referral: Referral, what: str) -> None:
+def viewed(referral: Referral, what: str, **details: object) -> None:
     """Record that the signed-in user saw this part of a child's record."""
-    _write("view", "referral", referral.id, referral.child_id, {"page": what})
+    viewed_all([referral], what, **details)
+
+
+def viewed_all(referrals: Iterable[Referral], what: str, **details: object) -> None:
+    """Record that the signed-in user saw several children's records on one page (one row
+    each, one transaction)."""
+    _write(("view", "referral", r.id, r.child_id, {"page": what, **details}) for r in referrals)
+
+
+def downloaded(letter: Letter, child_id: int) -> None:
+    """Record that the signed-in user downloaded an issued letter."""
+    _write(
+        [
+            (
+                "download",
+                "letter",
+                letter.id,
+                child_id,
+                {"referral": letter.referral_id, "version": letter.number},
+            )
+        ]
+    )
 
 
 def exported(name: str, details: dict[str, object]) -> None:
-    _write("export", "report", name, None, details)
+    _write([("export", "report", name, None, details)])
 
 
-def _write(
-    action: str,
-    record_type: str,
-    record_id: object,
-    child_id: int | None,
-    details: dict[str, object],
-) -> None:
+Row = tuple[str, str, object, int | None, dict[str, object]]
+
+
+def _write(rows: Iterable[Row]) -> None:
+    """Audit rows (action, record type, record id, child id, details) in one small transaction."""
     session = db_session()
+    user = actor()
     try:
-        audit_trail.record(
-            session,
-            actor=actor(),
-            action=action,
-            record_type=record_type,
-            record_id=record_id,
-            child_id=child_id,
-            details=details,
-        )
+        for action, record_type, record_id, child_id, details in rows:
+            audit_trail.record(
+                session,
+                actor=user,
+                action=action,
+                record_type=record_type,
+                record_id=record_id,
+                child_id=child_id,
+                details=details,
+            )
         session.commit()
     except Exception:
         session.rollback()

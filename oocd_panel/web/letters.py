@@ -22,9 +22,10 @@ from oocd_panel.clock import local_today
 from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.letters.compose import FirstMeeting
 from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
-from oocd_panel.models import Role, Service
+from oocd_panel.models import Referral, Role, Service
 from oocd_panel.services import letter_wording as wording_service
 from oocd_panel.services import letters as service
+from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import attach_errors, error_summary
@@ -112,6 +113,8 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         abort(404)
     except ActionNotAllowed as exc:
         return render_template("letters/none.html", referral_id=referral_id, message=exc.message)
+    if not posting:
+        audit.viewed(referral, "letter preview", recipient=recipient)
     issue_form.previewed.data = service.version_of(draft.wording)
     if meeting is not None:
         issue_form.meeting_on.data = meeting.on.isoformat()
@@ -142,6 +145,9 @@ def download(letter_id: int) -> Response:
         row = service.issued_letter(db_session(), actor(), letter_id)
     except (NotFound, ActionNotAllowed):
         abort(404)
+    referral = db_session().get(Referral, row.referral_id)
+    assert referral is not None
+    audit.downloaded(row, referral.child_id)
     response = make_response(row.pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (

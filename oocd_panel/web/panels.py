@@ -28,6 +28,7 @@ from oocd_panel.models import (
 )
 from oocd_panel.service_settings import settings_for
 from oocd_panel.services import panels as service
+from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import attach_errors, error_summary, int_or_none
@@ -422,7 +423,9 @@ def _item_page(
 @bp.route("/panels/<id:meeting_id>/cases/<id:item_id>")
 @allow(*PANEL_ROLES)
 def item(meeting_id: int, item_id: int) -> Page:
-    return _item_page(_item(meeting_id, item_id))
+    item_ = _item(meeting_id, item_id)
+    audit.viewed(item_.referral, "panel case", meeting=meeting_id)
+    return _item_page(item_)
 
 
 def _act(
@@ -577,6 +580,7 @@ def pack(meeting_id: int, item_id: int) -> str:
     """Everything the panel needs on one printable page."""
     item_ = _item(meeting_id, item_id)
     referral = item_.referral
+    audit.viewed(referral, "panel pack", meeting=meeting_id)
     assessment = referral.assessment
     signed = None
     if assessment is not None and assessment.status is AssessmentStatus.SIGNED_OFF:
@@ -601,4 +605,5 @@ def pack(meeting_id: int, item_id: int) -> str:
 @allow(*PANEL_ROLES)
 def minutes(meeting_id: int) -> str:
     meeting_ = _meeting(meeting_id)
+    audit.viewed_all((i.referral for i in meeting_.items), "panel minutes", meeting=meeting_id)
     return render_template("panels/minutes.html", meeting=meeting_, items=meeting_.items)

@@ -6,10 +6,11 @@ import datetime as dt
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oocd_panel.clock import local_today
-from oocd_panel.models import Letter, ReferralStatus, Role, User
+from oocd_panel.models import AuditEntry, Letter, ReferralStatus, Role, User
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
 
@@ -40,7 +41,8 @@ def test_a_practitioner_previews_issues_and_downloads_a_letter(
     app: Flask, factory: Factory, session: Session
 ) -> None:
     referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
-    worker = _client(app, factory.cast(Role.PRACTITIONER))
+    worker_user = factory.cast(Role.PRACTITIONER)
+    worker = _client(app, worker_user)
     base = f"/cases/{referral.id}/letters"
     # Before the service has a phone number, the letter cannot be issued, and says why.
     page = text_of(worker.get(f"{base}/child"))
@@ -97,6 +99,11 @@ def test_a_practitioner_previews_issues_and_downloads_a_letter(
     assert pdf.data.startswith(b"%PDF")
     assert pdf.headers["Cache-Control"] == "no-store"
     assert "attachment" in pdf.headers["Content-Disposition"]
+    # Previewing and downloading a child's letter are in the audit trail.
+    trail = session.scalars(select(AuditEntry).where(AuditEntry.actor_id == worker_user.id))
+    seen = {(e.action, e.record_type, e.details.get("page")) for e in trail}
+    assert ("view", "referral", "letter preview") in seen
+    assert ("download", "letter", None) in seen
     # The case page lists the issued letters and links to them.
     case_page = text_of(worker.get(f"/cases/{referral.id}"))
     assert "Letters to the child and family" in case_page
