@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from oocd_panel import audit_trail
+from oocd_panel import audit_trail, backup
 from oocd_panel.config import PROJECT_ROOT
 from oocd_panel.db import Database
 from oocd_panel.errors import DomainError, InvalidInput
@@ -201,6 +201,26 @@ def verify_audit() -> None:
     click.echo(f"The audit trail is intact: {count:,} rows checked.")
 
 
+@click.command("backup")
+@click.option(
+    "--to",
+    "destination",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The backup file (default: instance/backups/oocd-panel-<UTC time>.sqlite3 or .dump).",
+)
+@with_appcontext
+def backup_command(destination: Path | None) -> None:
+    """Back up the whole database while the app runs (SQLite online backup, or pg_dump)."""
+    engine = _database().engine
+    target = destination or backup.default_path(engine, Path(current_app.instance_path) / "backups")
+    try:
+        done = backup.backup(engine, target)
+    except backup.BackupFailed as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    click.echo(f"Backed up to {done.path} ({done.size:,} bytes, {done.method}).")
+
+
 def init_app(app: Flask) -> None:
     for cmd in (
         upgrade_db,
@@ -211,5 +231,6 @@ def init_app(app: Flask) -> None:
         workflow_diagram,
         issue_letters,
         verify_audit,
+        backup_command,
     ):
         app.cli.add_command(cmd)
