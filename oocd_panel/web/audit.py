@@ -37,6 +37,11 @@ def viewed_all(referrals: Iterable[Referral], what: str, **details: object) -> N
     _write(("view", "referral", r.id, r.child_id, {"page": what, **details}) for r in referrals)
 
 
+def viewed_child(child_id: int, what: str) -> None:
+    """Record that the signed-in user saw a child's details outside any one case."""
+    _write([("view", "child", child_id, child_id, {"page": what})])
+
+
 def downloaded(letter: Letter, child_id: int) -> None:
     """Record that the signed-in user downloaded an issued letter."""
     _write(

@@ -10,6 +10,7 @@ from oocd_panel.clock import local_today
 from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.models import Referral, Role
 from oocd_panel.services import audits as service
+from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.assessment_forms import audit_form_class
 from oocd_panel.web.database import db_session
@@ -60,6 +61,8 @@ def new(referral_id: int) -> tuple[str, int] | Response:
     except ActionNotAllowed as exc:
         referral, refused = session.get(Referral, referral_id), exc.message
     assert referral is not None
+    if request.method == "GET":
+        audit.viewed(referral, "quality audit")
     form = AuditForm()
     extra: list[str] = []
     if request.method == "POST" and refused is None and form.validate_on_submit():

@@ -174,6 +174,8 @@ def _new_referral(child: Child | None) -> Page | Response:
     else:
         del form.service_id
     if request.method == "GET":
+        if child is not None:
+            audit.viewed_child(child.id, "new referral for a known child")
         return _referral_page(form, child, [])
 
     if form.add_offence.data:
@@ -269,6 +271,7 @@ def action(referral_id: int, trigger: str) -> Page | Response:
     extra: list[str] = []
 
     if request.method == "GET":
+        audit.viewed(referral, "case action", trigger=trigger)
         form.version.data = str(referral.version)
         refused = workflow.refusal(chosen, workflow.Context(referral, user))
         if refused:

@@ -59,6 +59,7 @@ def index(referral_id: int) -> Page:
         abort(404)
     except ActionNotAllowed as exc:
         return render_template("letters/none.html", referral_id=referral_id, message=exc.message)
+    audit.viewed(referral, "letters")
     return render_template("letters/index.html", referral=referral, drafts=drafts)
 
 

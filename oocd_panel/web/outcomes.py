@@ -56,6 +56,7 @@ def escalation(referral_id: int) -> Page | Response:
     form = ResolutionForm()
     extra: list[str] = []
     if request.method == "GET":
+        audit.viewed(referral, "escalation")
         form.version.data = str(referral.version)
     elif not named:
         abort(403)
@@ -149,6 +150,7 @@ def delivery(referral_id: int) -> Page | Response:
     form = DeliveryForm()
     extra: list[str] = []
     if request.method == "GET":
+        audit.viewed(referral, "police delivery")
         form.version.data = str(referral.version)
     elif form.validate_on_submit() or not csrf_failed(form):
         try:
@@ -193,6 +195,8 @@ def delivery(referral_id: int) -> Page | Response:
 @allow(Role.PRACTITIONER, Role.MANAGER)
 def notes(referral_id: int) -> Page | Response:
     referral = _case(referral_id)
+    if request.method == "GET":
+        audit.viewed(referral, "intervention notes")
     form = NoteForm()
     extra: list[str] = []
     if request.method == "POST" and form.validate_on_submit():

@@ -9,8 +9,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from oocd_panel.models import Letter, Referral, ReferralStatus, Role
+from oocd_panel.models import AuditEntry, Letter, Referral, ReferralStatus, Role
 from oocd_panel.web.access import rule_for
 from tests.factories import Factory
 from tests.web.helpers import sign_in, text_of
@@ -195,3 +197,46 @@ def test_cases_of_another_service_are_invisible(client: FlaskClient, factory: Fa
     listing = text_of(client.get(f"/cases?q={referral.police_reference}"))
     assert "No cases match these filters" in listing
     assert referral.child.full_name not in listing
+
+
+# Pages about one child's case: any of them that shows the child's name writes an audit row.
+CHILD_PAGE_PARAMETERS = ("<id:referral_id>", "<id:item_id>", "<id:letter_id>", "<id:child_id>")
+
+
+def test_every_page_about_a_child_writes_an_audit_row_for_each_reader(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(ReferralStatus.ESCALATED)
+    letter_id = _issued_letter(factory)
+    letter_referral = session.get(Referral, session.get(Letter, letter_id).referral_id)  # type: ignore[union-attr]
+    assert letter_referral is not None
+    children = {referral.child_id, letter_referral.child_id}
+    names = (referral.child.full_name, letter_referral.child.full_name)
+    pages = [
+        (endpoint, rule)
+        for endpoint, (rule, methods) in _endpoints(app).items()
+        if "GET" in methods and any(p in rule for p in CHILD_PAGE_PARAMETERS)
+    ]
+    assert len(pages) >= 15
+    read = 0
+    for role in Role:
+        client = app.test_client()
+        sign_in(client, factory.cast(role))
+        for endpoint, rule in pages:
+            before = session.scalar(select(func.max(AuditEntry.id))) or 0
+            response = client.get(_url(rule, referral, letter_id))
+            # A letter's PDF is the child's record whatever it shows as text.
+            personal = endpoint == "letters.download" or any(
+                name in text_of(response) for name in names
+            )
+            if response.status_code != 200 or not personal:
+                continue  # a refusal, or a page with nothing of the child's
+            read += 1
+            rows = session.scalars(select(AuditEntry).where(AuditEntry.id > before)).all()
+            assert any(
+                e.action in {"view", "download"}
+                and e.actor_id == factory.cast(role).id
+                and e.child_id in children
+                for e in rows
+            ), f"{endpoint} as {role} wrote no audit row"
+    assert read >= 20  # the readers' pages were really read
