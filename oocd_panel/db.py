@@ -72,9 +72,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql(connection.get_execution_options().get(_BEGIN, "BEGIN"))
 
     return engine
+
+
+_BEGIN = "oocd_sqlite_begin"
+
+
+def begin_writing(session: Session) -> None:
+    """Start the session's next transaction ready to write.
+
+    On SQLite a transaction that reads and then writes fails with "database is locked" when
+    another process wrote in between (its snapshot is stale, and waiting cannot help), so the
+    transaction takes the write lock as it begins (BEGIN IMMEDIATE) and other writers wait their
+    turn. On PostgreSQL this changes nothing. Call it before the transaction's first statement;
+    a transaction already under way is left as it is."""
+    if session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+        return
+    session.connection(execution_options={_BEGIN: "BEGIN IMMEDIATE"})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

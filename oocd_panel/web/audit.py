@@ -13,6 +13,7 @@ from sqlalchemy import select
 from wtforms import StringField, SubmitField
 
 from oocd_panel import audit_trail
+from oocd_panel.db import begin_writing
 from oocd_panel.models import AuditEntry, Letter, Referral, Role, User
 from oocd_panel.referral_rules import normalise_police_reference
 from oocd_panel.web.access import actor, allow
@@ -68,6 +69,9 @@ def _write(rows: Iterable[Row]) -> None:
     """Audit rows (action, record type, record id, child id, details) in one small transaction."""
     session = db_session()
     user = actor()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()  # end the page's reading, so that the audit row begins ready to write
+    begin_writing(session)
     try:
         for action, record_type, record_id, child_id, details in rows:
             audit_trail.record(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
-from oocd_panel.db import Database
+from oocd_panel.db import Database, begin_writing
 
 
 def init_app(app: Flask) -> None:
@@ -24,7 +24,11 @@ def database() -> Database:
 
 
 def db_session() -> Session:
+    """The request's session. A request that may change something (not GET or HEAD) begins
+    ready to write (see `begin_writing`), so concurrent requests on SQLite wait their turn."""
     if "db_session" not in g:
         g.db_session = database().session()
+        if request.method not in ("GET", "HEAD"):
+            begin_writing(g.db_session)
     session: Session = g.db_session
     return session
