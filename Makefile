@@ -9,7 +9,7 @@ ASSETS    := oocd_panel/static/build/.built
 CHROMIUM  ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck pytest test-postgres bench-pages workflow-diagram clean
+.PHONY: help setup run test lint typecheck pytest test-postgres bench-setup bench-pages bench-reports bench-letters workflow-diagram clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -58,8 +58,21 @@ test-postgres: setup ## The suite against PostgreSQL at 127.0.0.1:5432, database
 workflow-diagram: setup ## Regenerate docs/workflow.md from the workflow
 	OOCD_ENV=development $(FLASK) workflow-diagram
 
-bench-pages: setup ## Page benchmark (see bench/README.md)
-	$(BIN)/python bench/pages.py
+$(BIN)/.bench-installed: $(BIN)/.installed pyproject.toml
+	$(BIN)/pip install -qq --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+bench-setup: setup $(BIN)/.bench-installed ## What the benchmarks need besides the app (pandas)
+
+bench-pages: bench-setup ## Pages under gunicorn + worker memory; DATABASE=url to serve one (bench/README.md)
+	@command -v wrk >/dev/null || (echo "Installing Debian's wrk (the load tool)"; apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python bench/pages.py $(if $(DATABASE),--database "$(DATABASE)")
+
+bench-reports: bench-setup ## Every report in SQL vs pandas: make bench-reports DATABASE=url
+	$(BIN)/python bench/reports.py --database "$(DATABASE)"
+
+bench-letters: bench-setup ## A letter as HTML and PDF, and a batch of 1,000
+	$(BIN)/python bench/letters.py $(if $(DATABASE),--database "$(DATABASE)")
 
 clean: ## Remove the virtualenv, node_modules and built assets (keeps instance/ data)
 	rm -rf $(VENV) node_modules oocd_panel/static/build
