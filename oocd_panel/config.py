@@ -62,6 +62,8 @@ def load_config(
         "SECRET_KEY": secret_key,
         "AUDIT_KEY": audit_key,
         "DATABASE_URL": normalise_database_url(env.get("DATABASE_URL") or default_database_url()),
+        # A read replica for the evaluation reports (and the panel pack's briefing): optional.
+        "REPORTS_DATABASE_URL": env.get("REPORTS_DATABASE_URL") or None,
         "SESSION_COOKIE_SECURE": mode == "production",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -75,4 +77,8 @@ def load_config(
     }
     settings.update(overrides)
     settings["DATABASE_URL"] = normalise_database_url(str(settings["DATABASE_URL"]))
+    if settings["REPORTS_DATABASE_URL"]:
+        settings["REPORTS_DATABASE_URL"] = normalise_database_url(
+            str(settings["REPORTS_DATABASE_URL"])
+        )
     return settings

@@ -10,12 +10,15 @@ from oocd_panel.db import Database, begin_writing
 
 def init_app(app: Flask) -> None:
     app.extensions["oocd_db"] = Database(app.config["DATABASE_URL"])
+    replica = app.config.get("REPORTS_DATABASE_URL")
+    app.extensions["oocd_reports_db"] = Database(replica) if replica else None
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
+        for key in ("db_session", "reports_session"):
+            session = g.pop(key, None)
+            if session is not None:
+                session.close()
 
 
 def database() -> Database:
@@ -31,4 +34,16 @@ def db_session() -> Session:
         if request.method not in ("GET", "HEAD"):
             begin_writing(g.db_session)
     session: Session = g.db_session
+    return session
+
+
+def reports_session() -> Session:
+    """A session for reading the evaluation reports: on the read replica when
+    REPORTS_DATABASE_URL is set (reports never write), else the request's own session."""
+    replica: Database | None = current_app.extensions.get("oocd_reports_db")
+    if replica is None:
+        return db_session()
+    if "reports_session" not in g:
+        g.reports_session = replica.session()
+    session: Session = g.reports_session
     return session

@@ -30,7 +30,7 @@ from oocd_panel.service_settings import settings_for
 from oocd_panel.services import panels as service
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
-from oocd_panel.web.database import db_session
+from oocd_panel.web.database import db_session, reports_session
 from oocd_panel.web.form_fields import attach_errors, error_summary, int_or_none
 from oocd_panel.web.panel_forms import (
     AgendaForm,
@@ -595,7 +595,7 @@ def pack(meeting_id: int, item_id: int) -> str:
         sections=SECTIONS,
         previous=previous,
         briefing=evaluation_reports.briefing(
-            db_session(), referral.service_id, local_today(), settings.suppression_threshold
+            reports_session(), referral.service_id, local_today(), settings.suppression_threshold
         ),
         threshold=settings.suppression_threshold,
     )

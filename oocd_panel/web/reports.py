@@ -21,7 +21,7 @@ from oocd_panel.models import Role, Service
 from oocd_panel.service_settings import settings_for
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
-from oocd_panel.web.database import db_session
+from oocd_panel.web.database import reports_session
 from oocd_panel.web.form_fields import GovDateField, error_summary
 
 bp = Blueprint("reports", __name__)
@@ -138,7 +138,7 @@ def _read() -> Request:
 def _timeliness(req: Request) -> list[practice.Figure]:
     assert req.filters is not None
     return practice.timeliness(
-        db_session(),
+        reports_session(),
         req.filters,
         req.threshold,
         decision_target=req.decision_target,
@@ -165,7 +165,7 @@ def index() -> tuple[str, int]:
     errors = error_summary(req.form)
     context: dict[str, object] = {}
     if req.filters is not None:
-        session = db_session()
+        session = reports_session()
         if not reports.has_data(session, req.filters):
             context["empty"] = True
         else:
@@ -254,7 +254,7 @@ def export(table: str) -> Response:
     req = _read()
     if req.filters is None:
         abort(400)
-    session = db_session()
+    session = reports_session()
     stamp = f"{req.filters.start.isoformat()}-to-{req.filters.end.isoformat()}"
     if table in EXPORTS:
         audit.exported(

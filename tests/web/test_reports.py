@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel.models import ReferralStatus, Role, User
+from oocd_panel import create_app
+from oocd_panel.db import make_engine
+from oocd_panel.models import AuditEntry, ReferralStatus, Role, User
+from oocd_panel.services.demo import DEMO_PASSWORD
+from tests.conftest import fresh_database
 from tests.factories import Factory, child_details
 from tests.web.helpers import error_summary, sign_in, text_of
 
@@ -123,3 +129,45 @@ def test_the_panel_pack_carries_the_briefing(app: Flask, factory: Factory) -> No
     assert "Panel briefing: is diversion fair?" in text
     assert "Ethnicity (broad group): Black" in text
     assert "Not measured (too few cases to publish)" in text
+
+
+def test_reports_read_the_replica_when_one_is_configured(tmp_path: Path) -> None:
+    """REPORTS_DATABASE_URL: the evaluation is read from the replica, while signing in and the
+    audit row of the export go to the primary."""
+    settings = {
+        "SECRET_KEY": "test",
+        "ENV_MODE": "development",
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+    }
+    with fresh_database(tmp_path) as primary_url, fresh_database(tmp_path) as replica_url:
+        primary = create_app({**settings, "DATABASE_URL": primary_url})
+        replica = create_app({**settings, "DATABASE_URL": replica_url})
+        for app, referrals in ((primary, "10"), (replica, "30")):
+            done = app.test_cli_runner().invoke(args=["seed-demo", "--referrals", referrals])
+            assert done.exit_code == 0, done.output
+        both = create_app(
+            {**settings, "DATABASE_URL": primary_url, "REPORTS_DATABASE_URL": replica_url}
+        )
+
+        def funnel(app: Flask) -> str:
+            client = app.test_client()
+            signed_in = client.post(
+                "/sign-in", data={"email": "analyst@example.org", "password": DEMO_PASSWORD}
+            )
+            assert signed_in.status_code == 302
+            query = {"start-day": "1", "start-month": "1", "start-year": "2020"}
+            response = client.get("/reports/funnel.csv", query_string=query)
+            assert response.status_code == 200
+            return response.get_data(as_text=True)
+
+        from_replica = funnel(replica)
+        assert funnel(primary) != from_replica
+        assert funnel(both) == from_replica
+        for app in (primary, replica, both):
+            app.extensions["oocd_db"].engine.dispose()
+        engine = make_engine(primary_url)
+        with Session(engine) as session:
+            exports = session.scalars(select(AuditEntry).where(AuditEntry.action == "export"))
+            assert len(list(exports)) == 2  # the primary's own export, and the one via replica
+        engine.dispose()
