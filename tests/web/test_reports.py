@@ -166,6 +166,7 @@ def test_reports_read_the_replica_when_one_is_configured(tmp_path: Path) -> None
         assert funnel(both) == from_replica
         for app in (primary, replica, both):
             app.extensions["oocd_db"].engine.dispose()
+        both.extensions["oocd_reports_db"].engine.dispose()
         engine = make_engine(primary_url)
         with Session(engine) as session:
             exports = session.scalars(select(AuditEntry).where(AuditEntry.action == "export"))
