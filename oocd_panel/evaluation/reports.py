@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,12 +257,13 @@ def compare(
     characteristic: Characteristic,
     reference: str,
     threshold: int,
+    measures: Sequence[Measure] = MEASURES,
 ) -> list[Comparison]:
     """Each measure's rate by group against the reference group: the raw RRI and the RRI
     adjusted for gravity (Mantel-Haenszel). A row is published whole or not at all, and no rate
     or ratio is computed from a row that is not published, nor against such a reference."""
     found = []
-    for measure in MEASURES:
+    for measure in measures:
         counts = grouped_counts(session, filters, measure, characteristic)
         by_group: dict[str, dict[int, Count]] = defaultdict(dict)
         for (g, score), count in counts.items():
@@ -450,11 +451,9 @@ def briefing(session: Session, service_id: int, today: dt.date, threshold: int) 
     lines = []
     for key in BRIEFING_CHARACTERISTICS:
         characteristic = CHARACTERISTICS[key]
-        (comparison,) = [
-            c
-            for c in compare(session, filters, characteristic, characteristic.reference, threshold)
-            if c.measure is diverted
-        ]
+        (comparison,) = compare(
+            session, filters, characteristic, characteristic.reference, threshold, (diverted,)
+        )
         for row in comparison.rows:
             if row.value != characteristic.reference:
                 lines.append(
