@@ -7,9 +7,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -27,6 +24,7 @@ from wtforms.fields import (
 from oocd_panel.assessment_sections import Kind, Question, Section
 from oocd_panel.models import AuditAnswer
 from oocd_panel.web.form_fields import int_or_none
+from oocd_panel.web.widgets import GovCheckboxesInput, GovRadioInput, GovSelect
 
 COMPLETED_CHOICES = [
     ("yes", "Yes, I've completed this section"),

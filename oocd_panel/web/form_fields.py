@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import StopValidation
+
+from oocd_panel.web.widgets import GovDateInput
 
 _PARTS = ("day", "month", "year")
 

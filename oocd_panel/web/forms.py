@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovPasswordInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -24,6 +22,7 @@ from wtforms.validators import Length, Optional
 
 from oocd_panel.models import ReferralStatus
 from oocd_panel.web.form_fields import GovDateField, Required, int_or_none
+from oocd_panel.web.widgets import GovCheckboxesInput, GovSelect
 from oocd_panel.workflow import Action, Reason
 
 

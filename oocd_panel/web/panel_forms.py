@@ -7,14 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import Form
 from wtforms.fields import (
     FieldList,
@@ -31,6 +24,7 @@ from wtforms.fields import (
 from oocd_panel import decision_rules, disposals, interventions
 from oocd_panel.models import Agency, DeliveryOutcome
 from oocd_panel.web.form_fields import GovDateField
+from oocd_panel.web.widgets import GovCheckboxesInput, GovRadioInput, GovSelect
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

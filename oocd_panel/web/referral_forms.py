@@ -5,14 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import Form
 from wtforms.fields import (
     BooleanField,
@@ -45,6 +38,7 @@ from oocd_panel.referral_rules import (
 )
 from oocd_panel.text_input import clean_text
 from oocd_panel.web.form_fields import GovDateField, int_or_none
+from oocd_panel.web.widgets import GovCheckboxInput, GovRadioInput, GovSelect
 
 MAX_OFFENCES = 6
 

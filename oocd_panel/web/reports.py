@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, make_response, render_template, request
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectField, SubmitField
 
 from oocd_panel.clock import local_today
@@ -23,6 +23,7 @@ from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import reports_session
 from oocd_panel.web.form_fields import GovDateField, error_summary
+from oocd_panel.web.widgets import GovSelect
 
 bp = Blueprint("reports", __name__)
 EXPORTS = (
