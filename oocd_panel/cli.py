@@ -13,11 +13,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from oocd_panel import audit_trail, backup
+from oocd_panel.clock import local_today
 from oocd_panel.config import PROJECT_ROOT
 from oocd_panel.db import Database
 from oocd_panel.errors import DomainError, InvalidInput
 from oocd_panel.models import Agency, Role, Service, User
-from oocd_panel.services import demo, letters
+from oocd_panel.services import demo, letters, retention
 from oocd_panel.services.accounts import create_user
 from oocd_panel.workflow_diagram import render_workflow_markdown
 
@@ -221,6 +222,63 @@ def backup_command(destination: Path | None) -> None:
     click.echo(f"Backed up to {done.path} ({done.size:,} bytes, {done.method}).")
 
 
+def _cases(n: int) -> str:
+    return f"{n} case" if n == 1 else f"{n} cases"
+
+
+def _children(n: int) -> str:
+    return f"{n} child" if n == 1 else f"{n} children"
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Show what is due and change nothing.")
+@click.option("--service", "slug", default=None, help="Only this service (its slug).")
+@with_appcontext
+def purge(dry_run: bool, slug: str | None) -> None:
+    """Remove the personal data the retention schedule says is due, keeping the evaluation's
+    counts; one transaction per child, and an audit row per case."""
+    today = local_today()
+    with _database().session() as session:
+        service_ids = None
+        if slug is not None:
+            found = session.scalars(select(Service).where(Service.slug == slug)).one_or_none()
+            if found is None:
+                click.echo(f"No service with slug: {slug}", err=True)
+                sys.exit(2)
+            service_ids = [found.id]
+        due = retention.due(session, today, service_ids)
+        if not due:
+            click.echo("Nothing is due for removal.")
+            return
+        for entry in due:
+            click.echo(
+                f"{entry.service.name}: {_cases(entry.cases)} of {_children(len(entry.children))} "
+                "due"
+            )
+            for child in entry.children:
+                click.echo(
+                    f"  {', '.join(child.police_references)}: {child.rule_text} "
+                    f"(last closed {child.last_closed_on:%-d %B %Y}, due {child.due_on:%-d %B %Y})"
+                )
+        if dry_run:
+            click.echo("Dry run: nothing was changed.")
+            return
+        total = sum(len(e.children) for e in due)
+        with click.progressbar(length=total, label="Removing") as bar:
+            result = retention.purge(session, today, service_ids=service_ids, progress=bar.update)
+        click.echo(
+            f"Removed the personal data of {_cases(result.cases)} of {_children(result.children)}."
+        )
+        for child, problem in result.failed:
+            click.echo(
+                f"Not removed: {', '.join(child.police_references)} ({problem}); "
+                "nothing of theirs was changed.",
+                err=True,
+            )
+        if result.failed:
+            sys.exit(1)
+
+
 def init_app(app: Flask) -> None:
     for cmd in (
         upgrade_db,
@@ -232,5 +290,6 @@ def init_app(app: Flask) -> None:
         issue_letters,
         verify_audit,
         backup_command,
+        purge,
     ):
         app.cli.add_command(cmd)

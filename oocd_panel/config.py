@@ -57,10 +57,15 @@ def load_config(
         secret_key = _development_secret_key()
     # The audit trail's HMAC key: its own setting, so it can be kept apart from the session key.
     audit_key = overrides.get("AUDIT_KEY") or env.get("AUDIT_KEY") or f"audit:{secret_key}"
+    # The key of the analytics extract's pseudonyms: the same key, the same pseudonym per child.
+    pseudonym_key = (
+        overrides.get("PSEUDONYM_KEY") or env.get("PSEUDONYM_KEY") or f"pseudonym:{secret_key}"
+    )
     settings: dict[str, Any] = {
         "ENV_MODE": mode,
         "SECRET_KEY": secret_key,
         "AUDIT_KEY": audit_key,
+        "PSEUDONYM_KEY": pseudonym_key,
         "DATABASE_URL": normalise_database_url(env.get("DATABASE_URL") or default_database_url()),
         # A read replica for the evaluation reports (and the panel pack's briefing): optional.
         "REPORTS_DATABASE_URL": env.get("REPORTS_DATABASE_URL") or None,

@@ -31,6 +31,12 @@ class ServiceSettings:
     # Targets the evaluation's timeliness report measures against, in calendar days from referral.
     decision_target_days: int = 30
     delivery_target_days: int = 45
+    # Retention schedule (services/retention.py): a child's records are removed once every case
+    # of theirs has been closed for this many years and they have reached this age, whichever
+    # is later. Defaults: common local-authority practice for youth justice case records (check
+    # the service's own retention schedule); 6 years is also the usual limitation period.
+    retention_years_after_closure: int = 6
+    retention_until_age: int = 18
 
 
 def settings_for(service: Service) -> ServiceSettings:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from oocd_panel import disposals
-from oocd_panel.models import ClosureReason, Letter, Referral, ReferralStatus, Role, User
+from oocd_panel.clock import utcnow
+from oocd_panel.models import Child, ClosureReason, Letter, Referral, ReferralStatus, Role, User
 from oocd_panel.services import demo
 from oocd_panel.services.accounts import authenticate
+from tests.factories import Factory
+from tests.personal_data import everything, found, marked_case
 
 
 def _cohort(session: Session, after_id: int) -> list[tuple[str, str, str | None]]:
@@ -147,3 +150,51 @@ def test_issue_letters_issues_every_due_letter_of_a_service(app: Flask, session:
     assert "Issued 0 letters" in again.output
     nobody = runner.invoke(args=["issue-letters", "--service", "northbrook", "--as", "x@y.z"])
     assert nobody.exit_code == 2
+
+
+def test_purge_dry_run_then_purge_then_nothing_more(
+    app: Flask, session: Session, factory: Factory
+) -> None:
+    marked = marked_case(factory, letters_out=False)
+    recent = factory.referral_at(ReferralStatus.CLOSED)  # closed today: kept for six years
+    # Make the marked case seven years closed, and the child grown up.
+    session.execute(
+        update(Referral)
+        .where(Referral.id == marked.referral.id)
+        .values(closed_at=utcnow() - dt.timedelta(days=7 * 366))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Child)
+        .where(Child.id == marked.child_id)
+        .values(date_of_birth=marked.born.replace(year=marked.born.year - 8))
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    session.expire_all()
+    runner = app.test_cli_runner()
+    before = everything(session)
+
+    dry = runner.invoke(args=["purge", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert f"{factory.service().name}: 1 case of 1 child due" in dry.output
+    assert f"{marked.referral.police_reference}: 6 years after the last case closed" in dry.output
+    assert recent.police_reference not in dry.output
+    assert "Dry run: nothing was changed." in dry.output
+    session.expire_all()
+    assert everything(session) == before
+
+    done = runner.invoke(args=["purge"])
+    assert done.exit_code == 0, done.output
+    assert "Removed the personal data of 1 case of 1 child." in done.output
+    session.expire_all()
+    assert found(session, marked.markers) == []
+    kept = session.get(Referral, recent.id)
+    assert kept is not None
+    assert kept.police_reference == recent.police_reference
+
+    again = runner.invoke(args=["purge"])
+    assert again.exit_code == 0
+    assert "Nothing is due for removal." in again.output
+    unknown = runner.invoke(args=["purge", "--dry-run", "--service", "nowhere"])
+    assert unknown.exit_code == 2

@@ -39,6 +39,7 @@ def _row(referral: Referral, point: str, on: dt.date, snap: dict[str, Any]) -> D
         point=point,
         route=str(snap.get("route") or referral.route),
         occurred_on=on,
+        age=snap.get("age"),
         age_band=snap["age_band"],
         sex=snap["sex"],
         ethnicity=snap["ethnicity"],

@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 
 
 class Child(Base):
+    """A child known to the service.
+
+    Once the retention schedule has removed the child's records (`purged_at` set), the names,
+    address and free text are gone and `date_of_birth` keeps only the year (1 January of it);
+    the characteristics stay, as the evaluation's decision points keep them too."""
+
     __tablename__ = "child"
     __table_args__ = (Index("ix_child_service_names", "service_id", "last_name", "first_name"),)
 
@@ -45,6 +51,8 @@ class Child(Base):
     interpreter_language: Mapped[str | None] = mapped_column(String(100))
     needs_easy_read: Mapped[bool] = mapped_column(default=False)
     communication_needs: Mapped[str | None] = mapped_column(Text)
+    # When the retention schedule removed the child's personal data (services/retention.py).
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -58,6 +66,8 @@ class Child(Base):
 
     @property
     def full_name(self) -> str:
+        if self.purged_at is not None:
+            return "Record removed"
         return f"{self.first_name} {self.last_name}"
 
     @property
@@ -65,6 +75,8 @@ class Child(Base):
         return self.preferred_name or self.first_name
 
     def age_on(self, day: dt.date) -> int:
+        if self.purged_at is not None:
+            raise ValueError("Only the year of birth of a removed record is kept.")
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 

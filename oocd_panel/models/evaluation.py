@@ -34,7 +34,8 @@ class DecisionPoint(Base):
     departure: Mapped[str | None] = mapped_column(String(10))
     # Reoffending is counted up to this date (a year after the decision).
     window_end: Mapped[dt.date | None]
-    # Characteristics then.
+    # Characteristics then. The age in whole years (None only on rows older than the column).
+    age: Mapped[int | None]
     age_band: Mapped[str] = mapped_column(String(20))
     sex: Mapped[str] = mapped_column(String(20))
     ethnicity: Mapped[str] = mapped_column(String(40))

@@ -16,7 +16,12 @@ class Letter(Base):
     """One issued letter: what was sent, to whom, and the versions it was made from.
 
     Issued letters never change: the database refuses updates and deletes (a trigger), and so
-    does the ORM. Re-issuing makes the next `number` for the same recipient."""
+    does the ORM. Re-issuing makes the next `number` for the same recipient.
+
+    The one exception is the retention schedule: once the case is purged (`Referral.purged_at`),
+    the trigger lets the letter's content (recipient, address, HTML, PDF) be erased, once, with
+    `erased_at` set and everything else unchanged; the row stays as a record that the letter
+    was issued, with the SHA-256 of what was sent."""
 
     __tablename__ = "letter"
     __table_args__ = (UniqueConstraint("referral_id", "recipient_key", "number"),)
@@ -38,6 +43,8 @@ class Letter(Base):
     catalogue_version: Mapped[str] = mapped_column(String(64))
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Content erased by the retention schedule (see above).
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     issued_by: Mapped[User] = relationship()
 

@@ -67,6 +67,8 @@ class Referral(Base):
     delivered_on: Mapped[dt.date | None]
     closure_reason: Mapped[ClosureReason | None] = mapped_column(str_enum(ClosureReason))
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # When the retention schedule removed the personal data of the case (services/retention.py).
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -66,7 +66,7 @@ def _visible(user: User) -> Select[Referral]:
         select(Referral)
         .join(Referral.child)
         .options(contains_eager(Referral.child))
-        .where(Referral.service_id.in_(user.service_ids))
+        .where(Referral.service_id.in_(user.service_ids), Referral.purged_at.is_(None))
     )
 
 

@@ -37,7 +37,7 @@ def find_cases(
         select(Referral)
         .join(Referral.child)
         .options(contains_eager(Referral.child))
-        .where(Referral.service_id.in_(officer.service_ids))
+        .where(Referral.service_id.in_(officer.service_ids), Referral.purged_at.is_(None))
         .order_by(Referral.received_on.desc(), Referral.id.desc())
         .limit(50)
     )

@@ -51,6 +51,7 @@ def find_matching_child(session: Session, service_id: int, details: ChildDetails
         select(Child)
         .where(
             Child.service_id == service_id,
+            Child.purged_at.is_(None),
             Child.date_of_birth == details.date_of_birth,
             func.lower(Child.first_name) == details.first_name.strip().lower(),
             func.lower(Child.last_name) == details.last_name.strip().lower(),
@@ -106,7 +107,7 @@ def create_referral(
     child: Child | None = None
     if data.existing_child_id is not None:
         child = session.get(Child, data.existing_child_id)
-        if child is None or child.service_id != data.service_id:
+        if child is None or child.service_id != data.service_id or child.purged_at is not None:
             raise NotFound("That child is not known to this service.")
     errors = validate(data, today, born=child.date_of_birth if child else None)
     if errors:

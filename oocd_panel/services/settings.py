@@ -22,6 +22,8 @@ NUMBERS = {
     "decision_target_days": ("Target days from referral to the panel's decision", 1, 180),
     "delivery_target_days": ("Target days from referral to the outcome being given", 1, 365),
     "suppression_threshold": ("Smallest count published in reports", 1, 50),
+    "retention_years_after_closure": ("Years to keep records after the last case closed", 1, 25),
+    "retention_until_age": ("Age until which a child's records are kept at least", 18, 25),
 }
 
 

@@ -33,7 +33,17 @@ def init_web(app: Flask) -> None:
     filters.init_app(app)
     audit.init_app(app)
 
-    from oocd_panel.web import assessments, audits, auth, cases, letters, outcomes, panels, reports
+    from oocd_panel.web import (
+        assessments,
+        audits,
+        auth,
+        cases,
+        letters,
+        outcomes,
+        panels,
+        privacy,
+        reports,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(cases.bp)
@@ -44,6 +54,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(letters.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(privacy.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     app.add_template_global(cases.action_url)

@@ -230,7 +230,7 @@ def new_referral() -> Page | Response:
 @csrf_checked_by_form
 def new_referral_for_child(child_id: int) -> Page | Response:
     child = db_session().get(Child, child_id)
-    if child is None or child.service_id not in actor().service_ids:
+    if child is None or child.service_id not in actor().service_ids or child.purged_at:
         abort(404)
     return _new_referral(child)
 

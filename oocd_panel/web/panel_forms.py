@@ -214,4 +214,14 @@ class SettingsForm(FlaskForm):
         widget=GovTextInput(),
         description="Smaller counts are shown as 'fewer than' this number.",
     )
+    retention_years_after_closure = StringField(
+        "Years to keep a child's records after their last case closed",
+        widget=GovTextInput(),
+        description="Then the purge removes their personal data; the evaluation's counts stay.",
+    )
+    retention_until_age = StringField(
+        "Keep a child's records at least until they are this age",
+        widget=GovTextInput(),
+        description="Whichever is later applies.",
+    )
     submit = SubmitField("Save settings", widget=GovSubmitInput())

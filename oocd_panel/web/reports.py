@@ -9,13 +9,13 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, make_response, render_template, request
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectField, SubmitField
 
 from oocd_panel.clock import local_today
-from oocd_panel.evaluation import charts, practice, reports
+from oocd_panel.evaluation import charts, extract, practice, reports
 from oocd_panel.evaluation.rates import Ratio
 from oocd_panel.models import Role, Service
 from oocd_panel.service_settings import settings_for
@@ -362,6 +362,32 @@ def export(table: str) -> Response:
             ],
         )
     abort(404)
+
+
+@bp.route("/reports/extract/decision-points.csv")
+@allow(*ROLES)
+def extract_csv() -> Response:
+    """The decision points of the chosen services and period, pseudonymised (one row each)."""
+    req = _read()
+    if req.filters is None:
+        abort(400)
+    audit.exported(
+        "pseudonymised_extract",
+        {
+            "services": list(req.filters.service_ids),
+            "from": req.filters.start.isoformat(),
+            "to": req.filters.end.isoformat(),
+        },
+    )
+    key = str(current_app.config["PSEUDONYM_KEY"]).encode()
+    stamp = f"{req.filters.start.isoformat()}-to-{req.filters.end.isoformat()}"
+    response = make_response(extract.to_csv(reports_session(), req.filters, key))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="decision-points-pseudonymised-{stamp}.csv"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _number(value: float | None) -> str:

@@ -19,6 +19,8 @@ VALUES = {
     "decision_target_days": 30,
     "delivery_target_days": 45,
     "suppression_threshold": 5,
+    "retention_years_after_closure": 6,
+    "retention_until_age": 18,
 }
 
 

@@ -74,6 +74,10 @@ EXPECTED: dict[str, set[Role] | None] = {
     "letters.wording": {Role.ADMIN},
     "reports.index": {Role.ANALYST, Role.MANAGER},
     "reports.export": {Role.ANALYST, Role.MANAGER},
+    "reports.extract_csv": {Role.ANALYST, Role.MANAGER},
+    # Subject access: the child's whole record, for managers and administrators.
+    "privacy.find": {Role.MANAGER, Role.ADMIN},
+    "privacy.export": {Role.MANAGER, Role.ADMIN},
     "audit.search": {Role.MANAGER, Role.ADMIN},
     "outcomes.notes": YJS,
     "outcomes.services": {Role.ADMIN},

@@ -228,6 +228,8 @@ def test_majority_rule_from_ready_for_panel_to_closed(
             "decision_target_days": "30",
             "delivery_target_days": "45",
             "suppression_threshold": "5",
+            "retention_years_after_closure": "6",
+            "retention_until_age": "18",
         },
     )
     assert response.status_code == 302, error_summary(response)

@@ -1,0 +1,619 @@
+"""Subject access: everything the service holds about a child, as one ZIP.
+
+The ZIP holds `record.json` (the whole record, machine-readable), `summary.html` (the same,
+readable in any browser), each issued letter's PDF under `letters/`, and `README.txt`. It is
+for the service's data protection lead to review before it is disclosed: it includes what other
+people said or are (parents, victims, staff, panel members), which the law may require them to
+redact first. Managers and administrators of the child's service may make one; each is an audit
+row ("export").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import io
+import json
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oocd_panel import assessment_sections, audit_trail, disposals, interventions, offences
+from oocd_panel.clock import utcnow
+from oocd_panel.errors import ActionNotAllowed, NotFound
+from oocd_panel.ethnicity import get as ethnicity
+from oocd_panel.models import (
+    AgendaItem,
+    Assessment,
+    AuditEntry,
+    Child,
+    Conflict,
+    DecisionPoint,
+    Delivery,
+    Escalation,
+    InterventionNote,
+    Letter,
+    QualityAudit,
+    Referral,
+    Role,
+    Service,
+    User,
+    Vote,
+)
+from oocd_panel.referral_rules import normalise_police_reference
+
+ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+def may_export(user: User) -> bool:
+    return user.has_role(*ROLES)
+
+
+@dataclass(frozen=True)
+class LetterFile:
+    path: str
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class SubjectAccess:
+    child_id: int
+    record: dict[str, Any]
+    letters: list[LetterFile]
+    filename: str
+
+
+def find_child(session: Session, user: User, child_id: int) -> Child:
+    """A child of one of the user's services whose record may be exported by this user."""
+    if not may_export(user):
+        raise ActionNotAllowed(
+            "Only YJS managers and administrators of the child's service can export it."
+        )
+    child = session.get(Child, child_id)
+    if child is None or child.service_id not in user.service_ids or child.purged_at is not None:
+        raise NotFound("There is no such child in your services.")
+    return child
+
+
+def find_by_reference(session: Session, user: User, police_reference: str) -> Referral | None:
+    """The case with this police reference in the user's services (its child is the subject)."""
+    if not may_export(user):
+        raise ActionNotAllowed(
+            "Only YJS managers and administrators of the child's service can export it."
+        )
+    reference = normalise_police_reference(police_reference)
+    if not reference:
+        return None
+    return session.scalars(
+        select(Referral)
+        .where(
+            Referral.police_reference == reference,
+            Referral.service_id.in_(user.service_ids),
+            Referral.purged_at.is_(None),
+        )
+        .order_by(Referral.id)
+        .limit(1)
+    ).first()
+
+
+def export(session: Session, user: User, child_id: int) -> SubjectAccess:
+    """Gather everything held about the child, and record the export in the audit trail."""
+    child = find_child(session, user, child_id)
+    now = utcnow()
+    referrals = list(
+        session.scalars(
+            select(Referral)
+            .where(Referral.child_id == child.id)
+            .order_by(Referral.received_on, Referral.id)
+        )
+    )
+    letter_files: list[LetterFile] = []
+    cases = []
+    for referral in referrals:
+        case, files = _case(session, referral)
+        cases.append(case)
+        letter_files += files
+    record: dict[str, Any] = {
+        "about_this_export": {
+            "service": _service_name(session, child),
+            "made_at": _when(now),
+            "made_by": f"{user.full_name} ({', '.join(sorted(r.label for r in user.roles))})",
+            "cases": len(referrals),
+            "letters": len(letter_files),
+        },
+        "child": _child(child),
+        "parents_and_carers": [
+            {
+                "name": c.full_name,
+                "relationship": c.relationship_to_child,
+                "phone": c.phone,
+                "email": c.email,
+                "address": c.address or "Same as the child",
+                "parental_responsibility": c.has_parental_responsibility,
+                "receives_letters": c.receives_letters,
+                "first_language": c.first_language,
+                "needs_an_interpreter": c.needs_interpreter,
+                "easy_read": c.needs_easy_read,
+            }
+            for c in child.contacts
+        ],
+        "cases": cases,
+        "evaluation_records": _decision_points(session, child),
+        "who_has_seen_or_changed_the_record": _audit(session, child),
+    }
+    try:
+        audit_trail.record(
+            session,
+            actor=user,
+            action="export",
+            record_type="child",
+            record_id=child.id,
+            child_id=child.id,
+            details={
+                "kind": "subject_access",
+                "cases": len(referrals),
+                "letters": len(letter_files),
+            },
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return SubjectAccess(
+        child_id=child.id,
+        record=record,
+        letters=letter_files,
+        filename=f"subject-access-child-{child.id}-{now:%Y-%m-%d}.zip",
+    )
+
+
+def _service_name(session: Session, child: Child) -> str:
+    service = session.get(Service, child.service_id)
+    return service.name if service is not None else ""
+
+
+def _label(value: object) -> object:
+    label = getattr(value, "label", None)
+    if isinstance(value, enum.Enum) and isinstance(label, str):
+        return label
+    return value
+
+
+def _when(value: dt.datetime | dt.date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _disposal(code: str | None) -> str | None:
+    found = disposals.find(code)
+    return found.name if found is not None else code
+
+
+def _intervention(code: str) -> str:
+    try:
+        return interventions.get(code).name
+    except KeyError:
+        return code
+
+
+def _name(user: User | None) -> str | None:
+    return user.full_name if user is not None else None
+
+
+def _child(child: Child) -> dict[str, Any]:
+    try:
+        ethnic = ethnicity(child.ethnicity).full_label
+    except KeyError:
+        ethnic = child.ethnicity
+    return {
+        "first_name": child.first_name,
+        "last_name": child.last_name,
+        "preferred_name": child.preferred_name,
+        "date_of_birth": _when(child.date_of_birth),
+        "address": ", ".join(
+            p for p in (child.address_line_1, child.address_line_2, child.town) if p
+        ),
+        "postcode": child.postcode,
+        "sex": _label(child.sex),
+        "ethnicity": ethnic,
+        "police_ethnicity_code": child.police_ethnicity_code,
+        "care_experience": _label(child.care_experience),
+        "special_educational_needs": _label(child.send),
+        "neurodivergent": _label(child.neurodivergent),
+        "neurodiversity_details": child.neurodiversity_details,
+        "first_language": child.first_language,
+        "needs_an_interpreter": child.needs_interpreter,
+        "interpreter_language": child.interpreter_language,
+        "easy_read_letters": child.needs_easy_read,
+        "communication_needs": child.communication_needs,
+        "record_created": _when(child.created_at),
+        "record_last_changed": _when(child.updated_at),
+    }
+
+
+def _answers(content: Mapping[str, Any]) -> dict[str, Any]:
+    """Assessment answers under their section titles and question wording."""
+    labelled: dict[str, Any] = {}
+    for key, answers in content.items():
+        section = assessment_sections.SECTIONS_BY_KEY.get(key)
+        if section is None or not isinstance(answers, Mapping):
+            labelled[key] = answers
+            continue
+        rows: dict[str, Any] = {}
+        for q_key, value in answers.items():
+            try:
+                question = section.question(q_key)
+            except StopIteration:
+                rows[q_key] = value
+                continue
+            if isinstance(value, list):
+                rows[question.label] = [question.choice_label(str(v)) for v in value]
+            elif isinstance(value, str):
+                rows[question.label] = question.choice_label(value)
+            else:
+                rows[question.label] = value
+        labelled[section.title] = rows
+    return labelled
+
+
+def _assessment(session: Session, referral: Referral) -> dict[str, Any] | None:
+    assessment = session.scalars(
+        select(Assessment).where(Assessment.referral_id == referral.id)
+    ).one_or_none()
+    if assessment is None:
+        return None
+    return {
+        "status": _label(assessment.status),
+        "started": _when(assessment.created_at),
+        "last_changed": _when(assessment.updated_at),
+        "risk_to_the_child": assessment.safety_rating,
+        "risk_to_others": assessment.others_rating,
+        "recommended_outcome": _disposal(assessment.recommended_disposal),
+        "current_answers": _answers(assessment.answers()),
+        "versions": [
+            {
+                "version": v.number,
+                "sent_for_sign_off": _when(v.submitted_at),
+                "sent_by": _name(v.submitted_by),
+                "answers": _answers(v.content),
+                "quality_warnings": list(v.warnings),
+                "review": _label(v.outcome) if v.outcome else None,
+                "review_comment": v.review_comment,
+                "reviewed_by": _name(v.reviewed_by),
+                "reviewed_at": _when(v.reviewed_at),
+            }
+            for v in assessment.versions
+        ],
+    }
+
+
+def _panel(session: Session, referral: Referral) -> list[dict[str, Any]]:
+    items = session.scalars(
+        select(AgendaItem).where(AgendaItem.referral_id == referral.id).order_by(AgendaItem.id)
+    ).all()
+    return [
+        {
+            "meeting": _when(item.meeting.starts_at),
+            "place": item.meeting.place,
+            "status": _label(item.status),
+            "decision_rule": item.rule,
+            "rule_result": item.rule_note,
+            "conflicts_of_interest": [
+                {"member": c.member.name, "reason": c.reason, "declared": _when(c.declared_at)}
+                for c in session.scalars(
+                    select(Conflict).where(Conflict.item_id == item.id).order_by(Conflict.id)
+                )
+            ],
+            "votes": [
+                {
+                    "member": v.member.name,
+                    "agency": _label(v.member.agency),
+                    "outcome": _disposal(v.disposal),
+                    "interventions": [_intervention(i) for i in v.interventions],
+                    "rationale": v.rationale,
+                    "recorded_on_their_behalf": v.on_behalf,
+                    "cast": _when(v.cast_at),
+                }
+                for v in session.scalars(
+                    select(Vote).where(Vote.item_id == item.id).order_by(Vote.id)
+                )
+            ],
+        }
+        for item in items
+    ]
+
+
+def _case(session: Session, referral: Referral) -> tuple[dict[str, Any], list[LetterFile]]:
+    decision = referral.decision
+    letters = list(
+        session.scalars(select(Letter).where(Letter.referral_id == referral.id).order_by(Letter.id))
+    )
+    reference = re.sub(r"[^A-Za-z0-9]+", "-", referral.police_reference).strip("-") or "case"
+    files = [
+        LetterFile(f"letters/{reference}-{row.recipient_key}-v{row.number}.pdf", row.pdf)
+        for row in letters
+        if row.erased_at is None
+    ]
+    case: dict[str, Any] = {
+        "police_reference": referral.police_reference,
+        "type": _label(referral.route),
+        "status": _label(referral.status),
+        "closed_as": _label(referral.closure_reason) if referral.closure_reason else None,
+        "closed": _when(referral.closed_at),
+        "offence_date": _when(referral.offence_date),
+        "received": _when(referral.received_on),
+        "assessment_due": _when(referral.assessment_due_on),
+        "admission": _label(referral.admission),
+        "referring_officer": referral.officer_name,
+        "officer_email": referral.officer_email,
+        "officer_proposed_outcome": _disposal(referral.proposed_outcome),
+        "gravity_score": referral.gravity_score,
+        "outcome": _disposal(referral.disposal),
+        "outcome_given_on": _when(referral.delivered_on),
+        "practitioner": _name(referral.practitioner),
+        "offences": [
+            {
+                "type": offences.label(o.offence_type),
+                "what_happened": o.description,
+                "gravity_score": o.gravity_score,
+            }
+            for o in referral.offences
+        ],
+        "victim": {
+            "details": referral.victim_details,
+            "views": referral.victim_views,
+            "restorative_justice": _label(referral.victim_restorative_wish),
+        },
+        "timeline": [
+            {
+                "when": _when(e.occurred_at),
+                "what": e.trigger.replace("_", " "),
+                "status": _label(e.to_status),
+                "by": _name(e.actor),
+                "reason": e.reason,
+                "details": e.details,
+            }
+            for e in referral.events
+        ],
+        "assessment": _assessment(session, referral),
+        "panel": _panel(session, referral),
+        "escalations": [
+            {
+                "opened": _when(e.opened_at),
+                "police_inspector": _name(e.police_inspector),
+                "yjs_manager": _name(e.yjs_manager),
+                "police_position": _disposal(e.police_position),
+                "yjs_position": _disposal(e.yjs_position),
+                "resolved": _when(e.resolved_at),
+                "resolution": _disposal(e.resolution),
+                "rationale": e.rationale,
+                "yjs_manager_agreed": e.yjs_manager_agreed,
+                "yjs_manager_view": e.yjs_manager_view,
+                "withdrawn": e.withdrawn,
+            }
+            for e in session.scalars(
+                select(Escalation)
+                .where(Escalation.referral_id == referral.id)
+                .order_by(Escalation.id)
+            )
+        ],
+        "decision": None
+        if decision is None
+        else {
+            "outcome": _disposal(decision.disposal),
+            "decided": _when(decision.decided_at),
+            "decision_rule": decision.rule,
+            "rule_outcome": _disposal(decision.rule_outcome),
+            "confirmed_by": _name(decision.confirmed_by),
+            "confirmed_on_behalf": decision.confirmed_on_behalf,
+            "interventions": [_intervention(i) for i in decision.interventions],
+            "conditions": decision.conditions,
+            "votes": decision.tally,
+            "dissent": decision.dissent,
+            "rationale": decision.confirmation_rationale,
+            "departure_from_gravity_default": decision.departure_rationale,
+        },
+        "deliveries": [
+            {
+                "result": _label(d.outcome),
+                "on": _when(d.delivered_on),
+                "appropriate_adult_present": d.appropriate_adult_present,
+                "appropriate_adult": d.appropriate_adult_name,
+                "legal_advice_offered": d.legal_advice_offered,
+                "legal_advice_taken": d.legal_advice_taken,
+                "admission_confirmed": d.admission_confirmed,
+                "consent_signed": d.consent_signed,
+                "notes": d.notes,
+                "recorded_by": _name(d.recorded_by),
+                "recorded_at": _when(d.recorded_at),
+            }
+            for d in session.scalars(
+                select(Delivery).where(Delivery.referral_id == referral.id).order_by(Delivery.id)
+            )
+        ],
+        "intervention_notes": [
+            {"written": _when(n.written_at), "by": _name(n.author), "note": n.text}
+            for n in session.scalars(
+                select(InterventionNote)
+                .where(InterventionNote.referral_id == referral.id)
+                .order_by(InterventionNote.written_at, InterventionNote.id)
+            )
+        ],
+        "quality_audits": [
+            {
+                "audited": _when(a.audited_at),
+                "by": _name(a.auditor),
+                "summary": a.summary,
+                "answers": [
+                    {
+                        "standard": x.standard,
+                        "question": x.question,
+                        "answer": _label(x.answer),
+                        "comment": x.comment,
+                    }
+                    for x in sorted(a.answers, key=lambda x: (x.standard, x.question))
+                ],
+            }
+            for a in session.scalars(
+                select(QualityAudit)
+                .where(QualityAudit.referral_id == referral.id)
+                .order_by(QualityAudit.id)
+            )
+        ],
+        "letters": [
+            {
+                "to": row.recipient_name,
+                "address": row.address,
+                "kind": row.variant.replace("_", " "),
+                "version": row.number,
+                "issued": _when(row.issued_at),
+                "issued_by": _name(row.issued_by),
+                "sha256": row.sha256,
+                "file": f"letters/{reference}-{row.recipient_key}-v{row.number}.pdf"
+                if row.erased_at is None
+                else None,
+            }
+            for row in letters
+        ],
+    }
+    return case, files
+
+
+def _decision_points(session: Session, child: Child) -> list[dict[str, Any]]:
+    """The facts kept for evaluating fairness, with the characteristics recorded then."""
+    rows = session.scalars(
+        select(DecisionPoint)
+        .where(DecisionPoint.child_id == child.id)
+        .order_by(DecisionPoint.occurred_on, DecisionPoint.id)
+    )
+    return [
+        {
+            "point": p.point.replace("_", " "),
+            "on": _when(p.occurred_on),
+            "age": p.age,
+            "age_band": p.age_band,
+            "sex": p.sex,
+            "ethnicity": p.ethnicity,
+            "care_experience": p.care_experience,
+            "special_educational_needs": p.send,
+            "neurodivergent": p.neurodivergent,
+            "first_time_entrant": p.first_time_entrant,
+            "gravity_score": p.gravity_score,
+            "outcome": _disposal(p.disposal),
+        }
+        for p in rows
+    ]
+
+
+def _audit(session: Session, child: Child) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(AuditEntry).where(AuditEntry.child_id == child.id).order_by(AuditEntry.id)
+    )
+    return [
+        {
+            "when": _when(e.at),
+            "who": _name(e.actor) or "The system",
+            "what": e.action.replace("_", " "),
+            "record": f"{e.record_type.replace('_', ' ')} {e.record_id}",
+            "details": e.details,
+        }
+        for e in rows
+    ]
+
+
+# --- The ZIP ----------------------------------------------------------------------------------
+
+README = """\
+Subject access export: everything {service} holds about one child.
+
+  record.json    the whole record, machine-readable
+  summary.html   the same, to read in any web browser
+  letters/       every letter issued to the child and their parents or carers, as sent (PDF)
+
+Made {made_at} by {made_by}.
+
+Before you disclose it: this export is complete, so it includes information about other people
+(parents and carers, victims, police officers, staff, panel members and what they said). Check
+with your data protection lead what the law requires you to withhold or redact first.
+"""
+
+
+def to_zip(access: SubjectAccess) -> bytes:
+    about = access.record["about_this_export"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", README.format(**about).replace("\n", "\r\n"))
+        archive.writestr(
+            "record.json", json.dumps(access.record, indent=2, ensure_ascii=False, default=str)
+        )
+        archive.writestr("summary.html", summary_html(access.record))
+        for letter in access.letters:
+            archive.writestr(letter.path, letter.pdf)
+    return out.getvalue()
+
+
+def _heading(key: str) -> str:
+    text = key.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "<span class='none'>None recorded</span>"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if isinstance(value, Mapping):
+        rows = "".join(
+            f"<tr><th scope='row'>{escape(_heading(str(k)))}</th><td>{_value(v)}</td></tr>"
+            for k, v in value.items()
+        )
+        return f"<table>{rows}</table>"
+    if isinstance(value, list):
+        if all(not isinstance(v, Mapping | list) for v in value):
+            return escape(", ".join(str(v) for v in value))
+        return "".join(f"<div class='item'>{_value(v)}</div>" for v in value)
+    return escape(str(value)).replace("\n", "<br>")
+
+
+def summary_html(record: Mapping[str, Any]) -> str:
+    """The record as a plain HTML page: a heading per part, each case under its reference."""
+    child = record["child"]
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Everything held about {escape(child['first_name'])} "
+        f"{escape(child['last_name'])}</title>",
+        "<style>body{font-family:Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
+        "table{border-collapse:collapse;width:100%;margin:.5em 0}"
+        "th,td{border:1px solid #b1b4b6;padding:.3em .5em;text-align:left;vertical-align:top}"
+        "th{width:30%;background:#f3f2f1}.item{border-left:4px solid #1d70b8;padding-left:.5em;"
+        "margin:.5em 0}.none{color:#505a5f}</style></head><body>",
+        f"<h1>Everything held about {escape(child['first_name'])} "
+        f"{escape(child['last_name'])}</h1>",
+    ]
+    for key, value in record.items():
+        if key == "cases":
+            parts.append("<h2>Cases</h2>")
+            for case in value:
+                parts.append(f"<h3>Case {escape(str(case['police_reference']))}</h3>")
+                facts = {k: v for k, v in case.items() if not isinstance(v, Mapping | list)}
+                parts.append(_value(facts))
+                for part, content in case.items():
+                    if part not in facts:
+                        parts.append(f"<h4>{escape(_heading(part))}</h4>{_value(content)}")
+            if not value:
+                parts.append(_value(value))
+        else:
+            parts.append(f"<h2>{escape(_heading(key))}</h2>{_value(value)}")
+    parts.append("</body></html>")
+    return "\n".join(parts)
