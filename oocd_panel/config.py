@@ -57,10 +57,14 @@ def load_config(
         secret_key = _development_secret_key()
     # The audit trail's HMAC key: its own setting, so it can be kept apart from the session key.
     audit_key = overrides.get("AUDIT_KEY") or env.get("AUDIT_KEY") or f"audit:{secret_key}"
+    # Encrypts two-factor secrets at rest. Several keys, comma-separated, rotate it: the first
+    # encrypts, any of them decrypts.
+    totp_key = overrides.get("TOTP_KEY") or env.get("TOTP_KEY") or f"totp:{secret_key}"
     settings: dict[str, Any] = {
         "ENV_MODE": mode,
         "SECRET_KEY": secret_key,
         "AUDIT_KEY": audit_key,
+        "TOTP_KEY": totp_key,
         "DATABASE_URL": normalise_database_url(env.get("DATABASE_URL") or default_database_url()),
         "SESSION_COOKIE_SECURE": mode == "production",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from oocd_panel import audit_trail
 from oocd_panel.clock import LONDON
 from oocd_panel.db import utcnow
 from oocd_panel.errors import DomainError, InvalidInput
@@ -124,7 +125,9 @@ class SignInThrottled(DomainError):
     """Too many failed sign-ins: nothing is checked until the wait is over."""
 
 
-def _throttle(session: Session, email: str, address: str, now: dt.datetime) -> None:
+def check_throttle(session: Session, email: str, address: str, now: dt.datetime) -> None:
+    """Raise SignInThrottled while the account or the address has failed too often lately.
+    Wrong passwords and wrong two-factor codes count alike."""
     since = now - THROTTLE_WINDOW
     for column, value, limit, whom in (
         (SignInAttempt.email, email, ACCOUNT_FAILURES, "for this account"),
@@ -158,11 +161,17 @@ def authenticate(
     now = now or utcnow()
     email = (email or "").strip().lower()[:254]
     address = address[:64]
-    _throttle(session, email, address, now)
+    check_throttle(session, email, address, now)
     user = _check(session, email, password)
-    session.add(SignInAttempt(email=email, address=address, at=now, succeeded=user is not None))
+    record_attempt(session, email, address, now, succeeded=user is not None)
     session.commit()
     return user
+
+
+def record_attempt(
+    session: Session, email: str, address: str, now: dt.datetime, *, succeeded: bool
+) -> None:
+    session.add(SignInAttempt(email=email[:254], address=address[:64], at=now, succeeded=succeeded))
 
 
 def _check(session: Session, email: str, password: str) -> User | None:
@@ -195,7 +204,9 @@ def create_user(
     roles: Iterable[Role],
     services: Iterable[Service],
     agency: Agency | None = None,
+    actor: User | None = None,
 ) -> User:
+    """A new user; an audit row names who made it (`actor`, None for the command line)."""
     errors: dict[str, str] = {}
     email = normalise_email(email)
     if "@" not in email:
@@ -225,6 +236,22 @@ def create_user(
         services=service_list,
     )
     user.set_roles(role_set)
-    session.add(user)
-    session.commit()
+    try:
+        session.add(user)
+        session.flush()
+        audit_trail.record(
+            session,
+            actor=actor,
+            action="create",
+            record_type="user",
+            record_id=user.id,
+            details={
+                "roles": sorted(r.value for r in role_set),
+                "services": sorted(s.id for s in service_list),
+            },
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
     return user

@@ -33,9 +33,20 @@ def init_web(app: Flask) -> None:
     filters.init_app(app)
     audit.init_app(app)
 
-    from oocd_panel.web import assessments, audits, auth, cases, letters, outcomes, panels, reports
+    from oocd_panel.web import (
+        account,
+        assessments,
+        audits,
+        auth,
+        cases,
+        letters,
+        outcomes,
+        panels,
+        reports,
+    )
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(audits.bp)

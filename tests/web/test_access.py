@@ -28,6 +28,13 @@ EXPECTED: dict[str, set[Role] | None] = {
     "healthz": None,
     "auth.sign_in": None,
     "auth.sign_out": EVERYONE,
+    # The second step of signing in: it checks the pending sign-in itself.
+    "auth.two_factor_code": None,
+    "auth.set_up_at_sign_in": None,
+    "account.two_factor_status": EVERYONE,
+    "account.set_up_two_factor": EVERYONE,
+    "account.new_recovery_codes": EVERYONE,
+    "account.turn_off_two_factor": EVERYONE,
     "cases.my_work": EVERYONE,
     "cases.case_list": CASE_READERS,
     "cases.show": CASE_READERS,
