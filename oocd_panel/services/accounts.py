@@ -195,6 +195,37 @@ def end_sessions(session: Session, user: User) -> None:
     session.commit()
 
 
+def new_user_problems(
+    session: Session,
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    roles: set[Role],
+    services: list[Service],
+    agency: Agency | None,
+) -> dict[str, str]:
+    """What is wrong with a new user's details, by field name (empty if nothing)."""
+    errors: dict[str, str] = {}
+    email = normalise_email(email)
+    if "@" not in email:
+        errors["email"] = "Enter an email address like name@example.org"
+    elif find_by_email(session, email) is not None:
+        errors["email"] = "A user with this email address already exists"
+    if not full_name.strip():
+        errors["full_name"] = "Enter the person's full name"
+    problem = password_problem(password)
+    if problem:
+        errors["password"] = problem
+    if not roles:
+        errors["roles"] = "Give the user at least one role"
+    if not services:
+        errors["services"] = "Give the user at least one service"
+    if Role.PANEL_MEMBER in roles and agency is None:
+        errors["agency"] = "A panel member must represent an agency"
+    return errors
+
+
 def create_user(
     session: Session,
     *,
@@ -207,27 +238,20 @@ def create_user(
     actor: User | None = None,
 ) -> User:
     """A new user; an audit row names who made it (`actor`, None for the command line)."""
-    errors: dict[str, str] = {}
-    email = normalise_email(email)
-    if "@" not in email:
-        errors["email"] = "Enter an email address like name@example.org"
-    elif find_by_email(session, email) is not None:
-        errors["email"] = "A user with this email address already exists"
-    if not full_name.strip():
-        errors["full_name"] = "Enter the person's full name"
-    problem = password_problem(password)
-    if problem:
-        errors["password"] = problem
     role_set = set(roles)
     service_list = list(services)
-    if not role_set:
-        errors["roles"] = "Give the user at least one role"
-    if not service_list:
-        errors["services"] = "Give the user at least one service"
-    if Role.PANEL_MEMBER in role_set and agency is None:
-        errors["agency"] = "A panel member must represent an agency"
+    errors = new_user_problems(
+        session,
+        email=email,
+        full_name=full_name,
+        password=password,
+        roles=role_set,
+        services=service_list,
+        agency=agency,
+    )
     if errors:
         raise InvalidInput(errors)
+    email = normalise_email(email)
     user = User(
         email=email,
         full_name=full_name.strip(),

@@ -43,10 +43,12 @@ def init_web(app: Flask) -> None:
         outcomes,
         panels,
         reports,
+        users,
     )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(users.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(audits.bp)
