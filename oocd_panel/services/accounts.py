@@ -185,8 +185,13 @@ def _check(session: Session, email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_signed_in_at = utcnow()
     return user
+
+
+def mark_signed_in(session: Session, user: User) -> None:
+    """The user is signed in (after the password, and the code where two-factor applies)."""
+    user.last_signed_in_at = utcnow()
+    session.commit()
 
 
 def end_sessions(session: Session, user: User) -> None:

@@ -238,8 +238,6 @@ def _verify(
                 details={"left": recovery_codes_left(session, user)},
             )
         record_attempt(session, user.email, address, now, succeeded=accepted)
-        if accepted and signing_in:
-            user.last_signed_in_at = now
         session.commit()
     except Exception:
         session.rollback()

@@ -16,7 +16,12 @@ from werkzeug.wrappers import Response
 
 from oocd_panel.models import User
 from oocd_panel.services import two_factor
-from oocd_panel.services.accounts import SignInThrottled, authenticate, end_sessions
+from oocd_panel.services.accounts import (
+    SignInThrottled,
+    authenticate,
+    end_sessions,
+    mark_signed_in,
+)
 from oocd_panel.services.two_factor import TwoFactorUnreadable
 from oocd_panel.web.access import (
     ALL_ROLES,
@@ -85,6 +90,7 @@ def sign_in() -> tuple[str, int] | Response:
 
 def _sign_in(user: User) -> None:
     """Sign the user in, in a fresh session (no fixation)."""
+    mark_signed_in(db_session(), user)
     session.clear()
     login_user(user)
     start_session_clock()

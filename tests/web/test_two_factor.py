@@ -79,6 +79,12 @@ def test_a_right_password_without_the_code_signs_nobody_in(
     empty = client.post("/sign-in/code", data={"code": ""})
     assert error_summary(empty) == [("#code", "Enter the code from your authenticator app")]
     assert client.get("/cases").status_code == 302
+    factory.session.refresh(manager)
+    assert manager.last_signed_in_at is None  # nobody has signed in as them yet
+    client.post("/sign-in/code", data={"code": next_code(factory.session, manager)})
+    factory.session.refresh(manager)
+    assert manager.last_signed_in_at is not None
+    assert client.get("/cases").status_code == 200
 
 
 def test_the_code_page_needs_a_fresh_password(app: Flask, factory: Factory) -> None:
