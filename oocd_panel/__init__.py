@@ -35,9 +35,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     from oocd_panel import audit_trail, cli
+    from oocd_panel.services import two_factor
     from oocd_panel.web import init_web
 
     audit_trail.configure(app.config["AUDIT_KEY"])
+    two_factor.configure(app.config["TOTP_KEY"])
     init_web(app)
     cli.init_app(app)
     return app

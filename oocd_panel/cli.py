@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import pyotp
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
@@ -71,11 +72,22 @@ def seed_demo(referrals: int, seed: int, if_empty: bool) -> None:
 
 @click.command("demo-sign-ins")
 def demo_sign_ins() -> None:
-    """Print the demo accounts and their password."""
+    """Print the demo accounts, their password and the demo two-factor key."""
     click.echo(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD})")
     for user in demo.DEMO_USERS:
         roles = ", ".join(r.label for r in user.roles)
         click.echo(f"  {user.email:<28} {roles:<18} {user.note}")
+    click.echo(
+        "Administrators and managers also give a two-factor code: add the key "
+        f"{demo.DEMO_TOTP_SECRET} to an authenticator app, or run "
+        "`.venv/bin/flask --app wsgi demo-code` for the current code."
+    )
+
+
+@click.command("demo-code")
+def demo_code() -> None:
+    """Print the current two-factor code of the demo administrators and managers."""
+    click.echo(pyotp.TOTP(demo.DEMO_TOTP_SECRET).now())
 
 
 @click.command("create-user")
@@ -284,6 +296,7 @@ def init_app(app: Flask) -> None:
         upgrade_db,
         seed_demo,
         demo_sign_ins,
+        demo_code,
         create_user_command,
         create_service,
         workflow_diagram,

@@ -61,11 +61,15 @@ def load_config(
     pseudonym_key = (
         overrides.get("PSEUDONYM_KEY") or env.get("PSEUDONYM_KEY") or f"pseudonym:{secret_key}"
     )
+    # Encrypts two-factor secrets at rest. Several keys, comma-separated, rotate it: the first
+    # encrypts, any of them decrypts.
+    totp_key = overrides.get("TOTP_KEY") or env.get("TOTP_KEY") or f"totp:{secret_key}"
     settings: dict[str, Any] = {
         "ENV_MODE": mode,
         "SECRET_KEY": secret_key,
         "AUDIT_KEY": audit_key,
         "PSEUDONYM_KEY": pseudonym_key,
+        "TOTP_KEY": totp_key,
         "DATABASE_URL": normalise_database_url(env.get("DATABASE_URL") or default_database_url()),
         # A read replica for the evaluation reports (and the panel pack's briefing): optional.
         "REPORTS_DATABASE_URL": env.get("REPORTS_DATABASE_URL") or None,

@@ -8,6 +8,7 @@ import itertools
 import random
 from typing import Any
 
+import pyotp
 from sqlalchemy.orm import Session
 
 from oocd_panel.clock import local_today, utcnow, years_before
@@ -22,7 +23,7 @@ from oocd_panel.models import (
     User,
 )
 from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
-from oocd_panel.services import demo_panel, police
+from oocd_panel.services import demo_panel, police, two_factor
 from oocd_panel.services.accounts import create_user
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
@@ -33,6 +34,21 @@ from oocd_panel.services.referrals import create_referral
 from oocd_panel.workflow import current_item
 
 PASSWORD = "correct horse battery staple"
+
+
+def next_code(session: Session, user: User, secret: str | None = None) -> str:
+    """A code the app would accept from `user` now: the current time-step's, or the next one's
+    if the current one was used already (codes are accepted once; one step ahead is allowed
+    for clock drift). `secret` defaults to the user's own."""
+    session.refresh(user)  # the app may have changed it in another session
+    totp = pyotp.TOTP(secret or two_factor.current_secret(user))
+    now = totp.timecode(utcnow())
+    last = user.totp_last_step
+    step = now if last is None or last < now else last + 1
+    assert step <= now + two_factor.VALID_WINDOW, "this user has signed in too often just now"
+    return totp.generate_otp(step)
+
+
 S = ReferralStatus
 _counter = itertools.count(1)
 
@@ -124,11 +140,14 @@ class Factory:
         services: list[Service] | None = None,
         agency: Agency | None = None,
         name: str | None = None,
+        two_factor_set_up: bool | None = None,
     ) -> User:
+        """A user who can sign in with PASSWORD. Administrators and managers have two-factor set
+        up (as they must) unless `two_factor_set_up` says otherwise."""
         n = next(_counter)
         if Role.PANEL_MEMBER in roles and agency is None:
             agency = Agency.POLICE
-        return create_user(
+        user = create_user(
             self.session,
             email=f"user{n}@example.org",
             full_name=name or f"Test User {n}",
@@ -137,6 +156,9 @@ class Factory:
             services=services if services is not None else [self.service()],
             agency=agency,
         )
+        if two_factor_set_up or (two_factor_set_up is None and two_factor.required_for(user)):
+            two_factor.set_up_with_secret(self.session, user, pyotp.random_base32())
+        return user
 
     def cast(self, role: Role) -> User:
         """One user per role in the default service, reused within a test."""

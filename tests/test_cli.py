@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyotp
 from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from oocd_panel import disposals
 from oocd_panel.clock import utcnow
-from oocd_panel.models import Child, ClosureReason, Letter, Referral, ReferralStatus, Role, User
-from oocd_panel.services import demo
+from oocd_panel.models import (
+    AuditEntry,
+    Child,
+    ClosureReason,
+    Letter,
+    Referral,
+    ReferralStatus,
+    Role,
+    User,
+)
+from oocd_panel.services import demo, two_factor
 from oocd_panel.services.accounts import authenticate
 from tests.factories import Factory
 from tests.personal_data import everything, found, marked_case
@@ -62,8 +72,21 @@ def test_seed_demo_is_deterministic_and_skips_when_asked(app: Flask, session: Se
 def test_demo_sign_ins_lists_every_account(app: Flask) -> None:
     output = app.test_cli_runner().invoke(args=["demo-sign-ins"]).output
     assert demo.DEMO_PASSWORD in output
+    assert demo.DEMO_TOTP_SECRET in output
     for user in demo.DEMO_USERS:
         assert user.email in output
+
+
+def test_demo_managers_and_admins_sign_in_with_the_demo_key(app: Flask, session: Session) -> None:
+    services = demo.ensure_services(session)
+    users = demo.ensure_demo_users(session, services)
+    for email in ("manager@example.org", "admin@example.org"):
+        assert two_factor.current_secret(users[email]) == demo.DEMO_TOTP_SECRET
+    assert not users["practitioner@example.org"].has_two_factor
+    before = pyotp.TOTP(demo.DEMO_TOTP_SECRET).now()
+    code = app.test_cli_runner().invoke(args=["demo-code"]).output.strip()
+    after = pyotp.TOTP(demo.DEMO_TOTP_SECRET).now()
+    assert code in {before, after}
 
 
 def test_create_user(app: Flask, session: Session) -> None:
@@ -98,6 +121,16 @@ def test_create_user(app: Flask, session: Session) -> None:
     assert user.roles == {Role.PANEL_MEMBER, Role.MANAGER}
     assert [s.slug for s in user.services] == ["westvale"]
     assert user.password_hash.startswith("$argon2id$")
+    audit = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.record_type == "user", AuditEntry.record_id == str(user.id)
+        )
+    ).one()
+    assert (audit.action, audit.actor_id, audit.details["roles"]) == (
+        "create",
+        None,
+        ["manager", "panel_member"],
+    )
 
     short = runner.invoke(
         args=[

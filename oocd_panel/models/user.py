@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oocd_panel.db import Base, UTCDateTime, utcnow
@@ -48,6 +48,13 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_signed_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Two-factor sign-in (TOTP). Secrets are stored encrypted (services.two_factor). A secret
+    # being set up waits in `totp_pending_secret` until the person gives a code made from it.
+    # `totp_last_step` is the time-step of the last code accepted: no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(300))
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(300))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    totp_enrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
@@ -59,6 +66,10 @@ class User(Base):
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(row.role for row in self.role_rows)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def service_ids(self) -> frozenset[int]:
@@ -87,3 +98,18 @@ class User(Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
+
+
+class RecoveryCode(Base):
+    """A one-time code that signs in instead of an authenticator code (a lost phone). Only its
+    SHA-256 is kept: the codes are random, so a slow hash adds nothing."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

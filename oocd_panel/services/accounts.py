@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from oocd_panel import audit_trail
 from oocd_panel.clock import LONDON
 from oocd_panel.db import utcnow
 from oocd_panel.errors import DomainError, InvalidInput
@@ -124,7 +125,9 @@ class SignInThrottled(DomainError):
     """Too many failed sign-ins: nothing is checked until the wait is over."""
 
 
-def _throttle(session: Session, email: str, address: str, now: dt.datetime) -> None:
+def check_throttle(session: Session, email: str, address: str, now: dt.datetime) -> None:
+    """Raise SignInThrottled while the account or the address has failed too often lately.
+    Wrong passwords and wrong two-factor codes count alike."""
     since = now - THROTTLE_WINDOW
     for column, value, limit, whom in (
         (SignInAttempt.email, email, ACCOUNT_FAILURES, "for this account"),
@@ -158,11 +161,17 @@ def authenticate(
     now = now or utcnow()
     email = (email or "").strip().lower()[:254]
     address = address[:64]
-    _throttle(session, email, address, now)
+    check_throttle(session, email, address, now)
     user = _check(session, email, password)
-    session.add(SignInAttempt(email=email, address=address, at=now, succeeded=user is not None))
+    record_attempt(session, email, address, now, succeeded=user is not None)
     session.commit()
     return user
+
+
+def record_attempt(
+    session: Session, email: str, address: str, now: dt.datetime, *, succeeded: bool
+) -> None:
+    session.add(SignInAttempt(email=email[:254], address=address[:64], at=now, succeeded=succeeded))
 
 
 def _check(session: Session, email: str, password: str) -> User | None:
@@ -176,8 +185,13 @@ def _check(session: Session, email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_signed_in_at = utcnow()
     return user
+
+
+def mark_signed_in(session: Session, user: User) -> None:
+    """The user is signed in (after the password, and the code where two-factor applies)."""
+    user.last_signed_in_at = utcnow()
+    session.commit()
 
 
 def end_sessions(session: Session, user: User) -> None:
@@ -186,16 +200,17 @@ def end_sessions(session: Session, user: User) -> None:
     session.commit()
 
 
-def create_user(
+def new_user_problems(
     session: Session,
     *,
     email: str,
     full_name: str,
     password: str,
-    roles: Iterable[Role],
-    services: Iterable[Service],
-    agency: Agency | None = None,
-) -> User:
+    roles: set[Role],
+    services: list[Service],
+    agency: Agency | None,
+) -> dict[str, str]:
+    """What is wrong with a new user's details, by field name (empty if nothing)."""
     errors: dict[str, str] = {}
     email = normalise_email(email)
     if "@" not in email:
@@ -207,16 +222,41 @@ def create_user(
     problem = password_problem(password)
     if problem:
         errors["password"] = problem
+    if not roles:
+        errors["roles"] = "Give the user at least one role"
+    if not services:
+        errors["services"] = "Give the user at least one service"
+    if Role.PANEL_MEMBER in roles and agency is None:
+        errors["agency"] = "A panel member must represent an agency"
+    return errors
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    roles: Iterable[Role],
+    services: Iterable[Service],
+    agency: Agency | None = None,
+    actor: User | None = None,
+) -> User:
+    """A new user; an audit row names who made it (`actor`, None for the command line)."""
     role_set = set(roles)
     service_list = list(services)
-    if not role_set:
-        errors["roles"] = "Give the user at least one role"
-    if not service_list:
-        errors["services"] = "Give the user at least one service"
-    if Role.PANEL_MEMBER in role_set and agency is None:
-        errors["agency"] = "A panel member must represent an agency"
+    errors = new_user_problems(
+        session,
+        email=email,
+        full_name=full_name,
+        password=password,
+        roles=role_set,
+        services=service_list,
+        agency=agency,
+    )
     if errors:
         raise InvalidInput(errors)
+    email = normalise_email(email)
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -225,6 +265,22 @@ def create_user(
         services=service_list,
     )
     user.set_roles(role_set)
-    session.add(user)
-    session.commit()
+    try:
+        session.add(user)
+        session.flush()
+        audit_trail.record(
+            session,
+            actor=actor,
+            action="create",
+            record_type="user",
+            record_id=user.id,
+            details={
+                "roles": sorted(r.value for r in role_set),
+                "services": sorted(s.id for s in service_list),
+            },
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
     return user

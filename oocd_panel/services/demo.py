@@ -35,7 +35,7 @@ from oocd_panel.models import (
     User,
 )
 from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
-from oocd_panel.services import demo_panel, letter_wording, panels, police
+from oocd_panel.services import demo_panel, letter_wording, panels, police, two_factor
 from oocd_panel.services.accounts import create_user, find_by_email
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
@@ -47,6 +47,10 @@ from oocd_panel.services.referrals import create_referral
 from oocd_panel.workflow import current_item
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed for the synthetic demo only)
+# Demo administrators and managers sign in with two-factor like everyone in their roles: their
+# authenticator key is published with the demo password (`flask demo-sign-ins`), and
+# `flask demo-code` prints the current code. There is no switch that turns two-factor off.
+DEMO_TOTP_SECRET = "DEMOTWOFACTORKEYSYNTHETICDATAXYZ"  # noqa: S105 (synthetic demo only)
 
 SERVICES = (
     ("northbrook", "Northbrook Youth Justice Service"),
@@ -304,6 +308,8 @@ def ensure_demo_users(session: Session, services: dict[str, Service]) -> dict[st
                 services=[services[s] for s in demo.services],
                 agency=demo.agency,
             )
+        if two_factor.must_set_up(user):
+            two_factor.set_up_with_secret(session, user, DEMO_TOTP_SECRET)
         users[demo.email] = user
     return users
 

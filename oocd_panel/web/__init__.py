@@ -34,6 +34,7 @@ def init_web(app: Flask) -> None:
     audit.init_app(app)
 
     from oocd_panel.web import (
+        account,
         assessments,
         audits,
         auth,
@@ -43,9 +44,12 @@ def init_web(app: Flask) -> None:
         panels,
         privacy,
         reports,
+        users,
     )
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(users.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(audits.bp)

@@ -17,11 +17,14 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
 from oocd_panel.models import Role, User
+from oocd_panel.services import two_factor
 from oocd_panel.web.database import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ALL_ROLES = frozenset(Role)
+# The only pages an administrator or manager without two-factor sign-in may use.
+SET_UP_ENDPOINTS = frozenset({"account.set_up_two_factor", "auth.sign_out"})
 
 csrf = CSRFProtect()
 
@@ -133,7 +136,11 @@ def _enforce() -> Response | None:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     assert isinstance(rule, frozenset)
-    if not actor().has_role(*rule):
+    user = actor()
+    if two_factor.must_set_up(user) and endpoint not in SET_UP_ENDPOINTS:
+        # A session from before two-factor was needed (or a role given since): set it up first.
+        return redirect(url_for("account.set_up_two_factor"))
+    if not user.has_role(*rule):
         abort(403)
     return None
 

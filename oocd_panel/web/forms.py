@@ -44,6 +44,17 @@ class SignOutForm(FlaskForm):
     pass
 
 
+class CodeForm(FlaskForm):
+    """A code from an authenticator app (or, where allowed, a recovery code)."""
+
+    code = StringField(
+        "Code from your authenticator app",
+        widget=GovTextInput(),
+        validators=[Required("Enter the code from your authenticator app"), Length(max=50)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
 class ActionForm(FlaskForm):
     """Confirms one workflow action that needs at most a reason (the others have pages)."""
 

@@ -20,7 +20,7 @@ from oocd_panel.models import Role, Service, User
 from oocd_panel.services import demo
 from oocd_panel.services.demo_panel import PanelCast
 from tests.conftest import fresh_database
-from tests.factories import Factory
+from tests.factories import Factory, next_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,13 +49,14 @@ class LiveServer:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real app on a free port, on its own database with the demo services and users."""
     with fresh_database(tmp_path_factory.mktemp("live")) as url:
+        # The app first: it sets the key the demo users' two-factor secrets are encrypted with.
+        app = create_app(
+            {"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "ENV_MODE": "development"}
+        )
         db = Database(url)
         with db.session() as session:
             services = demo.ensure_services(session)
             demo.ensure_demo_users(session, services)
-        app = create_app(
-            {"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "ENV_MODE": "development"}
-        )
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -120,6 +121,21 @@ def click_through(page: Any, selector: str) -> None:
     that page and never the one it has just left (Playwright's click does not wait for it)."""
     with page.expect_navigation():
         page.click(selector)
+
+
+def sign_in(page: Any, live: LiveServer, email: str) -> None:
+    """Sign in as a demo user through the real pages: the password, then (administrators and
+    managers) a code from the demo authenticator key."""
+    page.goto(f"{live.url}/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", demo.DEMO_PASSWORD)
+    click_through(page, "button:has-text('Sign in')")
+    if page.url.startswith(f"{live.url}/sign-in/code"):
+        with live.session() as session:
+            user = session.scalars(select(User).where(User.email == email)).one()
+            code = next_code(session, user, demo.DEMO_TOTP_SECRET)
+        page.fill("#code", code)
+        click_through(page, "button:has-text('Continue')")
 
 
 def demo_factory(session: Session) -> Factory:

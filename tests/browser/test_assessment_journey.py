@@ -10,19 +10,11 @@ from sqlalchemy import select
 
 from oocd_panel.assessment_sections import SECTIONS, Kind
 from oocd_panel.models import Service, User
-from oocd_panel.services import demo
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.demo_assessment import answers_for
 from oocd_panel.services.referrals import create_referral
-from tests.browser.conftest import LiveServer, assert_accessible, click_through
+from tests.browser.conftest import LiveServer, assert_accessible, click_through, sign_in
 from tests.factories import new_referral
-
-
-def _sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", demo.DEMO_PASSWORD)
-    click_through(page, "button:has-text('Sign in')")
 
 
 def _fill_section(page: Any, key: str, answers: dict[str, Any]) -> None:
@@ -62,7 +54,7 @@ def test_assessment_returned_fixed_and_signed_off(live: LiveServer, page: Any) -
     answers = answers_for(random.Random(5), "youth_caution")
     answers["others"].update(rating="medium", who_at_risk="", motivations_triggers="")
 
-    _sign_in(page, base, "practitioner@example.org")
+    sign_in(page, live, "practitioner@example.org")
     page.goto(f"{base}/cases/{case}/assessment")
     assert page.locator("h1").inner_text() == "Pre-panel assessment"
     assert_accessible(page)
@@ -100,7 +92,7 @@ def test_assessment_returned_fixed_and_signed_off(live: LiveServer, page: Any) -
     assert "sent for sign-off" in page.locator(".govuk-notification-banner").inner_text()
 
     manager = page.context.browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
-    _sign_in(manager, base, "manager@example.org")
+    sign_in(manager, live, "manager@example.org")
     manager.goto(f"{base}/cases/{case}")
     click_through(manager, "a.govuk-button:has-text('Review the assessment')")
     assert_accessible(manager)

@@ -6,15 +6,22 @@ import re
 from html import unescape
 
 from flask.testing import FlaskClient
+from sqlalchemy import inspect
 from werkzeug.test import TestResponse
 
 from oocd_panel.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, next_code
 
 
 def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> TestResponse:
+    """Sign in through the real pages: the password, then (if set up) a code from the app."""
     response = client.post("/sign-in", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    if response.headers["Location"] == "/sign-in/code":
+        session = inspect(user).session
+        assert session is not None
+        response = client.post("/sign-in/code", data={"code": next_code(session, user)})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
 
 

@@ -30,6 +30,17 @@ EXPECTED: dict[str, set[Role] | None] = {
     "healthz": None,
     "auth.sign_in": None,
     "auth.sign_out": EVERYONE,
+    # The second step of signing in: it checks the pending sign-in itself.
+    "auth.two_factor_code": None,
+    "auth.set_up_at_sign_in": None,
+    "account.two_factor_status": EVERYONE,
+    "account.set_up_two_factor": EVERYONE,
+    "account.new_recovery_codes": EVERYONE,
+    "account.turn_off_two_factor": EVERYONE,
+    **{
+        f"users.{name}": {Role.ADMIN}
+        for name in ["index", "new", "show", "disable", "enable", "reset_two_factor"]
+    },
     "cases.my_work": EVERYONE,
     "cases.case_list": CASE_READERS,
     "cases.show": CASE_READERS,
@@ -126,10 +137,11 @@ def _issued_letter(factory: Factory) -> int:
     return row.id
 
 
-def _url(rule: str, referral: Referral, letter_id: int = 0) -> str:
+def _url(rule: str, referral: Referral, letter_id: int = 0, user_id: int = 0) -> str:
     item = referral.agenda_items[-1]
     return (
-        rule.replace("<id:referral_id>", str(referral.id))
+        rule.replace("<id:user_id>", str(user_id))
+        .replace("<id:referral_id>", str(referral.id))
         .replace("<id:letter_id>", str(letter_id))
         .replace("<recipient>", "child")
         .replace("<table>", "funnel")
@@ -149,13 +161,15 @@ def test_each_role_gets_exactly_its_endpoints(
 ) -> None:
     referral = factory.referral_at(ReferralStatus.ESCALATED)
     letter_id = _issued_letter(factory)
+    # Someone else in the service, for the user administration pages.
+    colleague = factory.user(Role.PRACTITIONER, two_factor_set_up=True).id
     if who != ANON:
         assert isinstance(who, Role)
         sign_in(client, factory.cast(who))
     for endpoint, (rule, methods) in _endpoints(app).items():
         if endpoint == "auth.sign_out":
             continue  # exercised in test_auth: it would end this session
-        url = _url(rule, referral, letter_id)
+        url = _url(rule, referral, letter_id, colleague)
         method = "GET" if "GET" in methods else "POST"
         response = client.open(url, method=method)
         allowed = EXPECTED[endpoint]
