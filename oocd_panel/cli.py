@@ -14,12 +14,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from oocd_panel import audit_trail, backup
-from oocd_panel.clock import local_today
+from oocd_panel.clock import local_today, utcnow
 from oocd_panel.config import PROJECT_ROOT
 from oocd_panel.db import Database
 from oocd_panel.errors import DomainError, InvalidInput
 from oocd_panel.models import Agency, Role, Service, User
-from oocd_panel.services import demo, letters, retention
+from oocd_panel.services import accounts, demo, letters, retention
 from oocd_panel.services.accounts import create_user
 from oocd_panel.workflow_diagram import render_workflow_markdown
 
@@ -258,6 +258,14 @@ def purge(dry_run: bool, slug: str | None) -> None:
                 click.echo(f"No service with slug: {slug}", err=True)
                 sys.exit(2)
             service_ids = [found.id]
+        old_attempts = accounts.old_sign_in_attempts(session, utcnow())
+        if old_attempts:
+            days = accounts.SIGN_IN_ATTEMPTS_KEPT.days
+            if dry_run:
+                click.echo(f"{old_attempts:,} sign-in attempts older than {days} days are due.")
+            else:
+                removed = accounts.prune_sign_in_attempts(session, utcnow())
+                click.echo(f"Removed {removed:,} sign-in attempts older than {days} days.")
         due = retention.due(session, today, service_ids)
         if not due:
             click.echo("Nothing is due for removal.")

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel import audit_trail
@@ -191,6 +191,7 @@ def _check(session: Session, email: str, password: str) -> User | None:
 def mark_signed_in(session: Session, user: User) -> None:
     """The user is signed in (after the password, and the code where two-factor applies)."""
     user.last_signed_in_at = utcnow()
+    audit_trail.record(session, actor=user, action="sign_in", record_type="user", record_id=user.id)
     session.commit()
 
 
@@ -198,6 +199,45 @@ def end_sessions(session: Session, user: User) -> None:
     """Invalidate every sign-in cookie this user holds (sign-out, disabling)."""
     user.session_token = new_session_token()
     session.commit()
+
+
+def sign_out(session: Session, user: User) -> None:
+    """The user signs out: every session of theirs ends on the server, and the trail says so."""
+    user.session_token = new_session_token()
+    audit_trail.record(
+        session, actor=user, action="sign_out", record_type="user", record_id=user.id
+    )
+    session.commit()
+
+
+# Failed and successful sign-ins (email, address, time) are kept this long for throttling and
+# for looking into an attack, then removed by `flask purge`: they are personal data too.
+SIGN_IN_ATTEMPTS_KEPT = dt.timedelta(days=90)
+
+
+def old_sign_in_attempts(session: Session, now: dt.datetime) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(SignInAttempt)
+            .where(SignInAttempt.at < now - SIGN_IN_ATTEMPTS_KEPT)
+        )
+        or 0
+    )
+
+
+def prune_sign_in_attempts(session: Session, now: dt.datetime) -> int:
+    """Remove sign-in attempts older than SIGN_IN_ATTEMPTS_KEPT; returns how many."""
+    try:
+        result = session.execute(
+            delete(SignInAttempt).where(SignInAttempt.at < now - SIGN_IN_ATTEMPTS_KEPT)
+        )
+        removed = getattr(result, "rowcount", 0)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return int(removed or 0)
 
 
 def new_user_problems(

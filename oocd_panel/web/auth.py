@@ -19,8 +19,10 @@ from oocd_panel.services import two_factor
 from oocd_panel.services.accounts import (
     SignInThrottled,
     authenticate,
-    end_sessions,
     mark_signed_in,
+)
+from oocd_panel.services.accounts import (
+    sign_out as sign_out_everywhere,
 )
 from oocd_panel.services.two_factor import TwoFactorUnreadable
 from oocd_panel.web.access import (
@@ -188,7 +190,7 @@ def set_up_at_sign_in() -> tuple[str, int] | str | Response:
 def sign_out() -> Response:
     form = SignOutForm()
     if form.validate_on_submit():
-        end_sessions(db_session(), actor())
+        sign_out_everywhere(db_session(), actor())
         logout_user()
         session.clear()
         flash("You have signed out.")

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from flask import Flask
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel.clock import utcnow
-from oocd_panel.models import Role
+from oocd_panel.models import Role, SignInAttempt
 from oocd_panel.services.accounts import (
     ACCOUNT_FAILURES,
     ADDRESS_FAILURES,
+    SIGN_IN_ATTEMPTS_KEPT,
     THROTTLE_WINDOW,
     SignInThrottled,
     authenticate,
@@ -43,3 +46,22 @@ def test_an_address_is_locked_after_many_failures_across_accounts(
     with pytest.raises(SignInThrottled, match="from your network"):
         authenticate(session, user.email, PASSWORD, address="203.0.113.9", now=now)
     assert authenticate(session, user.email, PASSWORD, address="198.51.100.1", now=now) == user
+
+
+def test_purge_removes_sign_in_attempts_older_than_kept(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    user = factory.cast(Role.PRACTITIONER)
+    now = utcnow()
+    old = now - SIGN_IN_ATTEMPTS_KEPT - dt.timedelta(days=1)
+    recent = now - SIGN_IN_ATTEMPTS_KEPT + dt.timedelta(days=1)
+    for moment in (old, old, recent):
+        authenticate(session, user.email, "wrong password", address="a", now=moment)
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["purge", "--dry-run"])
+    assert "2 sign-in attempts older than 90 days are due." in dry.output
+    assert session.scalar(select(func.count()).select_from(SignInAttempt)) == 3
+    done = runner.invoke(args=["purge"])
+    assert "Removed 2 sign-in attempts older than 90 days." in done.output
+    left = session.scalars(select(SignInAttempt.at)).all()
+    assert [at.date() for at in left] == [recent.date()]

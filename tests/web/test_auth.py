@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from oocd_panel.models import Role
+from oocd_panel.models import AuditEntry, Role
 from oocd_panel.services.accounts import ACCOUNT_FAILURES
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
@@ -71,6 +72,14 @@ def test_sign_out_ends_the_session_on_the_server(app: Flask, factory: Factory) -
     assert "You have signed out." in text_of(first.get("/sign-in"))
     # Every session of the user has ended, not just this browser's cookie.
     assert second.get("/").status_code == 302
+    # Signing in and out are in the audit trail.
+    session = app.extensions["oocd_db"].sessionmaker()
+    trail = session.scalars(select(AuditEntry).where(AuditEntry.actor_id == user.id)).all()
+    assert [e.action for e in trail if e.record_type == "user"][-3:] == [
+        "sign_in",
+        "sign_in",
+        "sign_out",
+    ]
 
 
 def test_forms_need_a_csrf_token(app: Flask, client: FlaskClient, factory: Factory) -> None:
