@@ -124,3 +124,39 @@ def rolled_back(connection: Connection) -> Iterator[None]:
     finally:
         if savepoint.is_active:
             savepoint.rollback()
+
+
+@contextmanager
+def inserts_refused(connection: Connection, table: str) -> Iterator[None]:
+    """The database refuses every insert into `table` (as a full disk or a broken constraint
+    would) until the block ends. Sessions must begin their transaction inside the block: one
+    already open would take the trigger away with it when it rolls back."""
+    name = f"refuse_{table}"
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text(
+                "CREATE OR REPLACE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'simulated failure'; END $$"
+            )
+        )
+        connection.execute(
+            text(
+                f"CREATE TRIGGER {name} BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_insert()"
+            )
+        )
+    else:
+        connection.execute(
+            text(
+                f"CREATE TRIGGER {name} BEFORE INSERT ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
+            )
+        )
+    try:
+        yield
+    finally:
+        connection.execute(text(f"DROP TRIGGER {name}" + _on(connection, table)))
+
+
+def _on(connection: Connection, table: str) -> str:
+    return f" ON {table}" if connection.dialect.name == "postgresql" else ""
