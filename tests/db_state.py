@@ -3,6 +3,7 @@ and after, the invariants every referral keeps, and a savepoint per generated ex
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,8 +40,15 @@ def snapshot(session: Session, *, ignore: frozenset[str] = frozenset()) -> Snaps
             continue
         order = list(table.primary_key.columns) or list(table.columns)
         rows = session.execute(select(table).order_by(*order)).all()
-        found[table.name] = [tuple(row) for row in rows]
+        found[table.name] = [tuple(_frozen(v) for v in row) for row in rows]
     return found
+
+
+def _frozen(value: Any) -> Any:
+    """JSON columns as text, so rows can be compared as sets."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
 
 
 def differences(before: Snapshot, after: Snapshot) -> dict[str, str]:
@@ -49,17 +57,9 @@ def differences(before: Snapshot, after: Snapshot) -> dict[str, str]:
     for name, rows in before.items():
         now = after.get(name, [])
         if rows != now:
-            differing = len(set(rows) ^ set(now)) if _hashable(rows + now) else "some"
+            differing = len(set(rows) ^ set(now))
             changed[name] = f"{len(rows)} rows -> {len(now)} rows, {differing} differ"
     return changed
-
-
-def _hashable(rows: list[tuple[Any, ...]]) -> bool:
-    try:
-        set(rows)
-    except TypeError:
-        return False
-    return True
 
 
 def event_log_problems(session: Session) -> list[str]:

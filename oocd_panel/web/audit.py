@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, render_template, request
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from sqlalchemy import select
 from wtforms import StringField, SubmitField
@@ -16,7 +15,7 @@ from oocd_panel.models import AuditEntry, Referral, Role, User
 from oocd_panel.referral_rules import normalise_police_reference
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
-from oocd_panel.web.form_fields import error_summary
+from oocd_panel.web.form_fields import WebForm, error_summary
 
 
 def init_app(app: Flask) -> None:
@@ -61,7 +60,7 @@ def _write(
 bp = Blueprint("audit", __name__)
 
 
-class SearchForm(FlaskForm):
+class SearchForm(WebForm):
     class Meta:
         csrf = False  # a search: it changes nothing
 

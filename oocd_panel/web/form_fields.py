@@ -6,12 +6,29 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from flask import request
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import StopValidation
 
 _PARTS = ("day", "month", "year")
+_FROM_REQUEST = object()
+
+
+class WebForm(FlaskForm):
+    """A form that reads only the text fields of what was posted.
+
+    Flask-WTF would also hand the fields any uploaded files and the values of a JSON body;
+    no page here takes either, and a file or a JSON number where text is expected fails deep
+    in a service (a server error). Posted that way, the form is treated as empty."""
+
+    def __init__(self, formdata: Any = _FROM_REQUEST, **kwargs: Any) -> None:
+        if formdata is _FROM_REQUEST:
+            submitted = request.method in {"POST", "PUT", "PATCH", "DELETE"}
+            formdata = request.form if submitted and request.form else None
+        super().__init__(formdata=formdata, **kwargs)
 
 
 class GovDateField(Field):

@@ -15,10 +15,10 @@ from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAre
 
 from oocd_panel import disposals
 from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
-from oocd_panel.web.form_fields import GovDateField
+from oocd_panel.web.form_fields import GovDateField, WebForm
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(WebForm):
     """The first meeting, for the "what happens next" part of the letter (optional)."""
 
     meeting_on = GovDateField("Date of the first meeting (optional)")
@@ -31,7 +31,7 @@ class MeetingForm(FlaskForm):
     submit = SubmitField("Update the preview", widget=GovSubmitInput())
 
 
-class IssueForm(FlaskForm):
+class IssueForm(WebForm):
     """Issue the letter as previewed: the first meeting travels with it, hidden."""
 
     meeting_on = HiddenField()
@@ -54,7 +54,7 @@ def key_for(name: str) -> str:
 def wording_form(data: bool) -> FlaskForm:
     """A form with a field for every editable wording key."""
 
-    class WordingForm(FlaskForm):
+    class WordingForm(WebForm):
         pass
 
     for key, label in CONTACT_KEYS.items():
