@@ -75,6 +75,8 @@ def wording_form(data: bool) -> FlaskForm:
         for name, label in disposals.LETTER_FIELDS.items():
             key = f"disposal:{code}:{name}"
             setattr(WordingForm, field_name(key), TextAreaField(label, widget=GovTextArea()))
+    # The version of the wording the page showed (services.letter_wording.version).
+    WordingForm.seen = HiddenField()
     WordingForm.reviewed = BooleanField(
         "I have read these texts as a child and a parent would, and they are accurate",
         widget=GovCheckboxInput(),

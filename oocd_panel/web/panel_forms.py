@@ -190,6 +190,8 @@ class NoteForm(WebForm):
 
 
 class SettingsForm(WebForm):
+    # The version of the settings the page showed (services.settings.version).
+    seen = HiddenField()
     decision_rule = _radios("Decision rule", list(decision_rules.RULES.items()))
     majority_tie_break = _radios(
         "If a majority vote is tied", list(decision_rules.TIE_BREAKS.items())
