@@ -29,6 +29,17 @@ class CaseChanged(DomainError):
         )
 
 
+class EditedMeanwhile(DomainError):
+    """Someone else saved the same page since it was loaded, so nothing was saved."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"Someone else changed {what} while you had the page open, so nothing was saved. "
+            "What you entered is shown below, and their change in the list of changes: check "
+            "it, and save again."
+        )
+
+
 class InvalidInput(DomainError):
     """One or more inputs are wrong; `errors` maps each field name to what to fix."""
 

@@ -15,6 +15,7 @@ from alembic import command
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +25,24 @@ from oocd_panel.config import normalise_database_url
 from oocd_panel.db import make_engine
 from oocd_panel.services import accounts
 from tests.factories import Factory
+
+# Property-based tests are deterministic (the same examples every run, nothing saved between
+# runs), so a failure in CI is a failure on every machine. HYPOTHESIS_PROFILE=explore looks
+# further, with fresh random examples each time, when hunting for bugs by hand.
+settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "explore",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,6 +4,8 @@ that would fail the letter checks is refused, saying which check and why."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 
@@ -11,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oocd_panel import audit_trail, disposals
-from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
 from oocd_panel.letters import readability
 from oocd_panel.letters.checks import EASY_READ_MAX_WORDS, term_pattern
 from oocd_panel.letters.wording import (
@@ -47,6 +49,16 @@ def current_values(session: Session, service: Service) -> dict[str, str]:
             values[disposal_key(code, name)] = getattr(texts, name)
     values.update({k: r.text for k, r in rows.items()})
     return values
+
+
+def version(session: Session, service: Service) -> str:
+    """A fingerprint of the wording in force: the page keeps it, so a save can tell whether
+    someone else changed the wording since it was shown."""
+    return _fingerprint(current_values(session, service))
+
+
+def _fingerprint(values: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def text_problems(key: str, text: str, wording: Wording) -> str | None:
@@ -112,15 +124,25 @@ def text_problems(key: str, text: str, wording: Wording) -> str | None:
 
 
 def save_wording(
-    session: Session, admin: User, *, service_id: int, values: Mapping[str, str | None]
+    session: Session,
+    admin: User,
+    *,
+    service_id: int,
+    values: Mapping[str, str | None],
+    seen: str | None = None,
 ) -> int:
-    """Save what changed; returns how many texts changed. Nothing is saved if any is refused."""
+    """Save what changed; returns how many texts changed. Nothing is saved if any is refused.
+
+    `seen` is the version of the wording the page showed (see `version`): if it changed since,
+    nothing is saved and EditedMeanwhile is raised."""
     if not admin.has_role(Role.ADMIN):
         raise ActionNotAllowed("Only administrators change the wording of letters.")
     service = session.get(Service, service_id)
     if service is None or service.id not in admin.service_ids:
         raise NotFound("There is no such service among yours.")
     current = current_values(session, service)
+    if seen is not None and seen != _fingerprint(current):
+        raise EditedMeanwhile("the letter wording")
     given = {
         k: clean_text(v) if not k.startswith("words:") else (v or "").strip()
         for k, v in values.items()

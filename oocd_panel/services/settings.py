@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oocd_panel import audit_trail, decision_rules
-from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
 from oocd_panel.models import Role, Service, SettingChange, User
 from oocd_panel.service_settings import ServiceSettings, settings_for
 
@@ -52,15 +54,32 @@ def _check(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     return clean, errors
 
 
+def version(service: Service) -> str:
+    """A fingerprint of the settings in force: the page keeps it, so a save can tell whether
+    someone else changed them since it was shown."""
+    blob = json.dumps(dataclasses.asdict(settings_for(service)), sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
 def update_settings(
-    session: Session, admin: User, *, service_id: int, values: Mapping[str, Any]
+    session: Session,
+    admin: User,
+    *,
+    service_id: int,
+    values: Mapping[str, Any],
+    seen: str | None = None,
 ) -> int:
-    """Save the settings; returns how many changed. Each change is recorded with who and when."""
+    """Save the settings; returns how many changed. Each change is recorded with who and when.
+
+    `seen` is the version of the settings the page showed (see `version`): if they changed
+    since, nothing is saved and EditedMeanwhile is raised."""
     if not admin.has_role(Role.ADMIN):
         raise ActionNotAllowed("Only administrators change a service's settings.")
     service = session.get(Service, service_id)
     if service is None or service.id not in admin.service_ids:
         raise NotFound("There is no such service among yours.")
+    if seen is not None and seen != version(service):
+        raise EditedMeanwhile("these settings")
     clean, errors = _check(values)
     if errors:
         raise InvalidInput(errors)

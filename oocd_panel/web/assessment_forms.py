@@ -23,7 +23,7 @@ from wtforms.fields import (
 
 from oocd_panel.assessment_sections import Kind, Question, Section
 from oocd_panel.models import AuditAnswer
-from oocd_panel.web.form_fields import int_or_none
+from oocd_panel.web.form_fields import WebForm, int_or_none
 from oocd_panel.web.widgets import GovCheckboxesInput, GovRadioInput, GovSelect
 
 COMPLETED_CHOICES = [
@@ -78,7 +78,7 @@ def section_form_class(section: Section) -> type[FlaskForm]:
         )
         attrs["version"] = HiddenField()
         attrs["submit"] = SubmitField("Save and continue", widget=GovSubmitInput())
-        _FORM_CLASSES[section.key] = type(f"{section.key.title()}SectionForm", (FlaskForm,), attrs)
+        _FORM_CLASSES[section.key] = type(f"{section.key.title()}SectionForm", (WebForm,), attrs)
     return _FORM_CLASSES[section.key]
 
 
@@ -90,12 +90,12 @@ def expected_version(form: FlaskForm) -> int | None:
     return int_or_none(form.version.data)
 
 
-class SubmitAssessmentForm(FlaskForm):
+class SubmitAssessmentForm(WebForm):
     version = HiddenField()
     submit = SubmitField("Send for sign-off", widget=GovSubmitInput())
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(WebForm):
     version = HiddenField()
     outcome = RadioField(
         "Your decision",
@@ -130,4 +130,4 @@ def audit_form_class(questions: list[tuple[str, str]]) -> type[FlaskForm]:
         "Summary for the practitioner (optional)", widget=GovTextArea()
     )
     attrs["submit"] = SubmitField("Save audit", widget=GovSubmitInput())
-    return type("AuditForm", (FlaskForm,), attrs)
+    return type("AuditForm", (WebForm,), attrs)

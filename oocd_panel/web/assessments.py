@@ -110,7 +110,12 @@ def section(referral_id: int, key: str) -> Page | Response:
             )
         except InvalidInput as exc:
             extra += attach_errors(form, exc.errors)
-        except (service.SectionChanged, ActionNotAllowed) as exc:
+        except service.SectionChanged as exc:
+            extra.append(exc.message)
+            # Saving again from this page is a choice made knowing someone else saved it.
+            saved = referral.assessment.section(key) if referral.assessment else None
+            form.version.data = str(saved.version if saved else 0)
+        except ActionNotAllowed as exc:
             extra.append(exc.message)
         else:
             if not result.problems:

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, Flask, render_template, request
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from sqlalchemy import select
 from wtforms import StringField, SubmitField
@@ -18,7 +17,7 @@ from oocd_panel.models import AuditEntry, Letter, Referral, Role, User
 from oocd_panel.referral_rules import normalise_police_reference
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
-from oocd_panel.web.form_fields import error_summary
+from oocd_panel.web.form_fields import WebForm, error_summary
 
 
 def init_app(app: Flask) -> None:
@@ -92,7 +91,7 @@ def _write(rows: Iterable[Row]) -> None:
 bp = Blueprint("audit", __name__)
 
 
-class SearchForm(FlaskForm):
+class SearchForm(WebForm):
     class Meta:
         csrf = False  # a search: it changes nothing
 

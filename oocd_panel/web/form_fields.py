@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from flask import request
+from flask_wtf import FlaskForm
 from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import StopValidation
@@ -13,6 +15,21 @@ from wtforms.validators import StopValidation
 from oocd_panel.web.widgets import GovDateInput
 
 _PARTS = ("day", "month", "year")
+_FROM_REQUEST = object()
+
+
+class WebForm(FlaskForm):
+    """A form that reads only the text fields of what was posted.
+
+    Flask-WTF would also hand the fields any uploaded files and the values of a JSON body;
+    no page here takes either, and a file or a JSON number where text is expected fails deep
+    in a service (a server error). Posted that way, the form is treated as empty."""
+
+    def __init__(self, formdata: Any = _FROM_REQUEST, **kwargs: Any) -> None:
+        if formdata is _FROM_REQUEST:
+            submitted = request.method in {"POST", "PUT", "PATCH", "DELETE"}
+            formdata = request.form if submitted and request.form else None
+        super().__init__(formdata=formdata, **kwargs)
 
 
 class GovDateField(Field):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovSubmitInput,
@@ -21,12 +20,12 @@ from wtforms.fields import (
 from wtforms.validators import Length, Optional
 
 from oocd_panel.models import ReferralStatus
-from oocd_panel.web.form_fields import GovDateField, Required, int_or_none
+from oocd_panel.web.form_fields import GovDateField, Required, WebForm, int_or_none
 from oocd_panel.web.widgets import GovCheckboxesInput, GovSelect
 from oocd_panel.workflow import Action, Reason
 
 
-class SignInForm(FlaskForm):
+class SignInForm(WebForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -40,11 +39,11 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(WebForm):
     pass
 
 
-class CodeForm(FlaskForm):
+class CodeForm(WebForm):
     """A code from an authenticator app (or, where allowed, a recovery code)."""
 
     code = StringField(
@@ -55,7 +54,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class ActionForm(FlaskForm):
+class ActionForm(WebForm):
     """Confirms one workflow action that needs at most a reason (the others have pages)."""
 
     version = HiddenField()
@@ -79,7 +78,7 @@ class ActionForm(FlaskForm):
         return int_or_none(self.version.data)
 
 
-class CaseFilterForm(FlaskForm):
+class CaseFilterForm(WebForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 

@@ -10,11 +10,11 @@ from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAre
 
 from oocd_panel import disposals
 from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
-from oocd_panel.web.form_fields import GovDateField
+from oocd_panel.web.form_fields import GovDateField, WebForm
 from oocd_panel.web.widgets import GovCheckboxInput
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(WebForm):
     """The first meeting, for the "what happens next" part of the letter (optional)."""
 
     meeting_on = GovDateField("Date of the first meeting (optional)")
@@ -27,7 +27,7 @@ class MeetingForm(FlaskForm):
     submit = SubmitField("Update the preview", widget=GovSubmitInput())
 
 
-class IssueForm(FlaskForm):
+class IssueForm(WebForm):
     """Issue the letter as previewed: the first meeting travels with it, hidden."""
 
     meeting_on = HiddenField()
@@ -50,7 +50,7 @@ def key_for(name: str) -> str:
 def wording_form(data: bool) -> FlaskForm:
     """A form with a field for every editable wording key."""
 
-    class WordingForm(FlaskForm):
+    class WordingForm(WebForm):
         pass
 
     for key, label in CONTACT_KEYS.items():
@@ -71,6 +71,8 @@ def wording_form(data: bool) -> FlaskForm:
         for name, label in disposals.LETTER_FIELDS.items():
             key = f"disposal:{code}:{name}"
             setattr(WordingForm, field_name(key), TextAreaField(label, widget=GovTextArea()))
+    # The version of the wording the page showed (services.letter_wording.version).
+    WordingForm.seen = HiddenField()
     WordingForm.reviewed = BooleanField(
         "I have read these texts as a child and a parent would, and they are accurate",
         widget=GovCheckboxInput(),

@@ -19,7 +19,13 @@ from werkzeug.wrappers import Response
 
 from oocd_panel import disposals
 from oocd_panel.clock import local_today
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.errors import (
+    ActionNotAllowed,
+    CaseChanged,
+    EditedMeanwhile,
+    InvalidInput,
+    NotFound,
+)
 from oocd_panel.letters.compose import FirstMeeting
 from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
 from oocd_panel.models import Referral, Role, Service
@@ -169,6 +175,7 @@ def wording(service_id: int) -> Page | Response:
     extra: list[str] = []
     current = wording_service.current_values(db_session(), service_)
     if request.method == "GET":
+        form.seen.data = wording_service.version(db_session(), service_)
         for key, text in current.items():
             form[field_name(key)].data = text
     elif form.validate_on_submit():
@@ -179,14 +186,23 @@ def wording(service_id: int) -> Page | Response:
                 key_for(f.name): f.data
                 for f in form
                 # Only what was posted: a field left out stays as it is, never emptied.
-                if f.name not in ("csrf_token", "reviewed", "submit") and f.name in request.form
+                if f.name not in ("csrf_token", "seen", "reviewed", "submit")
+                and f.name in request.form
             }
             try:
                 changed = wording_service.save_wording(
-                    db_session(), user, service_id=service_.id, values=values
+                    db_session(),
+                    user,
+                    service_id=service_.id,
+                    values=values,
+                    seen=form.seen.data or None,
                 )
             except InvalidInput as exc:
                 extra += attach_errors(form, {field_name(k): v for k, v in exc.errors.items()})
+            except EditedMeanwhile as exc:
+                extra.append(exc.message)
+                # Saving again from this page is a choice made knowing someone else saved.
+                form.seen.data = wording_service.version(db_session(), service_)
             else:
                 flash(f"Letter wording saved ({changed} changed).")
                 return redirect(url_for("letters.wording", service_id=service_.id))

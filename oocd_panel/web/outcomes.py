@@ -6,7 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.errors import (
+    ActionNotAllowed,
+    CaseChanged,
+    EditedMeanwhile,
+    InvalidInput,
+    NotFound,
+)
 from oocd_panel.models import Referral, Role, Service
 from oocd_panel.service_settings import settings_for
 from oocd_panel.services import interventions as notes_service
@@ -241,6 +247,7 @@ def service_settings(service_id: int) -> Page | Response:
     form = SettingsForm()
     extra: list[str] = []
     if request.method == "GET":
+        form.seen.data = settings_service.version(service)
         form.decision_rule.data = current.decision_rule
         form.majority_tie_break.data = current.majority_tie_break
         form.votes_hidden_until_all_cast.data = (
@@ -257,10 +264,18 @@ def service_settings(service_id: int) -> Page | Response:
         }
         try:
             changed = settings_service.update_settings(
-                db_session(), user, service_id=service.id, values=values
+                db_session(),
+                user,
+                service_id=service.id,
+                values=values,
+                seen=form.seen.data or None,
             )
         except InvalidInput as exc:
             extra += attach_errors(form, exc.errors)
+        except EditedMeanwhile as exc:
+            extra.append(exc.message)
+            # Saving again from this page is a choice made knowing someone else saved.
+            form.seen.data = settings_service.version(service)
         else:
             flash(f"Settings saved ({changed} changed).")
             return redirect(url_for("outcomes.service_settings", service_id=service.id))

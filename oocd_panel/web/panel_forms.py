@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import Form
 from wtforms.fields import (
@@ -23,7 +22,7 @@ from wtforms.fields import (
 
 from oocd_panel import decision_rules, disposals, interventions
 from oocd_panel.models import Agency, DeliveryOutcome
-from oocd_panel.web.form_fields import GovDateField
+from oocd_panel.web.form_fields import GovDateField, WebForm
 from oocd_panel.web.widgets import GovCheckboxesInput, GovRadioInput, GovSelect
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -49,7 +48,7 @@ def yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(WebForm):
     service_id = _select("Service", [], "Select the service")
     starts_on = GovDateField("Date of the meeting", description="For example, 8 12 2026")
     starts_time = StringField(
@@ -73,7 +72,7 @@ class MeetingForm(FlaskForm):
     submit = SubmitField("Plan the meeting", widget=GovSubmitInput())
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(WebForm):
     present = _checkboxes("Who is here", [])
     without_device = _checkboxes(
         "Here without a device",
@@ -85,18 +84,18 @@ class AttendanceForm(FlaskForm):
     submit = SubmitField("Save attendance", widget=GovSubmitInput())
 
 
-class AgendaForm(FlaskForm):
+class AgendaForm(WebForm):
     referral_ids = _checkboxes("Cases ready for panel", [])
     submit = SubmitField("Add to the agenda", widget=GovSubmitInput())
 
 
-class SimpleForm(FlaskForm):
+class SimpleForm(WebForm):
     """A button with CSRF protection and the version of what it acts on."""
 
     version = HiddenField()
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(WebForm):
     member_id = _select("Member", [], "Select the member")
     reason = TextAreaField(
         "The conflict of interest",
@@ -106,7 +105,7 @@ class ConflictForm(FlaskForm):
     submit = SubmitField("Declare the conflict", widget=GovSubmitInput())
 
 
-class VoteForm(FlaskForm):
+class VoteForm(WebForm):
     member_id = _select("Vote for", [], "Select the member")
     disposal = _select("Your vote", disposals.choices(), "Select an outcome")
     interventions = _checkboxes("Interventions you support", interventions.choices())
@@ -114,7 +113,7 @@ class VoteForm(FlaskForm):
     submit = SubmitField("Record the vote", widget=GovSubmitInput())
 
 
-class CloseVoteForm(FlaskForm):
+class CloseVoteForm(WebForm):
     police_inspector_id = _select("Police inspector to resolve it", [], "Select the inspector")
     yjs_manager_id = _select("YJS manager to resolve it", [], "Select the YJS manager")
     submit = SubmitField("Close the vote", widget=GovSubmitInput())
@@ -125,7 +124,7 @@ class ConditionForm(Form):
     due_on = GovDateField("To be done by")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(WebForm):
     version = HiddenField()
     disposal = _select("Final decision", disposals.choices(), "Select the decision")
     interventions = _checkboxes("Interventions", interventions.choices())
@@ -152,7 +151,7 @@ class ResolutionForm(DecisionForm):
     submit = SubmitField("Record the resolution", widget=GovSubmitInput())
 
 
-class DeliveryForm(FlaskForm):
+class DeliveryForm(WebForm):
     version = HiddenField()
     outcome = _radios("What happened", DeliveryOutcome.choices())
     delivered_on = GovDateField("Date")
@@ -168,7 +167,7 @@ class DeliveryForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class PoliceSearchForm(FlaskForm):
+class PoliceSearchForm(WebForm):
     class Meta:
         csrf = False  # a search changes nothing
 
@@ -179,12 +178,14 @@ class PoliceSearchForm(FlaskForm):
     submit = SubmitField("Find the case", widget=GovSubmitInput())
 
 
-class NoteForm(FlaskForm):
+class NoteForm(WebForm):
     text = TextAreaField("Progress note", widget=GovTextArea())
     submit = SubmitField("Add the note", widget=GovSubmitInput())
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(WebForm):
+    # The version of the settings the page showed (services.settings.version).
+    seen = HiddenField()
     decision_rule = _radios("Decision rule", list(decision_rules.RULES.items()))
     majority_tie_break = _radios(
         "If a majority vote is tied", list(decision_rules.TIE_BREAKS.items())

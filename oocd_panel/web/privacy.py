@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, render_template, request
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from werkzeug.wrappers import Response
 from wtforms import StringField, SubmitField
@@ -14,12 +13,12 @@ from oocd_panel.services import subject_access
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
-from oocd_panel.web.form_fields import error_summary
+from oocd_panel.web.form_fields import WebForm, error_summary
 
 bp = Blueprint("privacy", __name__)
 
 
-class FindForm(FlaskForm):
+class FindForm(WebForm):
     class Meta:
         csrf = False  # a search: it changes nothing
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import Form
 from wtforms.fields import (
@@ -37,7 +36,7 @@ from oocd_panel.referral_rules import (
     OffenceDetails,
 )
 from oocd_panel.text_input import clean_text
-from oocd_panel.web.form_fields import GovDateField, int_or_none
+from oocd_panel.web.form_fields import GovDateField, WebForm, int_or_none
 from oocd_panel.web.widgets import GovCheckboxInput, GovRadioInput, GovSelect
 
 MAX_OFFENCES = 6
@@ -70,7 +69,7 @@ class OffenceForm(Form):
     )
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(WebForm):
     service_id = _select("Service", [], "Select the service")
     route = _radio("What are you entering?", Route.choices(), default=Route.PANEL.value)
     police_outcome = _select(

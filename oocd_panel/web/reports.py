@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectField, SubmitField
 
@@ -22,7 +21,7 @@ from oocd_panel.service_settings import settings_for
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import reports_session
-from oocd_panel.web.form_fields import GovDateField, error_summary
+from oocd_panel.web.form_fields import GovDateField, WebForm, error_summary
 from oocd_panel.web.widgets import GovSelect
 
 bp = Blueprint("reports", __name__)
@@ -38,7 +37,7 @@ EXPORTS = (
 ROLES = (Role.ANALYST, Role.MANAGER)
 
 
-class ReportForm(FlaskForm):
+class ReportForm(WebForm):
     class Meta:
         csrf = False  # a GET form: it changes nothing
 

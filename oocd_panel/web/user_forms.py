@@ -3,7 +3,6 @@ services (accounts.create_user, user_admin)."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovPasswordInput,
@@ -16,9 +15,10 @@ from wtforms.validators import Length
 
 from oocd_panel.models import Agency, Role
 from oocd_panel.services.accounts import MIN_PASSWORD_LENGTH
+from oocd_panel.web.form_fields import WebForm
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(WebForm):
     full_name = StringField(
         "Full name",
         widget=GovTextInput(),

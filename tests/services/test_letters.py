@@ -10,7 +10,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from oocd_panel.clock import local_today
-from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
 from oocd_panel.letters.compose import TEMPLATE_VERSION
 from oocd_panel.models import Letter, LetterImmutable, ReferralStatus, Role
 from oocd_panel.services import letter_wording, letters
@@ -272,3 +272,22 @@ def test_a_service_adds_to_the_word_lists_but_cannot_remove_the_national_words(
         )
         == 1
     )
+
+
+def test_wording_saved_from_a_page_shown_before_someone_else_saved_changes_nothing(
+    factory: Factory, session: Session
+) -> None:
+    service = factory.service()
+    one, other = factory.user(Role.ADMIN), factory.user(Role.ADMIN)
+    seen = letter_wording.version(session, service)
+    phone = {"contact:phone": "01632 960 123"}
+    letter_wording.save_wording(session, one, service_id=service.id, values=phone, seen=seen)
+    with pytest.raises(EditedMeanwhile, match="Someone else changed the letter wording"):
+        letter_wording.save_wording(
+            session,
+            other,
+            service_id=service.id,
+            values={"contact:phone": "01632 960 999"},
+            seen=seen,
+        )
+    assert letter_wording.current_values(session, service)["contact:phone"] == "01632 960 123"

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from oocd_panel.errors import ActionNotAllowed, InvalidInput
+from oocd_panel.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput
 from oocd_panel.models import Role
 from oocd_panel.service_settings import settings_for
-from oocd_panel.services.settings import history, update_settings
+from oocd_panel.services.settings import history, update_settings, version
 from tests.factories import Factory
 
 VALUES = {
@@ -54,3 +54,24 @@ def test_bad_settings_are_refused_and_only_admins_change_them(
         update_settings(
             session, factory.cast(Role.MANAGER), service_id=factory.service().id, values=VALUES
         )
+
+
+def test_a_save_from_a_page_shown_before_someone_else_saved_changes_nothing(
+    factory: Factory, session: Session
+) -> None:
+    service = factory.service()
+    one, other = factory.user(Role.ADMIN), factory.user(Role.ADMIN)
+    seen = version(service)
+    update_settings(session, one, service_id=service.id, values=VALUES, seen=seen)
+    with pytest.raises(EditedMeanwhile, match="Someone else changed these settings"):
+        update_settings(
+            session,
+            other,
+            service_id=service.id,
+            values={**VALUES, "decision_rule": "joint", "escalation_due_days": 9},
+            seen=seen,
+        )
+    session.expire_all()
+    assert settings_for(service).decision_rule == "majority"
+    assert settings_for(service).escalation_due_days == 5
+    assert {c.changed_by_id for c in history(session, service)} == {one.id}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -133,3 +135,25 @@ def test_a_post_without_the_version_it_came_from_is_treated_as_stale(
     assert "Someone else changed this case" in text_of(response)
     session.expire_all()
     assert session.get(Referral, referral.id).status is ReferralStatus.REFERRED  # type: ignore[union-attr]
+
+
+def test_a_form_sent_with_files_or_as_json_is_read_as_empty_not_a_server_error(
+    client: FlaskClient, factory: Factory, session: Session
+) -> None:
+    """No page takes an upload or JSON: a file or a JSON number where text is expected is
+    never handed to the form (it used to fail deep in a service)."""
+    referral = factory.referral_at(ReferralStatus.INTERVENTION)
+    sign_in(client, factory.cast(Role.PRACTITIONER))
+    url = f"/cases/{referral.id}/notes"
+    upload = client.post(
+        url,
+        data={"text": (io.BytesIO(b"Went well."), "note.txt")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 400
+    assert error_summary(upload) == [("#text", "Write the note")]
+    as_json = client.post(url, json={"text": 12})
+    assert as_json.status_code == 400
+    assert error_summary(as_json) == [("#text", "Write the note")]
+    session.expire_all()
+    assert session.get(Referral, referral.id).intervention_notes == []  # type: ignore[union-attr]
