@@ -9,7 +9,7 @@ ASSETS    := oocd_panel/static/build/.built
 CHROMIUM  ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck pytest test-postgres bench-setup bench-pages bench-reports bench-letters workflow-diagram clean
+.PHONY: help setup run test lint typecheck pytest test-postgres bench-setup bench-pages bench-reports bench-seeding bench-letters workflow-diagram clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ bench-pages: bench-setup ## Pages under gunicorn + worker memory; DATABASE=url t
 
 bench-reports: bench-setup ## Every report in SQL vs pandas: make bench-reports DATABASE=url
 	$(BIN)/python bench/reports.py --database "$(DATABASE)"
+
+bench-seeding: bench-setup ## seed-demo vs a plain executemany: make bench-seeding REFERRALS=1000000
+	$(BIN)/python bench/seeding.py --referrals $(or $(REFERRALS),100000)
 
 bench-letters: bench-setup ## A letter as HTML and PDF, and a batch of 1,000
 	$(BIN)/python bench/letters.py $(if $(DATABASE),--database "$(DATABASE)")
