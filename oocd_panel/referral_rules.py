@@ -23,6 +23,7 @@ from oocd_panel.models import (
     Sex,
     YesNoUnknown,
 )
+from oocd_panel.text_input import clean_text
 
 MIN_AGE = 10  # the age of criminal responsibility in England and Wales
 MAX_AGE = 17  # from 18 the adult system deals with the offence
@@ -113,7 +114,9 @@ def check_age_at_offence(born: dt.date, offence_date: dt.date) -> str | None:
 
 
 def normalise_police_reference(value: str) -> str:
-    return " ".join(value.split()).upper()
+    """Upper case, spaces collapsed, control characters removed (PostgreSQL refuses NUL even
+    in a search)."""
+    return " ".join(clean_text(value).split()).upper()
 
 
 # The longest text each field may hold: the database column's length, or a generous cap for

@@ -17,6 +17,7 @@ from oocd_panel.db import utcnow
 from oocd_panel.errors import DomainError, InvalidInput
 from oocd_panel.models import Agency, Role, Service, SignInAttempt, User
 from oocd_panel.models.user import new_session_token
+from oocd_panel.text_input import clean_text
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -105,7 +106,9 @@ def password_problem(password: str) -> str | None:
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """Lower case, without surrounding space or control characters (which nobody means to
+    type, and PostgreSQL refuses NUL even in a query)."""
+    return clean_text(email).lower()
 
 
 def find_by_email(session: Session, email: str) -> User | None:
@@ -159,7 +162,7 @@ def authenticate(
     Every attempt is recorded; too many failures lock the account (and the address) for a while,
     before the password is even checked (SignInThrottled)."""
     now = now or utcnow()
-    email = (email or "").strip().lower()[:254]
+    email = normalise_email(email or "")[:254]
     address = address[:64]
     check_throttle(session, email, address, now)
     user = _check(session, email, password)
@@ -257,7 +260,7 @@ def new_user_problems(
         errors["email"] = "Enter an email address like name@example.org"
     elif find_by_email(session, email) is not None:
         errors["email"] = "A user with this email address already exists"
-    if not full_name.strip():
+    if not clean_text(full_name):
         errors["full_name"] = "Enter the person's full name"
     problem = password_problem(password)
     if problem:
@@ -299,7 +302,7 @@ def create_user(
     email = normalise_email(email)
     user = User(
         email=email,
-        full_name=full_name.strip(),
+        full_name=clean_text(full_name),
         password_hash=hash_password(password),
         agency=agency,
         services=service_list,

@@ -15,6 +15,7 @@ from oocd_panel import audit_trail
 from oocd_panel.db import begin_writing
 from oocd_panel.models import AuditEntry, Letter, Referral, Role, User
 from oocd_panel.referral_rules import normalise_police_reference
+from oocd_panel.services.accounts import normalise_email
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import WebForm, error_summary
@@ -110,7 +111,7 @@ def search() -> tuple[str, int]:
     problem = ""
     session = db_session()
     reference = normalise_police_reference(form.police_reference.data or "")
-    email = (form.email.data or "").strip().lower()
+    email = normalise_email(form.email.data or "")
     if reference:
         referral = session.scalars(
             select(Referral).where(

@@ -86,11 +86,12 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         form.meeting_place.data = issue_form.meeting_place.data
     elif request.args:
         form.validate()
+    issuing = posting
     try:
         meeting = _meeting(form)
     except InvalidInput:
-        posting = False  # show the page with the errors; nothing is issued
-    if posting:
+        issuing = False  # show the page with the errors; nothing is issued
+    if issuing:
         try:
             issued = service.issue(
                 db_session(),

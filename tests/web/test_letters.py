@@ -76,6 +76,7 @@ def test_a_practitioner_previews_issues_and_downloads_a_letter(
     assert f'value="{meeting.isoformat()}"' in preview.get_data(as_text=True)
     # A first meeting in the past: a clear message, the typed values kept, nothing issued.
     past = local_today() - dt.timedelta(days=3)
+    trail_before = session.query(AuditEntry).count()
     response = worker.post(
         f"{base}/child",
         data={"meeting_on": past.isoformat(), "meeting_place": "the youth centre"},
@@ -86,6 +87,8 @@ def test_a_practitioner_previews_issues_and_downloads_a_letter(
     ]
     assert 'value="the youth centre"' in response.get_data(as_text=True)
     assert session.query(Letter).count() == 0
+    # A refused issue writes nothing at all (the preview it shows again was seen already).
+    assert session.query(AuditEntry).count() == trail_before
 
     response = worker.post(
         f"{base}/child", data={"meeting_on": meeting.isoformat(), "meeting_time": "4pm"}

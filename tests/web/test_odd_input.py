@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel.models import Referral, ReferralStatus, Role
+from oocd_panel.models import Referral, ReferralStatus, Role, SignInAttempt, User
 from oocd_panel.web.form_fields import CSRF_MESSAGE
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
@@ -110,6 +110,47 @@ def test_control_characters_are_removed_not_stored(
     referral = session.scalars(select(Referral).order_by(Referral.id.desc())).first()
     assert referral is not None
     assert (referral.child.first_name, referral.child.last_name) == ("Ada", "Nulltest")
+
+
+def test_control_characters_in_sign_in_new_users_and_searches_are_removed(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    """PostgreSQL refuses NUL even in a query: once a server error on the sign-in page."""
+    admin = factory.cast(Role.ADMIN)
+    refused = app.test_client().post(
+        "/sign-in", data={"email": "no\x00body@example.org", "password": "wrong password"}
+    )
+    assert refused.status_code == 400
+    assert "Enter a correct email address and password" in text_of(refused)
+    attempt = session.scalars(select(SignInAttempt).order_by(SignInAttempt.id.desc())).first()
+    assert attempt is not None
+    assert attempt.email == "nobody@example.org"
+
+    client = app.test_client()
+    sign_in(client, admin)
+    created = client.post(
+        "/users/new",
+        data={
+            "full_name": "Pat\x00 Ex\x07ample",
+            "email": "pat\x00@example.org",
+            "roles": ["practitioner"],
+            "services": [str(factory.service().id)],
+            "password": "three unrelated words",
+        },
+    )
+    assert created.status_code == 302, error_summary(created)
+    user = session.scalars(select(User).where(User.email == "pat@example.org")).one()
+    assert user.full_name == "Pat Example"
+
+    reference = factory.referral().police_reference
+    with_nul = reference[:2] + "\x00" + reference[2:]
+    for url, query in [
+        ("/audit", {"police_reference": with_nul}),
+        ("/audit", {"email": "pat@\x00example.org"}),
+        ("/subject-access", {"police_reference": with_nul}),
+    ]:
+        found = client.get(url, query_string=query)
+        assert found.status_code == 200, (url, query, error_summary(found))
 
 
 def test_an_expired_form_keeps_what_was_typed(
