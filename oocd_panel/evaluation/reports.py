@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from oocd_panel import disposals, ethnicity
 from oocd_panel.clock import LONDON
+from oocd_panel.evaluation.decision_points import POINTS
 from oocd_panel.evaluation.rates import Count, Ratio, Stratum, mantel_haenszel, rri
 from oocd_panel.evaluation.suppression import (
     WITHHELD,
@@ -257,12 +258,13 @@ def compare(
     characteristic: Characteristic,
     reference: str,
     threshold: int,
+    measures: tuple[Measure, ...] = MEASURES,
 ) -> list[Comparison]:
     """Each measure's rate by group against the reference group: the raw RRI and the RRI
     adjusted for gravity (Mantel-Haenszel). A row is published whole or not at all, and no rate
     or ratio is computed from a row that is not published, nor against such a reference."""
     found = []
-    for measure in MEASURES:
+    for measure in measures:
         counts = grouped_counts(session, filters, measure, characteristic)
         by_group: dict[str, dict[int, Count]] = defaultdict(dict)
         for (g, score), count in counts.items():
@@ -353,11 +355,7 @@ def funnel(session: Session, filters: Filters, threshold: int) -> list[tuple[str
     """How many cases reached each decision point in the period (one GROUP BY)."""
     rows = session.execute(
         select(DP.point, func.count(), func.sum(case((DP.selected, 1), else_=0)))
-        .where(
-            DP.service_id.in_(filters.service_ids),
-            DP.occurred_on >= filters.start,
-            DP.occurred_on <= filters.end,
-        )
+        .where(filters.where(*POINTS))
         .group_by(DP.point)
     ).all()
     counts = {p: (int(n), int(s or 0)) for p, n, s in rows}
@@ -405,17 +403,7 @@ def disposal_mix(
 
 
 def has_data(session: Session, filters: Filters) -> bool:
-    return bool(
-        session.scalar(
-            select(func.count())
-            .select_from(DP)
-            .where(
-                DP.service_id.in_(filters.service_ids),
-                DP.occurred_on >= filters.start,
-                DP.occurred_on <= filters.end,
-            )
-        )
-    )
+    return session.scalar(select(DP.id).where(filters.where(*POINTS)).limit(1)) is not None
 
 
 @dataclass
@@ -450,11 +438,14 @@ def briefing(session: Session, service_id: int, today: dt.date, threshold: int) 
     lines = []
     for key in BRIEFING_CHARACTERISTICS:
         characteristic = CHARACTERISTICS[key]
-        (comparison,) = [
-            c
-            for c in compare(session, filters, characteristic, characteristic.reference, threshold)
-            if c.measure is diverted
-        ]
+        (comparison,) = compare(
+            session,
+            filters,
+            characteristic,
+            characteristic.reference,
+            threshold,
+            measures=(diverted,),
+        )
         for row in comparison.rows:
             if row.value != characteristic.reference:
                 lines.append(
