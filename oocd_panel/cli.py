@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -66,8 +67,23 @@ def seed_demo(referrals: int, seed: int, if_empty: bool) -> None:
                 bar.update(done - last[0])
                 last[0] = done
 
-            demo.seed_demo(session, referrals=referrals, seed=seed, progress=progress)
-        click.echo(f"Created {referrals} referrals.")
+            started = time.perf_counter()
+            seeded = demo.seed_demo(session, referrals=referrals, seed=seed, progress=progress)
+            seconds = time.perf_counter() - started
+        click.echo(f"Created {referrals} referrals in {seconds:.1f} s.")
+        if seeded.bulk is not None:
+            bulk = seeded.bulk
+            click.echo(
+                f"{seeded.through_workflow} through the workflow, {bulk.referrals} in bulk: "
+                f"{bulk.total_rows:,} rows in {bulk.seconds:.1f} s "
+                f"({bulk.total_rows / bulk.seconds:,.0f} rows/s, "
+                f"{bulk.referrals / bulk.seconds:,.0f} referrals/s)"
+                + (
+                    f", of which {bulk.analysed:.1f} s gathering statistics for the query planner."
+                    if bulk.analysed is not None
+                    else "."
+                )
+            )
 
 
 @click.command("demo-sign-ins")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 
 class Work(enum.StrEnum):
@@ -202,6 +203,7 @@ def choices(disposals: Iterable[Disposal] = CATALOGUE) -> list[tuple[str, str]]:
     return [(d.code, d.name) for d in disposals]
 
 
+@cache
 def gravity_default(score: int) -> Disposal | None:
     """The outcome the NPCC Child Gravity Matrix suggests for a score (1 to 5)."""
     return next((d for d in CATALOGUE if d.gravity_default == score), None)

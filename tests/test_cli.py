@@ -35,7 +35,7 @@ def _cohort(session: Session, after_id: int) -> list[tuple[str, str, str | None]
 def test_seed_demo_covers_every_status_closure_and_disposal(app: Flask, session: Session) -> None:
     result = app.test_cli_runner().invoke(args=["seed-demo", "--referrals", "30", "--seed", "7"])
     assert result.exit_code == 0, result.output
-    assert "Created 30 referrals." in result.output
+    assert "Created 30 referrals in " in result.output
     referrals = session.scalars(select(Referral)).all()
     assert len(referrals) == 30
     assert {r.status for r in referrals} == set(ReferralStatus)

@@ -13,12 +13,15 @@ Points (domain.md, Evaluation data):
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from oocd_panel import disposals
 from oocd_panel.models import DecisionPoint, Referral, ReferralStatus
 
 REOFFENDING_WINDOW = dt.timedelta(days=365)
+# Every point (a report naming them all reads the index by service, point and date).
+POINTS = ("referred", "notified", "assessed", "decided", "intervention_ended")
 _SEVERITY = {d.code: i for i, d in enumerate(disposals.CATALOGUE)}  # catalogue order: least first
 
 
@@ -31,26 +34,61 @@ def departure(gravity_score: int, disposal: str) -> str:
     return "above" if step > 0 else "below" if step < 0 else "none"
 
 
-def _row(referral: Referral, point: str, on: dt.date, snap: dict[str, Any]) -> DecisionPoint:
-    return DecisionPoint(
-        referral_id=referral.id,
-        child_id=referral.child_id,
-        service_id=referral.service_id,
-        point=point,
-        route=str(snap.get("route") or referral.route),
-        occurred_on=on,
-        age=snap.get("age"),
-        age_band=snap["age_band"],
-        sex=snap["sex"],
-        ethnicity=snap["ethnicity"],
-        ethnicity_group=snap["ethnicity_group"],
-        care_experience=snap["care_experience"],
-        send=snap["send"],
-        neurodivergent=snap["neurodivergent"],
-        first_time_entrant=bool(snap["first_time_entrant"]),
-        gravity_score=int(snap["gravity_score"]),
-        offence_type=snap.get("offence_type"),
-    )
+@dataclass(frozen=True)
+class Point:
+    """A decision point an action records, before the characteristics are added."""
+
+    point: str
+    selected: bool
+    disposal: str | None = None
+    departure: str | None = None
+    window_end: dt.date | None = None
+
+
+def points(
+    *,
+    trigger: str,
+    from_status: ReferralStatus | None,
+    disposal: str | None,
+    gravity_score: int,
+    on: dt.date,
+) -> list[Point]:
+    """The decision points this action records (often none). `disposal` is the referral's
+    after the action."""
+    if trigger in {"refer", "notify"}:
+        found = [Point("referred", True)]
+        if trigger == "notify" and disposal:
+            # An outcome the police gave alone: diverted, and followed for reoffending.
+            found.append(
+                Point(
+                    "notified",
+                    True,
+                    disposal,
+                    departure(gravity_score, disposal),
+                    on + REOFFENDING_WINDOW,
+                )
+            )
+        return found
+    if trigger == "sign_off":
+        return [Point("assessed", True)]
+    if trigger in {"decide", "resolve_escalation"} and disposal:
+        given = disposals.get(disposal)
+        return [
+            Point(
+                "decided",
+                given.is_diversion,
+                given.code,
+                departure(gravity_score, given.code),
+                on + REOFFENDING_WINDOW,
+            )
+        ]
+    if from_status is ReferralStatus.INTERVENTION and trigger in {
+        "complete_intervention",
+        "end_not_completed",
+        "record_declined",
+    }:
+        return [Point("intervention_ended", trigger == "complete_intervention")]
+    return []
 
 
 def points_for(
@@ -61,38 +99,36 @@ def points_for(
     snap: dict[str, Any],
     on: dt.date,
 ) -> list[DecisionPoint]:
-    """The decision-point rows this action records (often none)."""
-    if trigger in {"refer", "notify"}:
-        row = _row(referral, "referred", on, snap)
-        row.selected = True
-        rows = [row]
-        if trigger == "notify" and referral.disposal:
-            # An outcome the police gave alone: diverted, and followed for reoffending.
-            given = _row(referral, "notified", on, snap)
-            given.selected = True
-            given.disposal = referral.disposal
-            given.departure = departure(referral.gravity_score, referral.disposal)
-            given.window_end = on + REOFFENDING_WINDOW
-            rows.append(given)
-        return rows
-    if trigger == "sign_off":
-        row = _row(referral, "assessed", on, snap)
-        row.selected = True
-        return [row]
-    if trigger in {"decide", "resolve_escalation"} and referral.disposal:
-        found = disposals.get(referral.disposal)
-        row = _row(referral, "decided", on, snap)
-        row.selected = found.is_diversion
-        row.disposal = found.code
-        row.departure = departure(referral.gravity_score, found.code)
-        row.window_end = on + REOFFENDING_WINDOW
-        return [row]
-    if from_status is ReferralStatus.INTERVENTION and trigger in {
-        "complete_intervention",
-        "end_not_completed",
-        "record_declined",
-    }:
-        row = _row(referral, "intervention_ended", on, snap)
-        row.selected = trigger == "complete_intervention"
-        return [row]
-    return []
+    """The decision-point rows this action records, with the characteristics in `snap`."""
+    return [
+        DecisionPoint(
+            referral_id=referral.id,
+            child_id=referral.child_id,
+            service_id=referral.service_id,
+            point=p.point,
+            route=str(snap.get("route") or referral.route),
+            occurred_on=on,
+            selected=p.selected,
+            disposal=p.disposal,
+            departure=p.departure,
+            window_end=p.window_end,
+            age=snap.get("age"),
+            age_band=snap["age_band"],
+            sex=snap["sex"],
+            ethnicity=snap["ethnicity"],
+            ethnicity_group=snap["ethnicity_group"],
+            care_experience=snap["care_experience"],
+            send=snap["send"],
+            neurodivergent=snap["neurodivergent"],
+            first_time_entrant=bool(snap["first_time_entrant"]),
+            gravity_score=int(snap["gravity_score"]),
+            offence_type=snap.get("offence_type"),
+        )
+        for p in points(
+            trigger=trigger,
+            from_status=from_status,
+            disposal=referral.disposal,
+            gravity_score=referral.gravity_score,
+            on=on,
+        )
+    ]

@@ -274,11 +274,7 @@ def trends(session: Session, filters: Filters, threshold: int, *, quarterly: boo
             func.count().filter(closed_window),
             func.count().filter(and_(closed_window, later.exists())),
         )
-        .where(
-            DP.service_id.in_(filters.service_ids),
-            DP.occurred_on >= filters.start,
-            DP.occurred_on <= filters.end,
-        )
+        .where(filters.where("referred", "decided"))
         .group_by(month)
         .order_by(month)
     ).all()

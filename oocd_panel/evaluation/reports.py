@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from oocd_panel import disposals, ethnicity
 from oocd_panel.clock import LONDON
+from oocd_panel.evaluation.decision_points import POINTS
 from oocd_panel.evaluation.rates import Count, Ratio, Stratum, mantel_haenszel, rri
 from oocd_panel.evaluation.suppression import (
     WITHHELD,
@@ -354,11 +355,7 @@ def funnel(session: Session, filters: Filters, threshold: int) -> list[tuple[str
     """How many cases reached each decision point in the period (one GROUP BY)."""
     rows = session.execute(
         select(DP.point, func.count(), func.sum(case((DP.selected, 1), else_=0)))
-        .where(
-            DP.service_id.in_(filters.service_ids),
-            DP.occurred_on >= filters.start,
-            DP.occurred_on <= filters.end,
-        )
+        .where(filters.where(*POINTS))
         .group_by(DP.point)
     ).all()
     counts = {p: (int(n), int(s or 0)) for p, n, s in rows}
@@ -406,17 +403,7 @@ def disposal_mix(
 
 
 def has_data(session: Session, filters: Filters) -> bool:
-    return bool(
-        session.scalar(
-            select(func.count())
-            .select_from(DP)
-            .where(
-                DP.service_id.in_(filters.service_ids),
-                DP.occurred_on >= filters.start,
-                DP.occurred_on <= filters.end,
-            )
-        )
-    )
+    return session.scalar(select(DP.id).where(filters.where(*POINTS)).limit(1)) is not None
 
 
 @dataclass

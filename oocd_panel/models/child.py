@@ -31,7 +31,9 @@ class Child(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     preferred_name: Mapped[str | None] = mapped_column(String(100))
-    date_of_birth: Mapped[dt.date]
+    # Indexed: the police find a child by last name and date of birth, and a new referral is
+    # matched to a child already known by names and date of birth.
+    date_of_birth: Mapped[dt.date] = mapped_column(index=True)
     address_line_1: Mapped[str] = mapped_column(String(200))
     address_line_2: Mapped[str | None] = mapped_column(String(200))
     town: Mapped[str] = mapped_column(String(100))

@@ -93,7 +93,8 @@ class AgendaItem(Base):
         str_enum(AgendaStatus), default=AgendaStatus.WAITING
     )
     opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Indexed: the evaluation reads the votes that closed in a period.
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
     # What the service's decision rule gave when the vote closed.
     rule: Mapped[str | None] = mapped_column(String(20))
     rule_outcome: Mapped[str | None] = mapped_column(String(40))
@@ -217,6 +218,7 @@ class Decision(Base):
     departure_rationale: Mapped[str | None] = mapped_column(Text)
     confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     confirmed_on_behalf: Mapped[bool] = mapped_column(default=False)
-    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed: the evaluation reads the decisions made in a period.
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     confirmed_by: Mapped[User] = relationship()

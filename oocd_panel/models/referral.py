@@ -30,8 +30,15 @@ class Referral(Base):
     __tablename__ = "referral"
     __table_args__ = (
         CheckConstraint("gravity_score BETWEEN 1 AND 5", name="gravity_score_range"),
+        # Lists, newest (or oldest) first within a service, or a service and a status: keyset
+        # pages and "my work" read these in order and stop after a page.
         Index("ix_referral_service_received", "service_id", "received_on", "id"),
-        Index("ix_referral_service_status", "service_id", "status", "received_on"),
+        Index("ix_referral_service_status", "service_id", "status", "received_on", "id"),
+        # Finding a case by its police reference (or the start of it) within a service.
+        Index("ix_referral_service_reference", "service_id", "police_reference"),
+        # The evaluation's closures and timeliness in a period.
+        Index("ix_referral_service_closed", "service_id", "closed_at"),
+        Index("ix_referral_service_delivered", "service_id", "delivered_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,8 +46,12 @@ class Referral(Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     route: Mapped[Route] = mapped_column(str_enum(Route), default=Route.PANEL)
 
-    # Police reference (crime number), stored upper-case without surrounding spaces.
-    police_reference: Mapped[str] = mapped_column(String(40), index=True)
+    # Police reference (crime number), stored upper-case without surrounding spaces. Compared
+    # in code-point order on PostgreSQL too ("C" collation), so that searching for the start
+    # of one reads a range of the index.
+    police_reference: Mapped[str] = mapped_column(
+        String(40).with_variant(String(40, collation="C"), "postgresql")
+    )
     offence_date: Mapped[dt.date]
     received_on: Mapped[dt.date]
     # The pre-panel assessment is due by then (working days after receipt; a service setting).

@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, case, func, literal, select, union_all
+from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload
 
 from oocd_panel import audit_trail
 from oocd_panel.audit_standards import STANDARDS, Rating, question_pairs, rating_for
-from oocd_panel.clock import local_date, utcnow
+from oocd_panel.clock import LONDON, local_date, utcnow
 from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.models import (
     Assessment,
@@ -124,19 +124,40 @@ def audit_sample(session: Session, manager: User, *, size: int, seed: str) -> li
     The same seed (for example the quarter) gives the same sample, so a sample can be worked
     through over several days.
     """
-    audited = select(QualityAudit.referral_id)
-    candidates = list(
-        session.scalars(
-            select(Referral)
+    # The newest 500 candidates of each service, read down each service's index of cases by
+    # date (the audits and the assessment looked up case by case), then merged.
+    audited = select(QualityAudit.id).where(QualityAudit.referral_id == Referral.id).exists()
+    newest = []
+    for service_id in sorted(manager.service_ids):
+        newest.append(
+            select(Referral.id, Referral.received_on)
             .join(Assessment, Assessment.referral_id == Referral.id)
             .where(
-                Referral.service_id.in_(manager.service_ids),
+                Referral.service_id == service_id,
                 Assessment.status == AssessmentStatus.SIGNED_OFF,
-                Referral.id.not_in(audited),
+                ~audited,
                 (Referral.practitioner_id.is_(None)) | (Referral.practitioner_id != manager.id),
             )
             .order_by(Referral.received_on.desc(), Referral.id.desc())
             .limit(500)
+            .subquery()
+        )
+    if not newest:
+        return []
+    merged = union_all(*(select(n.c.id, n.c.received_on) for n in newest)).subquery()
+    ids = (
+        select(merged.c.id)
+        .order_by(merged.c.received_on.desc(), merged.c.id.desc())
+        .limit(500)
+        .scalar_subquery()
+    )
+    candidates = list(
+        session.scalars(
+            select(Referral)
+            .join(Assessment, Assessment.referral_id == Referral.id)
+            .where(Referral.id.in_(ids))
+            .options(contains_eager(Referral.assessment), joinedload(Referral.child))
+            .order_by(Referral.received_on.desc(), Referral.id.desc())
         )
     )
     candidates = [c for c in candidates if manager.id not in (c.assessment.contributor_ids or [])]  # type: ignore[union-attr]
@@ -178,44 +199,98 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
 
 
-def _add(row: ReportRow, audit: QualityAudit) -> None:
-    row.audits += 1
-    for answer in audit.answers:
-        if answer.answer is AuditAnswer.NOT_APPLICABLE:
-            continue
-        cell = row.cells[(answer.standard, answer.question)]
-        cell.answered += 1
-        cell.yes += answer.answer is AuditAnswer.YES
+def _quarters(first: dt.date, last: dt.date) -> list[tuple[str, dt.datetime]]:
+    """(label, the moment the next quarter starts) for every quarter from `first` to `last`."""
+    found = []
+    day = dt.date(first.year, 3 * ((first.month - 1) // 3) + 1, 1)
+    while day <= last:
+        label = quarter_of(day)
+        day = dt.date(day.year + (day.month == 10), (day.month + 2) % 12 + 1, 1)
+        found.append((label, dt.datetime.combine(day, dt.time(), LONDON)))
+    return found
 
 
 def audit_report(
     session: Session, user: User, *, start: dt.date | None = None, end: dt.date | None = None
 ) -> tuple[ReportRow, list[ReportRow], list[ReportRow]]:
-    """(all audits, one row per quarter, one row per practitioner) for the user's services."""
-    query = (
+    """(all audits, one row per quarter, one row per practitioner) for the user's services.
+
+    Counted in the database: answers grouped by quarter (of the audit's date in England and
+    Wales), practitioner, question and answer."""
+    conditions: list[ColumnElement[bool]] = [Referral.service_id.in_(user.service_ids)]
+    if start is not None:
+        conditions.append(QualityAudit.audited_at >= dt.datetime.combine(start, dt.time(), LONDON))
+    if end is not None:
+        after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON)
+        conditions.append(QualityAudit.audited_at < after)
+    audits = (
         select(QualityAudit)
         .join(Referral, Referral.id == QualityAudit.referral_id)
-        .where(Referral.service_id.in_(user.service_ids))
-        .options(selectinload(QualityAudit.practitioner))
-        .order_by(QualityAudit.audited_at)
+        .where(*conditions)
+        .subquery()
     )
-    audits: Iterable[QualityAudit] = session.scalars(query)
+    first, last = session.execute(
+        select(func.min(audits.c.audited_at), func.max(audits.c.audited_at))
+    ).one()
     total = ReportRow("All audits")
-    by_quarter: dict[str, ReportRow] = {}
+    # With no audits there are no quarters, but the same queries run (and find nothing).
+    quarters = _quarters(local_date(first), local_date(last)) if first else [("", first)]
+    quarter: ColumnElement[str] = literal(quarters[-1][0])
+    if len(quarters) > 1:
+        quarter = case(
+            *[(audits.c.audited_at < until, label) for label, until in quarters[:-1]],
+            else_=quarters[-1][0],
+        )
+    # Each audit with its quarter and practitioner, as columns to group by.
+    labelled = (
+        select(
+            audits.c.id,
+            quarter.label("quarter"),
+            func.coalesce(User.full_name, "Not allocated").label("who"),
+        )
+        .select_from(audits)
+        .outerjoin(User, User.id == audits.c.practitioner_id)
+        .subquery()
+    )
+    by_quarter: dict[str, ReportRow] = {label: ReportRow(label) for label, _ in quarters}
     by_practitioner: dict[str, ReportRow] = {}
-    for audit in audits:
-        day = local_date(audit.audited_at)
-        if (start and day < start) or (end and day > end):
-            continue
-        quarter = quarter_of(day)
-        who = audit.practitioner.full_name if audit.practitioner else "Not allocated"
-        for row in (
-            total,
-            by_quarter.setdefault(quarter, ReportRow(quarter)),
-            by_practitioner.setdefault(who, ReportRow(who)),
-        ):
-            _add(row, audit)
-    return total, list(by_quarter.values()), sorted(by_practitioner.values(), key=lambda r: r.label)
+    counted = session.execute(
+        select(labelled.c.quarter, labelled.c.who, func.count()).group_by(
+            labelled.c.quarter, labelled.c.who
+        )
+    )
+    for label, name, number in counted:
+        for row in (total, by_quarter[label], by_practitioner.setdefault(name, ReportRow(name))):
+            row.audits += number
+    answer = QualityAuditAnswer
+    answers = session.execute(
+        select(
+            labelled.c.quarter,
+            labelled.c.who,
+            answer.standard,
+            answer.question,
+            answer.answer,
+            func.count(),
+        )
+        .join(answer, answer.audit_id == labelled.c.id)
+        .where(answer.answer != AuditAnswer.NOT_APPLICABLE)
+        .group_by(
+            labelled.c.quarter, labelled.c.who, answer.standard, answer.question, answer.answer
+        )
+    )
+    for label, name, standard, question, given, number in answers:
+        for row in (total, by_quarter[label], by_practitioner[name]):
+            cell = row.cells[(standard, question)]
+            cell.answered += number
+            cell.yes += number if given is AuditAnswer.YES else 0
+    return (
+        total,
+        [row for row in by_quarter.values() if row.audits],
+        sorted(by_practitioner.values(), key=lambda r: r.label),
+    )
+
+
+_NAME_ONLY = (lazyload(User.role_rows), lazyload(User.services))
 
 
 def recent_audits(session: Session, user: User, limit: int = 20) -> list[QualityAudit]:
@@ -224,6 +299,13 @@ def recent_audits(session: Session, user: User, limit: int = 20) -> list[Quality
             select(QualityAudit)
             .join(Referral, Referral.id == QualityAudit.referral_id)
             .where(Referral.service_id.in_(user.service_ids))
+            .options(
+                contains_eager(QualityAudit.referral),
+                # Only their names: not each person's roles and services too.
+                joinedload(QualityAudit.auditor).options(*_NAME_ONLY),
+                joinedload(QualityAudit.practitioner).options(*_NAME_ONLY),
+                lazyload(QualityAudit.answers),
+            )
             .order_by(QualityAudit.audited_at.desc())
             .limit(limit)
         )

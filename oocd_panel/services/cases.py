@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from oocd_panel.errors import NotFound
@@ -38,15 +39,53 @@ class CaseFilters:
         )
 
 
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the case list starts or ends: (date received, id), newest first."""
+
+    received_on: dt.date
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.received_on.isoformat()}.{self.id}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor | None:
+        try:
+            day, _, number = (text or "").partition(".")
+            found = cls(dt.date.fromisoformat(day), int(number))
+        except ValueError:
+            return None
+        return found if 0 <= found.id < 2**63 else None  # a database integer
+
+
 @dataclass
 class Page:
+    """One page of the case list. It knows whether there are more cases after it (it fetches
+    one more than it shows) but never counts them all: at scale a count of the filtered set
+    costs more than the page itself."""
+
     items: Sequence[Referral]
-    number: int
+    # The position of the first case shown (1 on the first page), for "Showing 26 to 50".
+    first: int
     has_next: bool
+    has_previous: bool
 
     @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    def last(self) -> int:
+        return self.first + len(self.items) - 1
+
+    @property
+    def next_cursor(self) -> Cursor | None:
+        return _cursor(self.items[-1]) if self.has_next and self.items else None
+
+    @property
+    def previous_cursor(self) -> Cursor | None:
+        return _cursor(self.items[0]) if self.has_previous and self.items else None
+
+
+def _cursor(referral: Referral) -> Cursor:
+    return Cursor(referral.received_on, referral.id)
 
 
 def can_read_cases(user: User) -> bool:
@@ -70,10 +109,27 @@ def _visible(user: User) -> Select[Referral]:
     )
 
 
-def _search_clause(text: str) -> ColumnElement[bool]:
-    """Match a police reference from its start, or every word against the child's names."""
-    reference = normalise_police_reference(text)
-    names = and_(
+def is_reference(text: str) -> bool:
+    """A search with a digit in it is a police reference (names have none)."""
+    return any(c.isdigit() for c in text)
+
+
+def reference_clause(reference: str) -> ColumnElement[bool]:
+    """Police references starting with `reference` (stored upper-case), found through the
+    index: a range of the index in code-point order (SQLite; a "C" collation on PostgreSQL),
+    with LIKE keeping the exact meaning."""
+    reference = normalise_police_reference(reference)
+    above = reference[:-1] + chr(ord(reference[-1]) + 1)
+    return and_(
+        Referral.police_reference >= reference,
+        Referral.police_reference < above,
+        Referral.police_reference.startswith(reference, autoescape=True),
+    )
+
+
+def _names_clause(text: str) -> ColumnElement[bool]:
+    """Every word of `text` starts one of the child's names."""
+    return and_(
         *(
             or_(
                 func.lower(Child.first_name).startswith(word, autoescape=True),
@@ -83,37 +139,125 @@ def _search_clause(text: str) -> ColumnElement[bool]:
             for word in text.lower().split()
         )
     )
-    return or_(Referral.police_reference.startswith(reference, autoescape=True), names)
+
+
+def _newest_first(newest: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    if newest:
+        return Referral.received_on.desc(), Referral.id.desc()
+    return Referral.received_on.asc(), Referral.id.asc()
+
+
+def _ids(
+    session: Session,
+    partitions: Sequence[ColumnElement[bool]],
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    newest: bool,
+    limit: int,
+    names: bool = False,
+) -> list[int]:
+    """The first `limit` case ids in date order, one index range per partition (a service, or
+    a service and a status), merged: each range is read in index order and stops at `limit`,
+    where one query over several services would have to sort all their cases."""
+    parts = []
+    for partition in partitions:
+        part = select(Referral.id, Referral.received_on).where(partition, *conditions)
+        if names:
+            part = part.join(Child, Child.id == Referral.child_id)
+        parts.append(part.order_by(*_newest_first(newest)).limit(limit).subquery())
+    if len(parts) == 1:
+        merged = parts[0]
+    else:
+        merged = union_all(*(select(p.c.id, p.c.received_on) for p in parts)).subquery()
+    order = (merged.c.received_on, merged.c.id)
+    query = select(merged.c.id).order_by(
+        *((o.desc() for o in order) if newest else (o.asc() for o in order))
+    )
+    return list(session.scalars(query.limit(limit)))
+
+
+def _load(session: Session, ids: list[int]) -> list[Referral]:
+    """The cases with these ids, with their children, in the order given (one query)."""
+    found = {
+        r.id: r
+        for r in session.scalars(
+            select(Referral)
+            .join(Referral.child)
+            .options(contains_eager(Referral.child))
+            .where(Referral.id.in_(ids))
+        )
+    }
+    return [found[i] for i in ids if i in found]
 
 
 def list_cases(
-    session: Session, user: User, filters: CaseFilters, *, page: int = 1, per_page: int = 25
+    session: Session,
+    user: User,
+    filters: CaseFilters,
+    *,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    first: int = 1,
+    per_page: int = 25,
 ) -> Page:
-    """One page of the cases this user may see, newest first.
-
-    Fetches one row more than a page to know whether there is a next page, instead of
-    counting the whole filtered set (which costs more than the page at scale).
-    """
-    query = _visible(user)
+    """A page of the cases this user may see, newest first: the first page, the page after
+    the case at `after`, or the page before the case at `before` (keyset paging: every page
+    costs the same, however deep). `first` is the position of the page's first case, for the
+    "Showing" line only."""
+    services = sorted(user.service_ids)
     if filters.service_id:
-        query = query.where(Referral.service_id == filters.service_id)
-    if filters.statuses:
-        query = query.where(Referral.status.in_(filters.statuses))
+        services = [s for s in services if s == filters.service_id]
+    conditions: list[ColumnElement[bool]] = []
     if filters.received_from:
-        query = query.where(Referral.received_on >= filters.received_from)
+        conditions.append(Referral.received_on >= filters.received_from)
     if filters.received_to:
-        query = query.where(Referral.received_on <= filters.received_to)
+        conditions.append(Referral.received_on <= filters.received_to)
     if filters.gravity_scores:
-        query = query.where(Referral.gravity_score.in_(filters.gravity_scores))
-    if filters.search.strip():
-        query = query.where(_search_clause(filters.search.strip()))
-    page = max(page, 1)
-    rows = session.scalars(
-        query.order_by(Referral.received_on.desc(), Referral.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
-    ).all()
-    return Page(items=rows[:per_page], number=page, has_next=len(rows) > per_page)
+        conditions.append(Referral.gravity_score.in_(filters.gravity_scores))
+    search = filters.search.strip()
+    if after is not None:
+        conditions.append(tuple_(Referral.received_on, Referral.id) < (after.received_on, after.id))
+    elif before is not None:
+        conditions.append(
+            tuple_(Referral.received_on, Referral.id) > (before.received_on, before.id)
+        )
+    if filters.statuses:
+        partitions = [
+            and_(Referral.service_id == s, Referral.status == status)
+            for s in services
+            for status in filters.statuses
+        ]
+    else:
+        partitions = [Referral.service_id == s for s in services]
+    if not partitions:
+        partitions = [false()]
+    # A search with a digit is a police reference, from its start (found through the index);
+    # if no reference starts so, or there is no digit, every word must start one of the
+    # child's names (read newest first until a page is found).
+    ids: list[int] = []
+    if search and is_reference(search):
+        ids = _ids(
+            session,
+            partitions,
+            [*conditions, reference_clause(search)],
+            newest=before is None,
+            limit=per_page + 1,
+        )
+    if not ids:
+        ids = _ids(
+            session,
+            partitions,
+            [*conditions, _names_clause(search)] if search else conditions,
+            newest=before is None,
+            limit=per_page + 1,
+            names=bool(search),
+        )
+    more = len(ids) > per_page
+    ids = ids[:per_page]
+    if before is not None:
+        ids.reverse()
+        return Page(_load(session, ids), max(first, 1), True, more)
+    return Page(_load(session, ids), max(first, 1), more, after is not None)
 
 
 def get_case(session: Session, user: User, referral_id: int) -> Referral:
@@ -158,12 +302,13 @@ def _queue(
     statuses: tuple[ReferralStatus, ...],
     *conditions: ColumnElement[bool],
 ) -> Queue:
-    rows = session.scalars(
-        _visible(user)
-        .where(Referral.status.in_(statuses), *conditions)
-        .order_by(Referral.received_on, Referral.id)
-        .limit(QUEUE_LIMIT + 1)
-    ).all()
+    partitions = [
+        and_(Referral.service_id == service, Referral.status == status)
+        for service in sorted(user.service_ids)
+        for status in statuses
+    ] or [false()]
+    ids = _ids(session, partitions, conditions, newest=False, limit=QUEUE_LIMIT + 1)
+    rows = _load(session, ids)
     return Queue(key, title, description, rows[:QUEUE_LIMIT], len(rows) > QUEUE_LIMIT, statuses)
 
 

@@ -43,9 +43,16 @@ def _meeting_time(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(10, 0), LONDON)
 
 
-def meeting_on(session: Session, cast: PanelCast, service_id: int, day: dt.date) -> PanelMeeting:
-    """The service's meeting on `day`, planned (everyone present) if there is none yet."""
-    start = _meeting_time(day)
+def meeting_on(
+    session: Session,
+    cast: PanelCast,
+    service_id: int,
+    day: dt.date,
+    starts_at: dt.datetime | None = None,
+) -> PanelMeeting:
+    """The service's meeting on `day` (at 10:00, or `starts_at`), planned (everyone present) if
+    there is none yet."""
+    start = starts_at or _meeting_time(day)
     found = session.scalars(
         select(PanelMeeting).where(
             PanelMeeting.service_id == service_id,
@@ -78,10 +85,16 @@ def meeting_on(session: Session, cast: PanelCast, service_id: int, day: dt.date)
 
 
 def to_panel(
-    session: Session, cast: PanelCast, referral: Referral, when: dt.datetime
+    session: Session,
+    cast: PanelCast,
+    referral: Referral,
+    when: dt.datetime,
+    *,
+    starts_at: dt.datetime | None = None,
 ) -> AgendaItem:
-    """Put the case on that day's agenda and open the vote."""
-    meeting = meeting_on(session, cast, referral.service_id, local_date(when))
+    """Put the case on that day's agenda (the meeting at `starts_at`, if given) and open the
+    vote."""
+    meeting = meeting_on(session, cast, referral.service_id, local_date(when), starts_at)
     panels.add_to_agenda(session, cast.chair, meeting_id=meeting.id, referral_ids=[referral.id])
     item = next(i for i in meeting.items if i.referral_id == referral.id)
     panels.open_vote(session, cast.chair, item_id=item.id, expected_version=None, now=when)

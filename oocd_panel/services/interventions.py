@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy.orm import Session
 
 from oocd_panel import audit_trail
+from oocd_panel.clock import utcnow
 from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.models import InterventionNote, Referral, ReferralStatus, Role, User
 from oocd_panel.text_input import clean_text
@@ -16,7 +19,15 @@ NOTE_STATUSES = (
 )
 
 
-def add_note(session: Session, author: User, *, referral_id: int, text: str) -> InterventionNote:
+def add_note(
+    session: Session,
+    author: User,
+    *,
+    referral_id: int,
+    text: str,
+    now: dt.datetime | None = None,
+) -> InterventionNote:
+    """`now` is when it was written (default: now); the demo data uses it to make history."""
     if not author.has_role(Role.PRACTITIONER, Role.MANAGER):
         raise ActionNotAllowed("Only YJS staff write intervention notes.")
     referral = session.get(Referral, referral_id)
@@ -31,7 +42,9 @@ def add_note(session: Session, author: User, *, referral_id: int, text: str) -> 
         raise InvalidInput({"text": "Write the note"})
     if len(text) > 5000:
         raise InvalidInput({"text": "The note must be 5,000 characters or fewer"})
-    note = InterventionNote(referral_id=referral.id, author_id=author.id, text=text)
+    note = InterventionNote(
+        referral_id=referral.id, author_id=author.id, text=text, written_at=now or utcnow()
+    )
     try:
         session.add(note)
         session.flush()

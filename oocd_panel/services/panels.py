@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from oocd_panel import audit_trail, decision_rules, disposals, interventions
@@ -24,6 +24,8 @@ from oocd_panel.models import (
     AgendaItem,
     AgendaStatus,
     Conflict,
+    Decision,
+    Escalation,
     MeetingStatus,
     PanelMeeting,
     PanelMember,
@@ -292,10 +294,68 @@ def record_attendance(
     return meeting
 
 
+@dataclass(frozen=True)
+class MeetingSummary:
+    meeting: PanelMeeting
+    cases: int
+
+
+def recent_meetings(session: Session, user: User, limit: int = 100) -> list[MeetingSummary]:
+    """The latest meetings of the user's services, with how many cases each heard."""
+    cases = (
+        select(func.count())
+        .select_from(AgendaItem)
+        .where(AgendaItem.meeting_id == PanelMeeting.id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(PanelMeeting, cases)
+        .where(PanelMeeting.service_id.in_(user.service_ids))
+        .options(joinedload(PanelMeeting.chair), lazyload(PanelMeeting.members))
+        .order_by(PanelMeeting.starts_at.desc(), PanelMeeting.id.desc())
+        .limit(limit)
+    )
+    return [MeetingSummary(meeting, count) for meeting, count in rows]
+
+
+def load_agenda(session: Session, meeting: PanelMeeting, *, minutes: bool = False) -> None:
+    """Load the meeting's agenda with each case and child (and, for the minutes, decisions and
+    escalations) in a fixed number of queries, however long the agenda."""
+    referral = selectinload(PanelMeeting.items).joinedload(AgendaItem.referral)
+    options = [referral.joinedload(Referral.child)]
+    # People are shown by name: not each one's roles and services too.
+    name_only = (lazyload(User.role_rows), lazyload(User.services))
+    if minutes:
+        options += [
+            referral.joinedload(Referral.decision)
+            .joinedload(Decision.confirmed_by)
+            .options(*name_only),
+            referral.selectinload(Referral.escalations).options(
+                joinedload(Escalation.police_inspector).options(*name_only),
+                joinedload(Escalation.yjs_manager).options(*name_only),
+                joinedload(Escalation.resolved_by).options(*name_only),
+            ),
+            selectinload(PanelMeeting.items)
+            .selectinload(AgendaItem.conflicts)
+            .joinedload(Conflict.member),
+        ]
+    session.scalars(
+        select(PanelMeeting).where(PanelMeeting.id == meeting.id).options(*options)
+    ).all()
+
+
 def agenda_candidates(session: Session, meeting: PanelMeeting) -> list[Referral]:
     """Cases ready for panel in the meeting's service that are on no live agenda."""
-    live = select(AgendaItem.referral_id).where(
-        AgendaItem.status.in_([AgendaStatus.WAITING, AgendaStatus.VOTING, AgendaStatus.VOTE_CLOSED])
+    # Checked case by case through the agenda's referral index (not a scan of every agenda).
+    on_an_agenda = (
+        select(AgendaItem.id)
+        .where(
+            AgendaItem.referral_id == Referral.id,
+            AgendaItem.status.in_(
+                [AgendaStatus.WAITING, AgendaStatus.VOTING, AgendaStatus.VOTE_CLOSED]
+            ),
+        )
+        .exists()
     )
     return list(
         session.scalars(
@@ -303,8 +363,9 @@ def agenda_candidates(session: Session, meeting: PanelMeeting) -> list[Referral]
             .where(
                 Referral.service_id == meeting.service_id,
                 Referral.status == ReferralStatus.READY_FOR_PANEL,
-                Referral.id.not_in(live),
+                ~on_an_agenda,
             )
+            .options(joinedload(Referral.child))
             .order_by(Referral.received_on, Referral.id)
             .limit(200)
         )

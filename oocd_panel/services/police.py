@@ -45,13 +45,16 @@ def find_cases(
     if reference:
         return list(session.scalars(query.where(Referral.police_reference == reference)))
     if clean_text(last_name) and date_of_birth is not None:
-        query = query.where(
+        # The children first, through the index of dates of birth; then their cases.
+        children = select(Child.id).where(
             Child.date_of_birth == date_of_birth,
             func.lower(Child.last_name) == clean_text(last_name).lower(),
         )
         if clean_text(first_name):
-            query = query.where(func.lower(Child.first_name) == clean_text(first_name).lower())
-        return list(session.scalars(query))
+            children = children.where(
+                func.lower(Child.first_name) == clean_text(first_name).lower()
+            )
+        return list(session.scalars(query.where(Referral.child_id.in_(children))))
     return []
 
 

@@ -62,7 +62,7 @@ def exported(name: str, details: dict[str, object]) -> None:
     _write([("export", "report", name, None, details)])
 
 
-Row = tuple[str, str, object, int | None, dict[str, object]]
+Row = audit_trail.Row
 
 
 def _write(rows: Iterable[Row]) -> None:
@@ -73,16 +73,7 @@ def _write(rows: Iterable[Row]) -> None:
         session.commit()  # end the page's reading, so that the audit row begins ready to write
     begin_writing(session)
     try:
-        for action, record_type, record_id, child_id, details in rows:
-            audit_trail.record(
-                session,
-                actor=user,
-                action=action,
-                record_type=record_type,
-                record_id=record_id,
-                child_id=child_id,
-                details=details,
-            )
+        audit_trail.record_many(session, user, rows)
         session.commit()
     except Exception:
         session.rollback()

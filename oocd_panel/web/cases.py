@@ -27,9 +27,6 @@ from oocd_panel.workflow import CASE_READER_ROLES, REFERRER_ROLES
 
 bp = Blueprint("cases", __name__)
 
-# Deep pages of an unfiltered list are never useful; searching is.
-MAX_PAGE = 10_000
-
 # Actions with pages of their own, which show what the generic confirmation page cannot.
 DEDICATED_PAGES = {
     "submit_for_sign_off": "assessments.submit",
@@ -120,11 +117,15 @@ def case_list() -> Page:
     ]
     form.validate()
     filters = _filters_from(form, user)
+    after = case_queries.Cursor.parse(request.args.get("after"))
+    before = None if after else case_queries.Cursor.parse(request.args.get("before"))
     page = case_queries.list_cases(
         db_session(),
         user,
         filters,
-        page=min(int_or_none(request.args.get("page")) or 1, MAX_PAGE),
+        after=after,
+        before=before,
+        first=int_or_none(request.args.get("from")) or 1,
         per_page=int(current_app.config["CASES_PER_PAGE"]),
     )
     # Page links keep the filters (and only the filters) of this search.
@@ -132,8 +133,9 @@ def case_list() -> Page:
         (k, v) for k, v in request.args.items(multi=True) if k in form._fields and k != "submit"
     ]
 
-    def page_url(number: int) -> str:
-        return url_for("cases.case_list") + "?" + urlencode([*kept, ("page", str(number))])
+    def page_url(direction: str, cursor: case_queries.Cursor, first: int) -> str:
+        query = [*kept, (direction, str(cursor)), ("from", str(max(first, 1)))]
+        return url_for("cases.case_list") + "?" + urlencode(query)
 
     return render_template(
         "cases/list.html",
@@ -142,6 +144,7 @@ def case_list() -> Page:
         page=page,
         filters=filters,
         page_url=page_url,
+        page_size=int(current_app.config["CASES_PER_PAGE"]),
     )
 
 

@@ -72,22 +72,13 @@ def _item(meeting_id: int, item_id: int) -> AgendaItem:
 @bp.route("/panels")
 @allow(*PANEL_ROLES)
 def index() -> str:
-    user = actor()
-    meetings = (
-        db_session()
-        .scalars(
-            select(PanelMeeting)
-            .where(PanelMeeting.service_id.in_(user.service_ids))
-            .order_by(PanelMeeting.starts_at.desc())
-            .limit(100)
-        )
-        .all()
-    )
+    meetings = service.recent_meetings(db_session(), actor())
     today = local_today()
     upcoming = [
         m
         for m in meetings
-        if m.starts_at.astimezone(LONDON).date() >= today and m.status is MeetingStatus.PLANNED
+        if m.meeting.starts_at.astimezone(LONDON).date() >= today
+        and m.meeting.status is MeetingStatus.PLANNED
     ]
     past = [m for m in meetings if m not in upcoming]
     return render_template("panels/index.html", upcoming=list(reversed(upcoming)), past=past)
@@ -211,6 +202,7 @@ def _meeting_page(
     extra: list[str] | None = None,
 ) -> Page:
     user = actor()
+    service.load_agenda(db_session(), meeting)
     attendance = attendance or AttendanceForm(formdata=None)
     attendance.present.choices = [(str(m.id), f"{m.name}, {m.role_label}") for m in meeting.members]
     attendance.without_device.choices = [
@@ -605,5 +597,6 @@ def pack(meeting_id: int, item_id: int) -> str:
 @allow(*PANEL_ROLES)
 def minutes(meeting_id: int) -> str:
     meeting_ = _meeting(meeting_id)
+    service.load_agenda(db_session(), meeting_, minutes=True)
     audit.viewed_all((i.referral for i in meeting_.items), "panel minutes", meeting=meeting_id)
     return render_template("panels/minutes.html", meeting=meeting_, items=meeting_.items)
