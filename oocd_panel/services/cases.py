@@ -207,7 +207,8 @@ def list_cases(
     services = sorted(user.service_ids)
     if filters.service_id:
         services = [s for s in services if s == filters.service_id]
-    conditions: list[ColumnElement[bool]] = []
+    # A purged case keeps only what the evaluation needs: it is in no list.
+    conditions: list[ColumnElement[bool]] = [Referral.purged_at.is_(None)]
     if filters.received_from:
         conditions.append(Referral.received_on >= filters.received_from)
     if filters.received_to:
