@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel import audit_trail
@@ -206,11 +206,10 @@ def end_sessions(session: Session, user: User) -> None:
 
 def sign_out(session: Session, user: User) -> None:
     """The user signs out: every session of theirs ends on the server, and the trail says so."""
-    user.session_token = new_session_token()
     audit_trail.record(
         session, actor=user, action="sign_out", record_type="user", record_id=user.id
     )
-    session.commit()
+    end_sessions(session, user)  # commits the audit row with the new token
 
 
 # Failed and successful sign-ins (email, address, time) are kept this long for throttling and
@@ -218,13 +217,13 @@ def sign_out(session: Session, user: User) -> None:
 SIGN_IN_ATTEMPTS_KEPT = dt.timedelta(days=90)
 
 
+def _kept_too_long(now: dt.datetime) -> ColumnElement[bool]:
+    return SignInAttempt.at < now - SIGN_IN_ATTEMPTS_KEPT
+
+
 def old_sign_in_attempts(session: Session, now: dt.datetime) -> int:
     return (
-        session.scalar(
-            select(func.count())
-            .select_from(SignInAttempt)
-            .where(SignInAttempt.at < now - SIGN_IN_ATTEMPTS_KEPT)
-        )
+        session.scalar(select(func.count()).select_from(SignInAttempt).where(_kept_too_long(now)))
         or 0
     )
 
@@ -232,9 +231,7 @@ def old_sign_in_attempts(session: Session, now: dt.datetime) -> int:
 def prune_sign_in_attempts(session: Session, now: dt.datetime) -> int:
     """Remove sign-in attempts older than SIGN_IN_ATTEMPTS_KEPT; returns how many."""
     try:
-        result = session.execute(
-            delete(SignInAttempt).where(SignInAttempt.at < now - SIGN_IN_ATTEMPTS_KEPT)
-        )
+        result = session.execute(delete(SignInAttempt).where(_kept_too_long(now)))
         removed = getattr(result, "rowcount", 0)
         session.commit()
     except Exception:
