@@ -12,15 +12,42 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from oocd_panel.db import Base
 
+REPORT_INDEX_COLUMNS = (
+    "service_id",
+    "point",
+    "occurred_on",
+    "selected",
+    "gravity_score",
+    "disposal",
+    "departure",
+    "route",
+    "window_end",
+    "referral_id",
+    "child_id",
+    "ethnicity_group",
+    "ethnicity",
+    "sex",
+    "age_band",
+    "care_experience",
+    "send",
+    "neurodivergent",
+    "first_time_entrant",
+)
+
 
 class DecisionPoint(Base):
     __tablename__ = "decision_point"
     __table_args__ = (
-        Index("ix_decision_point_service_point_on", "service_id", "point", "occurred_on"),
+        # The reports read a service's rows at a point in a period and count by a
+        # characteristic: every column they read is in the index, so they scan the index in
+        # order and never visit the table (about five times faster at scale; bench/README.md).
+        Index("ix_decision_point_report", *REPORT_INDEX_COLUMNS),
+        # Was the referral assessed (the "assessed" measure asks it of every referral).
+        Index("ix_decision_point_referral_point", "referral_id", "point"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"))
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
     # referred, assessed, decided, intervention_ended (see evaluation/decision_points.py).

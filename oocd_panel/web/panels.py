@@ -7,7 +7,16 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -15,7 +24,7 @@ from oocd_panel import decision_rules
 from oocd_panel.assessment_sections import SECTIONS
 from oocd_panel.clock import LONDON, local_today
 from oocd_panel.errors import ActionNotAllowed, CaseChanged, DomainError, InvalidInput, NotFound
-from oocd_panel.evaluation import reports as evaluation_reports
+from oocd_panel.evaluation.kept_briefing import BriefingCache
 from oocd_panel.models import (
     Agency,
     AgendaItem,
@@ -566,6 +575,12 @@ def confirm(meeting_id: int, item_id: int) -> Page | Response:
     return _act(meeting_id, item_id, work, decision=form)
 
 
+def _briefings() -> BriefingCache:
+    """This worker's kept briefings (see evaluation/kept_briefing.py)."""
+    cache: BriefingCache = current_app.extensions.setdefault("oocd_briefings", BriefingCache())
+    return cache
+
+
 @bp.route("/panels/<id:meeting_id>/cases/<id:item_id>/pack")
 @allow(*PANEL_ROLES)
 def pack(meeting_id: int, item_id: int) -> str:
@@ -579,6 +594,9 @@ def pack(meeting_id: int, item_id: int) -> str:
         signed = assessment.latest_version
     previous = [r for r in referral.child.referrals if r.id != referral.id]
     settings = settings_for(referral.service)
+    kept = _briefings().get(
+        reports_session(), referral.service_id, local_today(), settings.suppression_threshold
+    )
     return render_template(
         "panels/pack.html",
         item=item_,
@@ -586,9 +604,8 @@ def pack(meeting_id: int, item_id: int) -> str:
         version=signed,
         sections=SECTIONS,
         previous=previous,
-        briefing=evaluation_reports.briefing(
-            reports_session(), referral.service_id, local_today(), settings.suppression_threshold
-        ),
+        briefing=kept.briefing,
+        briefing_counted_at=kept.worked_out_at,
         threshold=settings.suppression_threshold,
     )
 

@@ -127,6 +127,7 @@ def test_the_panel_pack_carries_the_briefing(app: Flask, factory: Factory) -> No
     assert page.status_code == 200
     text = text_of(page)
     assert "Panel briefing: is diversion fair?" in text
+    assert "as counted at" in text
     assert "Ethnicity (broad group): Black" in text
     assert "Not measured (too few cases to publish)" in text
 
