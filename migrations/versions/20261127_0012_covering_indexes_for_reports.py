@@ -4,7 +4,8 @@ The reports count a service's decision points at a point in a period by a charac
 index holds every column they read, so they scan it in order and never visit the table. The
 "assessed" measure asks of each referral whether it reached the assessed point; reoffending
 asks whether the child was referred again; closures and outcomes count columns now in their
-indexes.
+indexes; panel practice and timeliness read a referral's service and dates, a decision's
+disposal and the recommendation it is compared with from indexes.
 
 Revision ID: 0012
 Revises: 0011
@@ -62,9 +63,25 @@ def upgrade() -> None:
     op.create_index(
         'ix_referral_service_delivered', 'referral', ['service_id', 'delivered_on', 'received_on']
     )
+    op.create_index(
+        'ix_referral_report_facts',
+        'referral',
+        ['id', 'service_id', 'received_on', 'assessment_due_on'],
+    )
+    op.drop_index('ix_decision_decided_at', table_name='decision')
+    op.create_index('ix_decision_decided', 'decision', ['decided_at', 'referral_id', 'disposal'])
+    op.create_index(
+        'ix_assessment_referral_recommended',
+        'assessment',
+        ['referral_id', 'recommended_disposal'],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index('ix_assessment_referral_recommended', table_name='assessment')
+    op.drop_index('ix_decision_decided', table_name='decision')
+    op.create_index('ix_decision_decided_at', 'decision', ['decided_at'])
+    op.drop_index('ix_referral_report_facts', table_name='referral')
     op.drop_index('ix_referral_service_delivered', table_name='referral')
     op.create_index('ix_referral_service_delivered', 'referral', ['service_id', 'delivered_on'])
     op.drop_index('ix_referral_service_closed', table_name='referral')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oocd_panel.db import Base, UTCDateTime, utcnow
@@ -16,6 +16,10 @@ from oocd_panel.models.user import User
 
 class Assessment(Base):
     __tablename__ = "assessment"
+    # The evaluation compares decisions with the practitioner's recommendation.
+    __table_args__ = (
+        Index("ix_assessment_referral_recommended", "referral_id", "recommended_disposal"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(

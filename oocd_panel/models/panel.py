@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oocd_panel.db import Base, UTCDateTime, utcnow
@@ -198,6 +198,8 @@ class Decision(Base):
     """The final decision on a referral, with everything that led to it."""
 
     __tablename__ = "decision"
+    # The evaluation reads the decisions made in a period, with the disposal (from the index).
+    __table_args__ = (Index("ix_decision_decided", "decided_at", "referral_id", "disposal"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), unique=True)
@@ -218,7 +220,6 @@ class Decision(Base):
     departure_rationale: Mapped[str | None] = mapped_column(Text)
     confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     confirmed_on_behalf: Mapped[bool] = mapped_column(default=False)
-    # Indexed: the evaluation reads the decisions made in a period.
-    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     confirmed_by: Mapped[User] = relationship()

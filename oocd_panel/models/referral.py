@@ -42,6 +42,9 @@ class Referral(Base):
         Index("ix_referral_service_delivered", "service_id", "delivered_on", "received_on"),
         # A child's referrals by date: was the child referred again within a year.
         Index("ix_referral_child_received", "child_id", "received_on"),
+        # What the evaluation reads of a referral it reaches by id (its service, and the dates
+        # timeliness counts from), without visiting the row.
+        Index("ix_referral_report_facts", "id", "service_id", "received_on", "assessment_due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
