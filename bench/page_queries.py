@@ -19,13 +19,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pyotp
 from flask import Flask
 from sqlalchemy import Engine, event, select, text
 
 from oocd_panel import create_app
 from oocd_panel.clock import local_today
-from oocd_panel.models import AgendaItem, Referral, ReferralStatus
-from oocd_panel.services.demo import DEMO_PASSWORD
+from oocd_panel.models import AgendaItem, PanelMember, Referral, ReferralStatus, User
+from oocd_panel.services.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 EXPORTS = ("funnel", "disposals", "closures", "disproportionality", "practice", "timeliness")
 
@@ -62,7 +63,15 @@ def pages(app: Flask) -> list[tuple[str, str, str]]:
             .order_by(Referral.id)
             .limit(1)
         ).one()
-        item = session.scalars(select(AgendaItem).order_by(AgendaItem.id.desc()).limit(1)).one()
+        # The latest agenda item of a meeting the demo panel member sits on.
+        item = session.scalars(
+            select(AgendaItem)
+            .join(PanelMember, PanelMember.meeting_id == AgendaItem.meeting_id)
+            .join(User, User.id == PanelMember.user_id)
+            .where(User.email == "panel.yjs@example.org")
+            .order_by(AgendaItem.id.desc())
+            .limit(1)
+        ).one()
         reference, last_name, born = (
             case.police_reference,
             case.child.last_name,
@@ -140,9 +149,14 @@ def main() -> None:
             continue
         if who not in clients:
             clients[who] = app.test_client()
-            clients[who].post(
+            signed = clients[who].post(
                 "/sign-in", data={"email": f"{who}@example.org", "password": DEMO_PASSWORD}
             )
+            if "/sign-in/code" in signed.headers.get("Location", ""):
+                # Managers give a two-factor code (the demo key; each code is taken once).
+                clients[who].post(
+                    "/sign-in/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()}
+                )
         client = clients[who]
         client.get(url)  # warm
         db_times, page_times = [], []
