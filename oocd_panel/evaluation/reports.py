@@ -117,19 +117,19 @@ class Measure:
     label: str
     explanation: str
     base_point: str
-    # (extra condition on the base rows, the selected expression), given the filters.
-    build: Callable[[Filters], tuple[ColumnElement[bool] | None, Any]]
+    # (extra condition on the base rows, the condition for being selected), given the filters.
+    build: Callable[[Filters], tuple[ColumnElement[bool] | None, ColumnElement[bool]]]
     # Other points whose cases count at the base too (reoffending follows every diversion).
     also_points: tuple[str, ...] = ()
 
 
-def _assessed(_: Filters) -> tuple[ColumnElement[bool] | None, Any]:
+def _assessed(_: Filters) -> tuple[ColumnElement[bool] | None, ColumnElement[bool]]:
     other = aliased(DecisionPoint)
     was = exists().where(other.referral_id == DP.referral_id, other.point == "assessed")
-    return DP.route == "panel", case((was, 1), else_=0)
+    return DP.route == "panel", was
 
 
-def _reoffended(filters: Filters) -> tuple[ColumnElement[bool] | None, Any]:
+def _reoffended(filters: Filters) -> tuple[ColumnElement[bool] | None, ColumnElement[bool]]:
     later = aliased(Referral)
     again = exists().where(
         later.child_id == DP.child_id,
@@ -138,7 +138,7 @@ def _reoffended(filters: Filters) -> tuple[ColumnElement[bool] | None, Any]:
         later.received_on <= DP.window_end,
     )
     # Only decisions whose year has passed by the end of the period can be counted.
-    return and_(DP.selected, DP.window_end <= filters.end), case((again, 1), else_=0)
+    return and_(DP.selected, DP.window_end <= filters.end), again
 
 
 FORMAL = tuple(d.code for d in disposals.CATALOGUE if d.counts_as_first_time_entrant)
@@ -156,7 +156,7 @@ MEASURES: tuple[Measure, ...] = (
         "Diverted from court",
         "Of the panel's decisions, how many were an out-of-court outcome rather than a charge.",
         "decided",
-        lambda _: (None, case((DP.selected, 1), else_=0)),
+        lambda _: (None, DP.selected.is_(True)),
     ),
     Measure(
         "formal",
@@ -164,28 +164,28 @@ MEASURES: tuple[Measure, ...] = (
         "Of the children diverted, how many were given a youth caution or conditional caution "
         "(which count as a first entry to the justice system).",
         "decided",
-        lambda _: (DP.selected.is_(True), case((DP.disposal.in_(FORMAL), 1), else_=0)),
+        lambda _: (DP.selected.is_(True), DP.disposal.in_(FORMAL)),
     ),
     Measure(
         "above_default",
         "Above the gravity default",
         "Of the panel's decisions, how many were more severe than the gravity-matrix default.",
         "decided",
-        lambda _: (None, case((DP.departure == "above", 1), else_=0)),
+        lambda _: (None, DP.departure == "above"),
     ),
     Measure(
         "below_default",
         "Below the gravity default",
         "Of the panel's decisions, how many were less severe than the gravity-matrix default.",
         "decided",
-        lambda _: (None, case((DP.departure == "below", 1), else_=0)),
+        lambda _: (None, DP.departure == "below"),
     ),
     Measure(
         "completed",
         "Completed the intervention",
         "Of the interventions that ended, how many were completed.",
         "intervention_ended",
-        lambda _: (None, case((DP.selected, 1), else_=0)),
+        lambda _: (None, DP.selected.is_(True)),
     ),
     Measure(
         "reoffended",
@@ -200,23 +200,44 @@ MEASURES: tuple[Measure, ...] = (
 MEASURES_BY_KEY = {m.key: m for m in MEASURES}
 
 
+def grouped_counts_of(
+    session: Session,
+    filters: Filters,
+    measures: Sequence[Measure],
+    characteristic: Characteristic,
+) -> dict[str, dict[tuple[str, int], Count]]:
+    """For each measure, (group, gravity score) -> Count: all of them in one GROUP BY query, so
+    the rows of the period are read once whatever the number of measures (each measure counts
+    its base rows, and those selected, with a FILTER)."""
+    group = characteristic.column().label("grp")
+    columns: list[Any] = [group, DP.gravity_score]
+    points: list[str] = []
+    for measure in measures:
+        extra, hit = measure.build(filters)
+        base: ColumnElement[bool] = DP.point.in_((measure.base_point, *measure.also_points))
+        if extra is not None:
+            base = and_(base, extra)
+        # The base first: a costly condition (a subquery) is asked only of the base's rows.
+        columns += [
+            func.count().filter(base),
+            func.sum(case((base, case((hit, 1), else_=0)), else_=0)),
+        ]
+        points += [p for p in (measure.base_point, *measure.also_points) if p not in points]
+    query = select(*columns).where(filters.where(*points)).group_by(group, DP.gravity_score)
+    found: dict[str, dict[tuple[str, int], Count]] = {m.key: {} for m in measures}
+    for g, score, *counts in session.execute(query):
+        for i, measure in enumerate(measures):
+            n, chosen = int(counts[2 * i] or 0), int(counts[2 * i + 1] or 0)
+            if n:
+                found[measure.key][(str(g), int(score))] = Count(chosen, n)
+    return found
+
+
 def grouped_counts(
     session: Session, filters: Filters, measure: Measure, characteristic: Characteristic
 ) -> dict[tuple[str, int], Count]:
-    """(group, gravity score) -> Count, in one GROUP BY query."""
-    extra, selected = measure.build(filters)
-    group = characteristic.column().label("grp")
-    query = (
-        select(group, DP.gravity_score, func.count(), func.sum(selected))
-        .where(filters.where(measure.base_point, *measure.also_points))
-        .group_by(group, DP.gravity_score)
-    )
-    if extra is not None:
-        query = query.where(extra)
-    return {
-        (str(g), int(score)): Count(int(chosen or 0), int(n))
-        for g, score, n, chosen in session.execute(query)
-    }
+    """(group, gravity score) -> Count for one measure."""
+    return grouped_counts_of(session, filters, (measure,), characteristic)[measure.key]
 
 
 @dataclass
@@ -264,8 +285,9 @@ def compare(
     adjusted for gravity (Mantel-Haenszel). A row is published whole or not at all, and no rate
     or ratio is computed from a row that is not published, nor against such a reference."""
     found = []
+    counted = grouped_counts_of(session, filters, measures, characteristic)
     for measure in measures:
-        counts = grouped_counts(session, filters, measure, characteristic)
+        counts = counted[measure.key]
         by_group: dict[str, dict[int, Count]] = defaultdict(dict)
         for (g, score), count in counts.items():
             by_group[g][score] = count
