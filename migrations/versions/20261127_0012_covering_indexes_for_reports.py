@@ -1,9 +1,11 @@
-"""covering indexes for the evaluation's reports
+"""covering indexes for the evaluation's reports, and the follow-up facts they count
 
 The reports count a service's decision points at a point in a period by a characteristic: one
-index holds every column they read, so they scan it in order and never visit the table. The
-"assessed" measure asks of each referral whether it reached the assessed point; reoffending
-asks whether the child was referred again; closures and outcomes count columns now in their
+index holds every column they read, so they scan it in order and never visit the table. Two
+follow-up facts join the decision points, filled in here from what is stored and from now on by
+the event writer: whether a referral went on to be assessed (on its referred row) and the date
+the child was next referred after a diversion (on decided and notified rows), so the
+"assessed" and reoffending measures no longer look up each case; closures and outcomes count columns now in their
 indexes; panel practice and timeliness read a referral's service and dates, a decision's
 disposal and the recommendation it is compared with from indexes.
 
@@ -14,6 +16,7 @@ Create Date: 2026-11-27 10:30:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0012'
@@ -43,10 +46,27 @@ REPORT_INDEX_COLUMNS = [
     'send',
     'neurodivergent',
     'first_time_entrant',
+    'reached_assessment',
+    'referred_again_on',
 ]
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('decision_point') as batch:
+        batch.add_column(
+            sa.Column('reached_assessment', sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+        batch.add_column(sa.Column('referred_again_on', sa.Date(), nullable=True))
+    op.execute(
+        "UPDATE decision_point SET reached_assessment = true WHERE point = 'referred' "
+        "AND referral_id IN (SELECT referral_id FROM decision_point WHERE point = 'assessed')"
+    )
+    op.execute(
+        "UPDATE decision_point SET referred_again_on = ("
+        "SELECT min(r.received_on) FROM referral r WHERE r.child_id = decision_point.child_id "
+        "AND r.id != decision_point.referral_id AND r.received_on > decision_point.occurred_on"
+        ") WHERE point IN ('decided', 'notified')"
+    )
     op.drop_index('ix_decision_point_service_point_on', table_name='decision_point')
     op.create_index('ix_decision_point_report', 'decision_point', REPORT_INDEX_COLUMNS)
     op.drop_index('ix_decision_point_referral_id', table_name='decision_point')
@@ -96,3 +116,6 @@ def downgrade() -> None:
         'decision_point',
         ['service_id', 'point', 'occurred_on'],
     )
+    with op.batch_alter_table('decision_point') as batch:
+        batch.drop_column('referred_again_on')
+        batch.drop_column('reached_assessment')

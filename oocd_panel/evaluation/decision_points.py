@@ -16,6 +16,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
 from oocd_panel import disposals
 from oocd_panel.models import DecisionPoint, Referral, ReferralStatus
 
@@ -132,3 +135,45 @@ def points_for(
             on=on,
         )
     ]
+
+
+# Points followed for reoffending: a diversion by the panel or by the police alone.
+FOLLOWED = ("decided", "notified")
+
+
+def follow_up(session: Session, referral: Referral, rows: list[DecisionPoint]) -> None:
+    """Fill in the follow-up facts that the new rows settle (in the caller's transaction):
+    a signed-off assessment marks the referral's referred row; a new referral of a child marks
+    the child's earlier followed points with the date it was received, when it is the first
+    after them; and a new followed point takes the date of any later referral already known."""
+    DP = DecisionPoint
+    new = {row.point for row in rows}
+    if "assessed" in new:
+        session.execute(
+            update(DP)
+            .where(DP.referral_id == referral.id, DP.point == "referred")
+            .values(reached_assessment=True)
+        )
+    if "referred" in new:
+        received = referral.received_on
+        session.execute(
+            update(DP)
+            .where(
+                DP.child_id == referral.child_id,
+                DP.referral_id != referral.id,
+                DP.point.in_(FOLLOWED),
+                DP.occurred_on < received,
+                (DP.referred_again_on.is_(None)) | (DP.referred_again_on > received),
+            )
+            .values(referred_again_on=received)
+            .execution_options(synchronize_session=False)
+        )
+    for row in rows:
+        if row.point in FOLLOWED:
+            row.referred_again_on = session.scalar(
+                select(func.min(Referral.received_on)).where(
+                    Referral.child_id == referral.child_id,
+                    Referral.id != referral.id,
+                    Referral.received_on > row.occurred_on,
+                )
+            )

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Date, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel.evaluation.reports import DP, Filters
+from oocd_panel.evaluation.reports import DP, Filters, referred_again
 from oocd_panel.evaluation.suppression import (
     WITHHELD,
     Cell,
@@ -258,12 +258,6 @@ class Period:
 def trends(session: Session, filters: Filters, threshold: int, *, quarterly: bool) -> list[Period]:
     """Referrals, decisions, diversions and reoffending by month (or quarter) of the decision."""
     month = month_of(session, DP.occurred_on).label("month")
-    later = select(Referral.id).where(
-        Referral.child_id == DP.child_id,
-        Referral.id != DP.referral_id,
-        Referral.received_on > DP.occurred_on,
-        Referral.received_on <= DP.window_end,
-    )
     closed_window = and_(DP.point == "decided", DP.selected, DP.window_end <= filters.end)
     rows = session.execute(
         select(
@@ -272,7 +266,7 @@ def trends(session: Session, filters: Filters, threshold: int, *, quarterly: boo
             func.count().filter(DP.point == "decided"),
             func.count().filter(and_(DP.point == "decided", DP.selected)),
             func.count().filter(closed_window),
-            func.count().filter(and_(closed_window, later.exists())),
+            func.count().filter(and_(closed_window, referred_again())),
         )
         .where(filters.where("referred", "decided"))
         .group_by(month)

@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy.orm import Session
 
 from oocd_panel import disposals, ethnicity
 from oocd_panel.clock import LONDON
@@ -124,21 +124,18 @@ class Measure:
 
 
 def _assessed(_: Filters) -> tuple[ColumnElement[bool] | None, ColumnElement[bool]]:
-    other = aliased(DecisionPoint)
-    was = exists().where(other.referral_id == DP.referral_id, other.point == "assessed")
-    return DP.route == "panel", was
+    return DP.route == "panel", DP.reached_assessment.is_(True)
+
+
+def referred_again() -> ColumnElement[bool]:
+    """The child was referred again within the year after the point (a new referral received
+    after the point and by the end of its window)."""
+    return and_(DP.referred_again_on.is_not(None), DP.referred_again_on <= DP.window_end)
 
 
 def _reoffended(filters: Filters) -> tuple[ColumnElement[bool] | None, ColumnElement[bool]]:
-    later = aliased(Referral)
-    again = exists().where(
-        later.child_id == DP.child_id,
-        later.id != DP.referral_id,
-        later.received_on > DP.occurred_on,
-        later.received_on <= DP.window_end,
-    )
     # Only decisions whose year has passed by the end of the period can be counted.
-    return and_(DP.selected, DP.window_end <= filters.end), again
+    return and_(DP.selected, DP.window_end <= filters.end), referred_again()
 
 
 FORMAL = tuple(d.code for d in disposals.CATALOGUE if d.counts_as_first_time_entrant)

@@ -1,13 +1,15 @@
 """Facts for evaluating diversion and disproportionality: one row per referral per decision point,
 with the child's characteristics as they were when that decision was made.
 
-Reports group these rows in SQL; later edits to a child never rewrite them."""
+Reports group these rows in SQL; later edits to a child never rewrite them. Two follow-up facts
+are filled in when they happen (evaluation/decision_points.py, `follow_up`): whether a referral
+went on to be assessed, and when a child diverted was next referred again."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oocd_panel.db import Base
@@ -32,6 +34,8 @@ REPORT_INDEX_COLUMNS = (
     "send",
     "neurodivergent",
     "first_time_entrant",
+    "reached_assessment",
+    "referred_again_on",
 )
 
 
@@ -73,3 +77,8 @@ class DecisionPoint(Base):
     first_time_entrant: Mapped[bool]
     gravity_score: Mapped[int]
     offence_type: Mapped[str | None] = mapped_column(String(40))
+    # Follow-up facts. On a referred row: the referral's assessment was signed off (later).
+    reached_assessment: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # On decided and notified rows: the first date after this point on which the child was
+    # referred again (a new referral received). Reoffending counts it up to `window_end`.
+    referred_again_on: Mapped[dt.date | None]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import object_session
 
 from oocd_panel import audit_trail
 from oocd_panel.clock import local_date
-from oocd_panel.evaluation.decision_points import points_for
+from oocd_panel.evaluation.decision_points import follow_up, points_for
 from oocd_panel.evaluation.snapshot import snapshot
 from oocd_panel.models import Referral, ReferralEvent, ReferralStatus, User
 
@@ -41,9 +41,9 @@ def record_event(
     # The evaluation's facts, in the same transaction as the event.
     session = object_session(referral)
     assert session is not None
-    session.add_all(
-        points_for(referral, trigger=trigger, from_status=from_status, snap=snap, on=on)
-    )
+    rows = points_for(referral, trigger=trigger, from_status=from_status, snap=snap, on=on)
+    follow_up(session, referral, rows)
+    session.add_all(rows)
     audit_trail.record(
         session,
         actor=actor,
