@@ -206,3 +206,49 @@ def test_reoffending_counts_a_year_to_the_day_and_not_a_day_more(
         assert row.selected == expected, days_later
         session.delete(decided)  # the next round starts clean
         session.commit()
+
+
+def test_follow_up_facts_are_filled_in_when_they_happen(factory: Factory, session: Session) -> None:
+    """A signed-off assessment marks the referral's referred row; the child's next referral
+    dates the earlier decision (the earliest one counts, whatever order they are recorded in),
+    and the assessed measure counts the marked rows."""
+    first = factory.referral_at(S.DECIDED, disposal="community_resolution")
+
+    def point(referral_id: int, name: str) -> DecisionPoint:
+        return session.scalars(
+            select(DecisionPoint).where(
+                DecisionPoint.referral_id == referral_id, DecisionPoint.point == name
+            )
+        ).one()
+
+    assert point(first.id, "referred").reached_assessment is True
+    decided = point(first.id, "decided")
+    assert decided.referred_again_on is None
+    decided.occurred_on = local_today() - dt.timedelta(days=60)
+    session.commit()
+    same_child = child_details(
+        first_name=first.child.first_name,
+        last_name=first.child.last_name,
+        date_of_birth=first.child.date_of_birth,
+    )
+    later = factory.referral(received_on=local_today() - dt.timedelta(days=5), child=same_child)
+    session.refresh(decided)
+    assert decided.referred_again_on == local_today() - dt.timedelta(days=5)
+    assert point(later.id, "referred").reached_assessment is False
+    factory.referral(received_on=local_today() - dt.timedelta(days=20), child=same_child)
+    session.refresh(decided)
+    assert decided.referred_again_on == local_today() - dt.timedelta(days=20)
+    factory.referral(received_on=local_today() - dt.timedelta(days=1), child=same_child)
+    session.refresh(decided)
+    assert decided.referred_again_on == local_today() - dt.timedelta(days=20)
+
+    (assessed,) = reports.compare(
+        session,
+        _filters(factory),
+        reports.CHARACTERISTICS["sex"],
+        "male",
+        threshold=1,
+        measures=(reports.MEASURES_BY_KEY["assessed"],),
+    )
+    male = next(r for r in assessed.rows if r.value == "male")
+    assert (male.selected, male.total) == (1, 4)
