@@ -61,3 +61,36 @@ def test_decision_points_are_backfilled_from_the_event_snapshots(tmp_path: Path)
             assert sorted(map(str, rebuilt)) == sorted(map(str, written))
         finally:
             db.engine.dispose()
+
+
+def test_follow_up_facts_and_vote_positions_are_filled_in_by_migration_0012(
+    tmp_path: Path,
+) -> None:
+    """Upgrading a database with history gives the follow-up facts and the decision-makers'
+    positions that the workflow now writes as things happen."""
+    with fresh_database(tmp_path) as url:
+        db = Database(url)
+        try:
+            with db.session() as session:
+                demo.seed_demo(session, referrals=60, seed=5)
+            queries = [
+                text(
+                    "SELECT referral_id, point, reached_assessment, referred_again_on "
+                    "FROM decision_point ORDER BY referral_id, point"
+                ),
+                text("SELECT id, police_position, yjs_position FROM agenda_item ORDER BY id"),
+            ]
+            with db.engine.connect() as connection:
+                written = [[tuple(r) for r in connection.execute(q)] for q in queries]
+            assert any(row[2] for row in written[0])
+            assert any(row[1] for row in written[1])
+            cfg = alembic_config()
+            with db.engine.begin() as connection:
+                cfg.attributes["connection"] = connection
+                command.downgrade(cfg, "0011")
+                command.upgrade(cfg, "head")
+            with db.engine.connect() as connection:
+                rebuilt = [[tuple(r) for r in connection.execute(q)] for q in queries]
+            assert rebuilt == written
+        finally:
+            db.engine.dispose()

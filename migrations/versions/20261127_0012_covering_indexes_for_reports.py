@@ -7,7 +7,8 @@ the event writer: whether a referral went on to be assessed (on its referred row
 the child was next referred after a diversion (on decided and notified rows), so the
 "assessed" and reoffending measures no longer look up each case; closures and outcomes count columns now in their
 indexes; panel practice and timeliness read a referral's service and dates, a decision's
-disposal and the recommendation it is compared with from indexes.
+disposal and the recommendation it is compared with from indexes; an agenda item keeps the
+police and YJS decision-makers' votes its rule weighed (filled in here from the votes).
 
 Revision ID: 0012
 Revises: 0011
@@ -95,9 +96,31 @@ def upgrade() -> None:
         'assessment',
         ['referral_id', 'recommended_disposal'],
     )
+    with op.batch_alter_table('agenda_item') as batch:
+        batch.add_column(sa.Column('police_position', sa.String(length=40), nullable=True))
+        batch.add_column(sa.Column('yjs_position', sa.String(length=40), nullable=True))
+    for agency in ('police', 'yjs'):
+        op.execute(
+            f"UPDATE agenda_item SET {agency}_position = ("  # noqa: S608 (two fixed names)
+            "SELECT max(v.disposal) FROM panel_vote v JOIN panel_member m ON m.id = v.member_id "
+            f"WHERE v.item_id = agenda_item.id AND m.is_decision_maker AND m.agency = '{agency}'"
+            ") WHERE closed_at IS NOT NULL"
+        )
+    op.drop_index('ix_agenda_item_closed_at', table_name='agenda_item')
+    op.create_index(
+        'ix_agenda_item_closed',
+        'agenda_item',
+        ['closed_at', 'referral_id', 'police_position', 'yjs_position'],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index('ix_agenda_item_closed', table_name='agenda_item')
+    op.create_index('ix_agenda_item_closed_at', 'agenda_item', ['closed_at'])
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later), not a copy of the table: other tables
+    # refer to agenda_item.
+    op.drop_column('agenda_item', 'yjs_position')
+    op.drop_column('agenda_item', 'police_position')
     op.drop_index('ix_assessment_referral_recommended', table_name='assessment')
     op.drop_index('ix_decision_decided', table_name='decision')
     op.create_index('ix_decision_decided_at', 'decision', ['decided_at'])
@@ -116,6 +139,5 @@ def downgrade() -> None:
         'decision_point',
         ['service_id', 'point', 'occurred_on'],
     )
-    with op.batch_alter_table('decision_point') as batch:
-        batch.drop_column('referred_again_on')
-        batch.drop_column('reached_assessment')
+    op.drop_column('decision_point', 'referred_again_on')
+    op.drop_column('decision_point', 'reached_assessment')

@@ -22,14 +22,11 @@ from oocd_panel.evaluation.suppression import (
     suppress,
 )
 from oocd_panel.models import (
-    Agency,
     AgendaItem,
     Assessment,
     Decision,
     Escalation,
-    PanelMember,
     Referral,
-    Vote,
 )
 
 
@@ -78,29 +75,18 @@ def panel_practice(session: Session, filters: Filters, threshold: int) -> list[F
     """Police-YJS agreement in the vote, escalations and how they ended, and decisions that
     differed from the practitioner's recommendation."""
     since, until = filters.moments()
-    # The police and YJS decision-makers' votes on each case whose vote closed in the period.
-    police = func.max(case((PanelMember.agency == Agency.POLICE, Vote.disposal)))
-    yjs = func.max(case((PanelMember.agency == Agency.YJS, Vote.disposal)))
-    positions = (
-        select(AgendaItem.id, police.label("police"), yjs.label("yjs"))
-        .join(Vote, Vote.item_id == AgendaItem.id)
-        .join(PanelMember, PanelMember.id == Vote.member_id)
+    # The police and YJS decision-makers' votes on each case whose vote closed in the period,
+    # as the decision rule weighed them when it closed.
+    police, yjs = AgendaItem.police_position, AgendaItem.yjs_position
+    both = and_(police.is_not(None), yjs.is_not(None))
+    voted, agreed = session.execute(
+        select(func.count().filter(both), func.count().filter(and_(both, police == yjs)))
         .join(Referral, Referral.id == AgendaItem.referral_id)
         .where(
-            PanelMember.is_decision_maker,
             Referral.service_id.in_(filters.service_ids),
             AgendaItem.closed_at >= since,
             AgendaItem.closed_at < until,
         )
-        .group_by(AgendaItem.id)
-        .subquery()
-    )
-    both = and_(positions.c.police.is_not(None), positions.c.yjs.is_not(None))
-    voted, agreed = session.execute(
-        select(
-            func.count().filter(both),
-            func.count().filter(and_(both, positions.c.police == positions.c.yjs)),
-        ).select_from(positions)
     ).one()
     escalations = session.execute(
         select(

@@ -83,7 +83,14 @@ class AgendaItem(Base):
     """One case on one meeting's agenda, and its vote."""
 
     __tablename__ = "agenda_item"
-    __table_args__ = (UniqueConstraint("meeting_id", "referral_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "referral_id"),
+        # The evaluation reads the votes that closed in a period, and how the two
+        # decision-makers voted, from this index alone.
+        Index(
+            "ix_agenda_item_closed", "closed_at", "referral_id", "police_position", "yjs_position"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("panel_meeting.id", ondelete="CASCADE"))
@@ -93,12 +100,14 @@ class AgendaItem(Base):
         str_enum(AgendaStatus), default=AgendaStatus.WAITING
     )
     opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    # Indexed: the evaluation reads the votes that closed in a period.
-    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
-    # What the service's decision rule gave when the vote closed.
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # What the service's decision rule gave when the vote closed, and the police and YJS
+    # decision-makers' votes it weighed (None: that decision-maker did not vote).
     rule: Mapped[str | None] = mapped_column(String(20))
     rule_outcome: Mapped[str | None] = mapped_column(String(40))
     rule_note: Mapped[str | None] = mapped_column(Text)
+    police_position: Mapped[str | None] = mapped_column(String(40))
+    yjs_position: Mapped[str | None] = mapped_column(String(40))
     # Optimistic locking: opening, closing and confirming cannot race each other.
     version: Mapped[int] = mapped_column(default=1)
 

@@ -670,6 +670,8 @@ def close_vote(
         item.rule = settings.decision_rule
         item.rule_outcome = outcome.disposal
         item.rule_note = outcome.note
+        item.police_position = outcome.police_position
+        item.yjs_position = outcome.yjs_position
         item.closed_at = now or utcnow()
         if not outcome.escalate:
             item.status = AgendaStatus.VOTE_CLOSED
