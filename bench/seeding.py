@@ -9,8 +9,9 @@ it, including its start-up), counts the rows it wrote in every table, then copie
 table by table into a second fresh database with nothing but the database driver's executemany
 (batches of 10,000, one transaction per table, the same indexes and constraints) and times the
 writing alone. The ratio says how close the seeder comes to the floor of inserting those rows.
-With --postgres it creates (and drops) two databases on that server. Nothing here is a
-pass/fail test: figures go in bench/README.md.
+With --postgres it creates (and drops) two databases on that server; `--keep NAME` keeps the
+seeded one under that name (for the page and report benchmarks). `--no-copy` times the seeding
+alone. Nothing here is a pass/fail test: figures go in bench/README.md.
 """
 
 from __future__ import annotations
@@ -126,39 +127,68 @@ def main() -> None:
     )
     parser.add_argument("--referrals", type=int, default=100_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (default: SQLite files)")
-    parser.add_argument("--keep", type=Path, help="keep the seeded SQLite database here")
+    parser.add_argument(
+        "--keep",
+        help="keep the seeded database: a file path (SQLite) or a database name (PostgreSQL)",
+    )
+    parser.add_argument("--no-copy", action="store_true", help="skip the executemany copy")
     args = parser.parse_args()
     seeded_url, copy_url, names = _databases(args)
     try:
         _flask(seeded_url, "upgrade-db")
         _flask(copy_url, "upgrade-db")
         seconds = _flask(seeded_url, "seed-demo", "--referrals", str(args.referrals))
-        source, target = make_engine(seeded_url), make_engine(copy_url)
-        with target.begin() as connection:  # the copy starts empty (upgrade-db adds nothing)
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
-        rows, writing, counts = _copy(source, target)
-        source.dispose()
-        target.dispose()
         print(
             f"{make_url(seeded_url).get_backend_name()}; {args.referrals:,} referrals; "
             f"python {sys.version.split()[0]}; {os.cpu_count()} CPUs"
         )
-        print(
-            f"seed-demo: {seconds:.1f} s for {rows:,} rows in {len(counts)} tables "
-            f"({rows / seconds:,.0f} rows/s, {args.referrals / seconds:,.0f} referrals/s)"
-        )
-        print(
-            f"plain executemany of the same rows: {writing:.1f} s ({rows / writing:,.0f} rows/s); "
-            f"seed-demo takes {seconds / writing:.1f}x as long"
-        )
-        biggest = sorted(counts.items(), key=lambda kv: -kv[1])[:8]
-        print("largest tables: " + ", ".join(f"{name} {n:,}" for name, n in biggest))
-        if args.keep and seeded_url.startswith("sqlite"):
-            shutil.copyfile(make_url(seeded_url).database or "", args.keep)
-            print(f"kept the seeded database at {args.keep}")
+        if args.no_copy:
+            print(f"seed-demo: {seconds:.1f} s ({args.referrals / seconds:,.0f} referrals/s)")
+        else:
+            _compare(seeded_url, copy_url, seconds, args.referrals)
+        if args.keep:
+            _keep(args, seeded_url, names)
     finally:
         _drop(args, names)
+        if seeded_url.startswith("sqlite"):  # the temporary folder of the two files
+            shutil.rmtree(Path(make_url(seeded_url).database or "").parent, ignore_errors=True)
+
+
+def _keep(args: argparse.Namespace, seeded_url: str, names: list[str]) -> None:
+    if seeded_url.startswith("sqlite"):
+        shutil.move(make_url(seeded_url).database or "", args.keep)
+        print(f"kept the seeded database at {args.keep}")
+        return
+    base = make_url(normalise_database_url(args.postgres))
+    admin = make_engine(base.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{args.keep}" WITH (FORCE)'))
+        connection.execute(text(f'ALTER DATABASE "{names[0]}" RENAME TO "{args.keep}"'))
+    admin.dispose()
+    names.pop(0)
+    kept = base.set(database=args.keep).render_as_string(hide_password=False)
+    print(f"kept the seeded database as {kept}")
+
+
+def _compare(seeded_url: str, copy_url: str, seconds: float, referrals: int) -> None:
+    """seed-demo's rows copied by a plain executemany into the empty second database."""
+    source, target = make_engine(seeded_url), make_engine(copy_url)
+    with target.begin() as connection:  # the copy starts empty (upgrade-db adds nothing)
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    rows, writing, counts = _copy(source, target)
+    source.dispose()
+    target.dispose()
+    print(
+        f"seed-demo: {seconds:.1f} s for {rows:,} rows in {len(counts)} tables "
+        f"({rows / seconds:,.0f} rows/s, {referrals / seconds:,.0f} referrals/s)"
+    )
+    print(
+        f"plain executemany of the same rows: {writing:.1f} s ({rows / writing:,.0f} rows/s); "
+        f"seed-demo takes {seconds / writing:.1f}x as long"
+    )
+    biggest = sorted(counts.items(), key=lambda kv: -kv[1])[:8]
+    print("largest tables: " + ", ".join(f"{name} {n:,}" for name, n in biggest))
 
 
 if __name__ == "__main__":
