@@ -36,7 +36,13 @@ sys.path.insert(0, str(ROOT))
 
 from oocd_panel.config import normalise_database_url  # noqa: E402
 from oocd_panel.db import make_engine  # noqa: E402
-from oocd_panel.models import AgendaItem, Referral, ReferralStatus  # noqa: E402
+from oocd_panel.models import (  # noqa: E402
+    AgendaItem,
+    PanelMember,
+    Referral,
+    ReferralStatus,
+    User,
+)
 
 PASSWORD = "demo-password-2026"  # the synthetic demo accounts' password
 # wrk prints its own percentiles; this adds p50/p95 in microseconds on one line we can parse.
@@ -142,10 +148,12 @@ def _targets(url: str) -> dict[str, str]:
             .order_by(Referral.id.desc())
             .limit(1)
         ).one()
+        # The latest agenda item of a meeting the demo panel chair sits on.
         item = session.scalars(
             select(AgendaItem)
-            .join(Referral, Referral.id == AgendaItem.referral_id)
-            .where(Referral.service_id == service_id)
+            .join(PanelMember, PanelMember.meeting_id == AgendaItem.meeting_id)
+            .join(User, User.id == PanelMember.user_id)
+            .where(User.email == "panel.yjs@example.org")
             .order_by(AgendaItem.id.desc())
             .limit(1)
         ).one()

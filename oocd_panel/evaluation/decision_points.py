@@ -16,8 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from oocd_panel import disposals
 from oocd_panel.models import DecisionPoint, Referral, ReferralStatus
@@ -177,3 +177,33 @@ def follow_up(session: Session, referral: Referral, rows: list[DecisionPoint]) -
                     Referral.received_on > row.occurred_on,
                 )
             )
+
+
+def fill_in_referred_again(session: Session, first_referral_id: int) -> None:
+    """`follow_up`'s reoffending date set for every followed point of the children with a
+    referral numbered `first_referral_id` or later, in one statement (for rows written in bulk,
+    where the next referral of a child is loaded after the earlier case's rows)."""
+    DP = DecisionPoint
+    later = aliased(Referral)
+    children = (
+        select(Referral.child_id)
+        .where(
+            Referral.id >= first_referral_id,
+            exists().where(later.child_id == Referral.child_id, later.id != Referral.id),
+        )
+        .scalar_subquery()
+    )
+    session.execute(
+        update(DP)
+        .where(DP.point.in_(FOLLOWED), DP.child_id.in_(children))
+        .values(
+            referred_again_on=select(func.min(later.received_on))
+            .where(
+                later.child_id == DP.child_id,
+                later.id != DP.referral_id,
+                later.received_on > DP.occurred_on,
+            )
+            .scalar_subquery()
+        )
+        .execution_options(synchronize_session=False)
+    )

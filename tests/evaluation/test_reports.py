@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from oocd_panel.clock import local_today
 from oocd_panel.evaluation import reports
+from oocd_panel.evaluation.decision_points import fill_in_referred_again
 from oocd_panel.models import DecisionPoint, ReferralStatus
 from tests.factories import Factory, child_details
 
@@ -252,3 +253,41 @@ def test_follow_up_facts_are_filled_in_when_they_happen(factory: Factory, sessio
     )
     male = next(r for r in assessed.rows if r.value == "male")
     assert (male.selected, male.total) == (1, 4)
+
+
+def test_rows_loaded_in_bulk_get_the_same_reoffending_date_in_one_statement(
+    factory: Factory, session: Session
+) -> None:
+    first = factory.referral_at(S.DECIDED, disposal="community_resolution")
+    other = factory.referral_at(S.DECIDED, disposal="community_resolution")
+    decided = session.scalars(
+        select(DecisionPoint).where(
+            DecisionPoint.referral_id == first.id, DecisionPoint.point == "decided"
+        )
+    ).one()
+    decided.occurred_on = local_today() - dt.timedelta(days=60)
+    session.commit()
+    later = factory.referral(
+        received_on=local_today() - dt.timedelta(days=5),
+        child=child_details(
+            first_name=first.child.first_name,
+            last_name=first.child.last_name,
+            date_of_birth=first.child.date_of_birth,
+        ),
+    )
+    session.expire_all()
+    written = {
+        p.id: p.referred_again_on
+        for p in session.scalars(select(DecisionPoint).order_by(DecisionPoint.id))
+    }
+    assert written[decided.id] == local_today() - dt.timedelta(days=5)
+    session.execute(update(DecisionPoint).values(referred_again_on=None))
+    fill_in_referred_again(session, later.id)
+    session.commit()
+    session.expire_all()
+    filled = {
+        p.id: p.referred_again_on
+        for p in session.scalars(select(DecisionPoint).order_by(DecisionPoint.id))
+    }
+    assert filled == written
+    assert other.id != later.id
