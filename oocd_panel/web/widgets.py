@@ -38,7 +38,7 @@ _cache: OrderedDict[tuple[str, str], Markup] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _key(params: Any) -> str | None:
+def plain_key(params: Any) -> str | None:
     """The parameters as a stable string, or None if they hold anything but plain data (Markup
     included: the same text as Markup or as a string renders differently)."""
 
@@ -61,7 +61,7 @@ class _Remembered:
         return True
 
     def render(self, params: Any) -> Markup:
-        key = _key(params) if self.remembered(params) else None
+        key = plain_key(params) if self.remembered(params) else None
         if key is None:
             return super().render(params)  # type: ignore[misc, no-any-return]
         with _lock:
