@@ -7,8 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_, union_all
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.orm import Session, contains_eager, load_only, selectinload
 
 from oocd_panel.errors import NotFound
 from oocd_panel.models import Child, Referral, ReferralEvent, ReferralStatus, Role, User
@@ -147,18 +158,17 @@ def _newest_first(newest: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]
     return Referral.received_on.asc(), Referral.id.asc()
 
 
-def _ids(
-    session: Session,
+def _ids_query(
     partitions: Sequence[ColumnElement[bool]],
     conditions: Sequence[ColumnElement[bool]],
     *,
     newest: bool,
     limit: int,
     names: bool = False,
-) -> list[int]:
-    """The first `limit` case ids in date order, one index range per partition (a service, or
-    a service and a status), merged: each range is read in index order and stops at `limit`,
-    where one query over several services would have to sort all their cases."""
+) -> Select[tuple[int, dt.date]]:
+    """The first `limit` cases' (id, date received) in date order, one index range per partition
+    (a service, or a service and a status), merged: each range is read in index order and stops
+    at `limit`, where one query over several services would have to sort all their cases."""
     parts = []
     for partition in partitions:
         part = select(Referral.id, Referral.received_on).where(partition, *conditions)
@@ -170,20 +180,56 @@ def _ids(
     else:
         merged = union_all(*(select(p.c.id, p.c.received_on) for p in parts)).subquery()
     order = (merged.c.received_on, merged.c.id)
-    query = select(merged.c.id).order_by(
-        *((o.desc() for o in order) if newest else (o.asc() for o in order))
+    return (
+        select(merged.c.id, merged.c.received_on)
+        .order_by(*((o.desc() for o in order) if newest else (o.asc() for o in order)))
+        .limit(limit)
     )
-    return list(session.scalars(query.limit(limit)))
 
 
-def _load(session: Session, ids: list[int]) -> list[Referral]:
-    """The cases with these ids, with their children, in the order given (one query)."""
+def _ids(
+    session: Session,
+    partitions: Sequence[ColumnElement[bool]],
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    newest: bool,
+    limit: int,
+    names: bool = False,
+) -> list[int]:
+    """The first `limit` case ids in date order (see `_ids_query`)."""
+    query = _ids_query(partitions, conditions, newest=newest, limit=limit, names=names)
+    return [row.id for row in session.execute(query)]
+
+
+# What a case table shows (components/cases.html): a page of the list or of "My work" loads
+# only these columns, not the whole referral and child.
+_TABLE_COLUMNS = (
+    load_only(
+        Referral.id,
+        Referral.child_id,
+        Referral.police_reference,
+        Referral.received_on,
+        Referral.gravity_score,
+        Referral.status,
+        Referral.assessment_due_on,
+    ),
+    contains_eager(Referral.child).load_only(
+        Child.first_name, Child.last_name, Child.preferred_name, Child.purged_at
+    ),
+)
+
+
+def _load(session: Session, ids: Sequence[int]) -> list[Referral]:
+    """The cases with these ids, with their children, in the order given (one query), with
+    the columns a case table shows."""
+    if not ids:
+        return []
     found = {
         r.id: r
         for r in session.scalars(
             select(Referral)
             .join(Referral.child)
-            .options(contains_eager(Referral.child))
+            .options(*_TABLE_COLUMNS)
             .where(Referral.id.in_(ids))
         )
     }
@@ -294,42 +340,76 @@ class Queue:
 QUEUE_LIMIT = 20
 
 
+@dataclass(frozen=True)
+class _QueueSpec:
+    key: str
+    title: str
+    description: str
+    statuses: tuple[ReferralStatus, ...]
+    conditions: tuple[ColumnElement[bool], ...]
+
+
 def _queue(
-    session: Session,
-    user: User,
     key: str,
     title: str,
     description: str,
     statuses: tuple[ReferralStatus, ...],
     *conditions: ColumnElement[bool],
-) -> Queue:
-    partitions = [
-        and_(Referral.service_id == service, Referral.status == status)
-        for service in sorted(user.service_ids)
-        for status in statuses
-    ] or [false()]
-    ids = _ids(session, partitions, conditions, newest=False, limit=QUEUE_LIMIT + 1)
-    rows = _load(session, ids)
-    return Queue(key, title, description, rows[:QUEUE_LIMIT], len(rows) > QUEUE_LIMIT, statuses)
+) -> _QueueSpec:
+    return _QueueSpec(key, title, description, statuses, conditions)
+
+
+def _fill(session: Session, user: User, specs: list[_QueueSpec]) -> list[Queue]:
+    """Each queue's oldest cases: the ids of every queue in one query (each queue its own
+    index ranges, as `_ids`), then all their cases in one more."""
+    if not specs:
+        return []
+    parts = []
+    for number, spec in enumerate(specs):
+        partitions = [
+            and_(Referral.service_id == service, Referral.status == status)
+            for service in sorted(user.service_ids)
+            for status in spec.statuses
+        ] or [false()]
+        first = _ids_query(partitions, spec.conditions, newest=False, limit=QUEUE_LIMIT + 1)
+        sub = first.subquery()
+        queue = literal(number, literal_execute=True).label("queue")
+        parts.append(select(queue, sub.c.id, sub.c.received_on))
+    query = parts[0] if len(parts) == 1 else union_all(*parts)
+    by_queue: list[list[tuple[dt.date, int]]] = [[] for _ in specs]
+    for row in session.execute(query):
+        by_queue[row.queue].append((row.received_on, row.id))
+    ids = [[i for _, i in sorted(rows)] for rows in by_queue]
+    cases = {r.id: r for r in _load(session, sorted({i for found in ids for i in found}))}
+    queues = []
+    for spec, found in zip(specs, ids, strict=True):
+        rows = [cases[i] for i in found if i in cases]
+        queues.append(
+            Queue(
+                spec.key,
+                spec.title,
+                spec.description,
+                rows[:QUEUE_LIMIT],
+                len(rows) > QUEUE_LIMIT,
+                spec.statuses,
+            )
+        )
+    return queues
 
 
 def my_work(session: Session, user: User) -> list[Queue]:
     """The cases waiting on this user, oldest first, grouped by what they need to do."""
-    queues: list[Queue] = []
+    queues: list[_QueueSpec] = []
     if user.has_role(Role.PRACTITIONER):
         mine = Referral.practitioner_id == user.id
         queues += [
             _queue(
-                session,
-                user,
                 "to_assess",
                 "New referrals to assess",
                 "Not yet allocated: starting the assessment allocates the case to you.",
                 (S.REFERRED,),
             ),
             _queue(
-                session,
-                user,
                 "assessing",
                 "Your assessments in progress",
                 "Including assessments a manager returned with directions.",
@@ -337,16 +417,12 @@ def my_work(session: Session, user: User) -> list[Queue]:
                 mine,
             ),
             _queue(
-                session,
-                user,
                 "notified",
                 "Police outcomes to offer support for",
                 "The police gave an outcome alone: offer the child voluntary support.",
                 (S.NOTIFIED, S.SUPPORT_OFFERED),
             ),
             _queue(
-                session,
-                user,
                 "interventions",
                 "Your interventions",
                 "Outcomes given and work under way.",
@@ -357,8 +433,6 @@ def my_work(session: Session, user: User) -> list[Queue]:
     if user.has_role(Role.MANAGER):
         queues += [
             _queue(
-                session,
-                user,
                 "sign_off",
                 "Assessments waiting for sign-off",
                 "You cannot sign off an assessment you wrote or submitted.",
@@ -366,16 +440,12 @@ def my_work(session: Session, user: User) -> list[Queue]:
                 or_(Referral.practitioner_id.is_(None), Referral.practitioner_id != user.id),
             ),
             _queue(
-                session,
-                user,
                 "escalated",
                 "Escalations to resolve",
                 "The police and YJS decision-makers disagreed.",
                 (S.ESCALATED,),
             ),
             _queue(
-                session,
-                user,
                 "unallocated",
                 "Referrals not yet allocated",
                 "New referrals nobody has started to assess.",
@@ -385,8 +455,6 @@ def my_work(session: Session, user: User) -> list[Queue]:
     if user.has_role(Role.PANEL_MEMBER):
         queues += [
             _queue(
-                session,
-                user,
                 "panel",
                 "Cases for panel",
                 "Signed-off assessments waiting for the panel, and cases at panel now.",
@@ -396,28 +464,22 @@ def my_work(session: Session, user: User) -> list[Queue]:
     if user.has_role(Role.POLICE_OFFICER):
         queues += [
             _queue(
-                session,
-                user,
                 "to_deliver",
                 "Decisions to give",
                 "The panel has decided: give the outcome and record it.",
                 (S.DECIDED,),
             ),
             _queue(
-                session,
-                user,
                 "returned",
                 "Returned to the police for a decision",
                 "The child declined the outcome, or the conditions were not completed.",
                 (S.RETURNED_TO_POLICE,),
             ),
             _queue(
-                session,
-                user,
                 "police_escalated",
                 "Escalated cases",
                 "A police inspector and a YJS manager need to agree an outcome.",
                 (S.ESCALATED,),
             ),
         ]
-    return queues
+    return _fill(session, user, queues)
