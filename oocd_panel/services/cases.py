@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     false,
     func,
     literal,
@@ -19,10 +20,30 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import Session, contains_eager, load_only, selectinload
+from sqlalchemy.orm import (
+    Session,
+    contains_eager,
+    joinedload,
+    lazyload,
+    load_only,
+    selectinload,
+)
 
 from oocd_panel.errors import NotFound
-from oocd_panel.models import Child, Referral, ReferralEvent, ReferralStatus, Role, User
+from oocd_panel.models import (
+    Assessment,
+    Child,
+    Decision,
+    Delivery,
+    Escalation,
+    InterventionNote,
+    Letter,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Role,
+    User,
+)
 from oocd_panel.referral_rules import normalise_police_reference
 from oocd_panel.workflow import CASE_READER_ROLES
 
@@ -109,15 +130,6 @@ def sees_sensitive_details(user: User) -> bool:
     A police officer checking or delivering an outcome does not need them.
     """
     return user.has_role(Role.PRACTITIONER, Role.MANAGER, Role.PANEL_MEMBER)
-
-
-def _visible(user: User) -> Select[Referral]:
-    return (
-        select(Referral)
-        .join(Referral.child)
-        .options(contains_eager(Referral.child))
-        .where(Referral.service_id.in_(user.service_ids), Referral.purged_at.is_(None))
-    )
 
 
 def is_reference(text: str) -> bool:
@@ -307,18 +319,70 @@ def list_cases(
     return Page(_load(session, ids), max(first, 1), more, after is not None)
 
 
-def get_case(session: Session, user: User, referral_id: int) -> Referral:
-    """A case this user may see, with its child, offences and timeline loaded."""
-    referral = session.scalars(
-        _visible(user)
-        .where(Referral.id == referral_id)
+# Users met on the way to a case (who acted on it, its practitioner): the page shows their
+# names, so their roles and services are loaded only if something asks for them.
+_NAMES_ONLY = (lazyload(User.role_rows), lazyload(User.services))
+
+# What the case page shows beyond the case itself, loaded with it: the assessment's status (not
+# its sections), the decision, the letters' list (not their HTML and PDF), escalations,
+# deliveries and how many intervention notes there are, with the names of who did what.
+_CASE_PAGE = (
+    joinedload(Referral.assessment).lazyload(Assessment.sections),
+    joinedload(Referral.decision).joinedload(Decision.confirmed_by).options(*_NAMES_ONLY),
+    selectinload(Referral.letters).options(
+        load_only(
+            Letter.id,
+            Letter.referral_id,
+            Letter.recipient_name,
+            Letter.number,
+            Letter.issued_at,
+            Letter.issued_by_id,
+        ),
+        joinedload(Letter.issued_by).options(*_NAMES_ONLY),
+    ),
+    selectinload(Referral.escalations).options(
+        joinedload(Escalation.police_inspector).options(*_NAMES_ONLY),
+        joinedload(Escalation.yjs_manager).options(*_NAMES_ONLY),
+    ),
+    selectinload(Referral.deliveries).joinedload(Delivery.recorded_by).options(*_NAMES_ONLY),
+    selectinload(Referral.intervention_notes).load_only(
+        InterventionNote.id, InterventionNote.referral_id
+    ),
+)
+
+
+def _case_query(page: bool) -> Select[Referral]:
+    """A case by id among the given services, with what `get_case` loads: built once, with
+    parameters, so each call skips building the statement and its cache key."""
+    return (
+        select(Referral)
+        .join(Referral.child)
+        .where(
+            Referral.id == bindparam("referral_id"),
+            Referral.service_id.in_(bindparam("service_ids", expanding=True)),
+            Referral.purged_at.is_(None),
+        )
         .options(
+            contains_eager(Referral.child),
             selectinload(Referral.offences),
-            selectinload(Referral.events).joinedload(ReferralEvent.actor),
+            selectinload(Referral.events).joinedload(ReferralEvent.actor).options(*_NAMES_ONLY),
             contains_eager(Referral.child).selectinload(Child.contacts),
             contains_eager(Referral.child).selectinload(Child.referrals),
-            selectinload(Referral.practitioner),
+            joinedload(Referral.practitioner).options(*_NAMES_ONLY),
+            *(_CASE_PAGE if page else ()),
         )
+    )
+
+
+_CASE_QUERIES = {page: _case_query(page) for page in (False, True)}
+
+
+def get_case(session: Session, user: User, referral_id: int, *, page: bool = False) -> Referral:
+    """A case this user may see, with its child, offences and timeline loaded; with `page`,
+    also the rest of what the case page shows."""
+    referral = session.scalars(
+        _CASE_QUERIES[page],
+        {"referral_id": referral_id, "service_ids": list(user.service_ids)},
     ).one_or_none()
     if referral is None or not can_read_cases(user):
         raise NotFound("There is no such case in your services.")
