@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
+    Integer,
     Select,
     and_,
     bindparam,
@@ -231,20 +234,20 @@ _TABLE_COLUMNS = (
 )
 
 
+_BY_IDS = (
+    select(Referral)
+    .join(Referral.child)
+    .options(*_TABLE_COLUMNS)
+    .where(Referral.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def _load(session: Session, ids: Sequence[int]) -> list[Referral]:
     """The cases with these ids, with their children, in the order given (one query), with
     the columns a case table shows."""
     if not ids:
         return []
-    found = {
-        r.id: r
-        for r in session.scalars(
-            select(Referral)
-            .join(Referral.child)
-            .options(*_TABLE_COLUMNS)
-            .where(Referral.id.in_(ids))
-        )
-    }
+    found = {r.id: r for r in session.scalars(_BY_IDS, {"ids": list(ids)})}
     return [found[i] for i in ids if i in found]
 
 
@@ -404,7 +407,7 @@ class Queue:
 QUEUE_LIMIT = 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # by identity: `_specs` makes each once
 class _QueueSpec:
     key: str
     title: str
@@ -423,25 +426,35 @@ def _queue(
     return _QueueSpec(key, title, description, statuses, conditions)
 
 
-def _fill(session: Session, user: User, specs: list[_QueueSpec]) -> list[Queue]:
-    """Each queue's oldest cases: the ids of every queue in one query (each queue its own
-    index ranges, as `_ids`), then all their cases in one more."""
-    if not specs:
-        return []
+@functools.lru_cache(maxsize=256)
+def _queues_query(
+    specs: tuple[_QueueSpec, ...], services: tuple[int, ...]
+) -> CompoundSelect[Any] | Select[Any]:
+    """The ids of every queue's oldest cases in one statement (each queue its own index
+    ranges, as `_ids`): built once per set of queues and services, with the user's id as a
+    parameter (`me`)."""
     parts = []
     for number, spec in enumerate(specs):
         partitions = [
             and_(Referral.service_id == service, Referral.status == status)
-            for service in sorted(user.service_ids)
+            for service in services
             for status in spec.statuses
         ] or [false()]
         first = _ids_query(partitions, spec.conditions, newest=False, limit=QUEUE_LIMIT + 1)
         sub = first.subquery()
         queue = literal(number, literal_execute=True).label("queue")
         parts.append(select(queue, sub.c.id, sub.c.received_on))
-    query = parts[0] if len(parts) == 1 else union_all(*parts)
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+def _fill(session: Session, user: User, specs: tuple[_QueueSpec, ...]) -> list[Queue]:
+    """Each queue's oldest cases: the ids of every queue in one query, then all their cases
+    in one more."""
+    if not specs:
+        return []
+    query = _queues_query(specs, tuple(sorted(user.service_ids)))
     by_queue: list[list[tuple[dt.date, int]]] = [[] for _ in specs]
-    for row in session.execute(query):
+    for row in session.execute(query, {"me": user.id}):
         by_queue[row.queue].append((row.received_on, row.id))
     ids = [[i for _, i in sorted(rows)] for rows in by_queue]
     cases = {r.id: r for r in _load(session, sorted({i for found in ids for i in found}))}
@@ -463,9 +476,19 @@ def _fill(session: Session, user: User, specs: list[_QueueSpec]) -> list[Queue]:
 
 def my_work(session: Session, user: User) -> list[Queue]:
     """The cases waiting on this user, oldest first, grouped by what they need to do."""
+    return _fill(session, user, _specs(user.roles))
+
+
+# The user's id in the queues' conditions: the statement is built once for everyone.
+_ME = bindparam("me", type_=Integer)
+
+
+@functools.lru_cache(maxsize=64)
+def _specs(roles: frozenset[Role]) -> tuple[_QueueSpec, ...]:
+    """The queues of someone holding these roles, in the order shown."""
     queues: list[_QueueSpec] = []
-    if user.has_role(Role.PRACTITIONER):
-        mine = Referral.practitioner_id == user.id
+    if Role.PRACTITIONER in roles:
+        mine = Referral.practitioner_id == _ME
         queues += [
             _queue(
                 "to_assess",
@@ -494,14 +517,14 @@ def my_work(session: Session, user: User) -> list[Queue]:
                 mine,
             ),
         ]
-    if user.has_role(Role.MANAGER):
+    if Role.MANAGER in roles:
         queues += [
             _queue(
                 "sign_off",
                 "Assessments waiting for sign-off",
                 "You cannot sign off an assessment you wrote or submitted.",
                 (S.AWAITING_SIGN_OFF,),
-                or_(Referral.practitioner_id.is_(None), Referral.practitioner_id != user.id),
+                or_(Referral.practitioner_id.is_(None), Referral.practitioner_id != _ME),
             ),
             _queue(
                 "escalated",
@@ -516,7 +539,7 @@ def my_work(session: Session, user: User) -> list[Queue]:
                 (S.REFERRED,),
             ),
         ]
-    if user.has_role(Role.PANEL_MEMBER):
+    if Role.PANEL_MEMBER in roles:
         queues += [
             _queue(
                 "panel",
@@ -525,7 +548,7 @@ def my_work(session: Session, user: User) -> list[Queue]:
                 (S.READY_FOR_PANEL, S.AT_PANEL),
             ),
         ]
-    if user.has_role(Role.POLICE_OFFICER):
+    if Role.POLICE_OFFICER in roles:
         queues += [
             _queue(
                 "to_deliver",
@@ -546,4 +569,4 @@ def my_work(session: Session, user: User) -> list[Queue]:
                 (S.ESCALATED,),
             ),
         ]
-    return _fill(session, user, queues)
+    return tuple(queues)
