@@ -328,11 +328,13 @@ _NAMES_ONLY = (lazyload(User.role_rows), lazyload(User.services))
 
 # What the case page shows beyond the case itself, loaded with it: the assessment's status (not
 # its sections), the decision, the letters' list (not their HTML and PDF), escalations,
-# deliveries and how many intervention notes there are, with the names of who did what.
+# deliveries and how many intervention notes there are, with the names of who did what. The
+# few-row collections (letters, escalations, deliveries: a handful a case) are joined into the
+# case's own statement, saving a statement each; notes, which keep growing, are read apart.
 _CASE_PAGE = (
     joinedload(Referral.assessment).lazyload(Assessment.sections),
     joinedload(Referral.decision).joinedload(Decision.confirmed_by).options(*_NAMES_ONLY),
-    selectinload(Referral.letters).options(
+    joinedload(Referral.letters).options(
         load_only(
             Letter.id,
             Letter.referral_id,
@@ -343,11 +345,11 @@ _CASE_PAGE = (
         ),
         joinedload(Letter.issued_by).options(*_NAMES_ONLY),
     ),
-    selectinload(Referral.escalations).options(
+    joinedload(Referral.escalations).options(
         joinedload(Escalation.police_inspector).options(*_NAMES_ONLY),
         joinedload(Escalation.yjs_manager).options(*_NAMES_ONLY),
     ),
-    selectinload(Referral.deliveries).joinedload(Delivery.recorded_by).options(*_NAMES_ONLY),
+    joinedload(Referral.deliveries).joinedload(Delivery.recorded_by).options(*_NAMES_ONLY),
     selectinload(Referral.intervention_notes).load_only(
         InterventionNote.id, InterventionNote.referral_id
     ),
@@ -383,10 +385,14 @@ _CASE_QUERIES = {page: _case_query(page) for page in (False, True)}
 def get_case(session: Session, user: User, referral_id: int, *, page: bool = False) -> Referral:
     """A case this user may see, with its child, offences and timeline loaded; with `page`,
     also the rest of what the case page shows."""
-    referral = session.scalars(
-        _CASE_QUERIES[page],
-        {"referral_id": referral_id, "service_ids": list(user.service_ids)},
-    ).one_or_none()
+    referral = (
+        session.scalars(
+            _CASE_QUERIES[page],
+            {"referral_id": referral_id, "service_ids": list(user.service_ids)},
+        )
+        .unique()
+        .one_or_none()
+    )
     if referral is None or not can_read_cases(user):
         raise NotFound("There is no such case in your services.")
     return referral
