@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 from flask import current_app
@@ -20,7 +21,7 @@ from oocd_panel.web.widgets import plain_key
 
 SIZE = 512
 _TAG = ("govuk_frontend_jinja/components/tag/macro.html", "govukTag")
-_cache: OrderedDict[tuple[str, str, str], Markup] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, Hashable], Markup] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -31,8 +32,16 @@ def _macro(template: str, name: str, params: Any) -> Markup:
     return html
 
 
+def _key(params: Any) -> Hashable | None:
+    """The parameters as a key: a tag's few strings as they are, anything else as plain data
+    (or None: not remembered)."""
+    if type(params) is dict and all(type(v) is str for v in params.values()):
+        return tuple(sorted(params.items()))
+    return plain_key(params)
+
+
 def _remembered(template: str, name: str, params: Any) -> Markup:
-    key = plain_key(params)
+    key = _key(params)
     if key is None:
         return _macro(template, name, params)
     with _lock:
