@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import KeysView, MutableMapping
 from typing import Any
 
 from flask.templating import Environment as FlaskEnvironment
 
 # A plain dict's attributes are its methods; any other name Jinja looks up as an item.
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Globals(ChainMap[str, Any]):
+    """A template's globals over the environment's (as Jinja's ChainMap), whose keys are read
+    at once: each macro that imports another (most GOV.UK macros import `govukAttributes`)
+    subtracts them from the caller's, which on a ChainMap is a lookup through every map per
+    name, tens of times a page."""
+
+    def keys(self) -> KeysView[str]:
+        merged: dict[str, None] = {}
+        for mapping in reversed(self.maps):
+            merged.update(dict.fromkeys(mapping))
+        return merged.keys()
 
 
 class Environment(FlaskEnvironment):
@@ -23,3 +38,6 @@ class Environment(FlaskEnvironment):
             except (TypeError, LookupError):
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return _Globals({} if d is None else d, self.globals)

@@ -44,3 +44,17 @@ def test_lookups_give_what_plain_jinja_gives(app: Flask, source: str) -> None:
 
 def test_the_app_renders_with_it(app: Flask) -> None:
     assert isinstance(app.jinja_env, Environment)
+
+
+def test_template_globals_are_the_environments_under_the_templates(app: Flask) -> None:
+    env = Environment(app)
+    env.globals["shared"] = "env"
+    template = env.from_string("{{ shared }} {{ own }}", globals={"own": "template"})
+    assert set(template.globals.keys()) == set(env.globals) | {"own"}
+    assert template.render() == "env template"
+    env.globals["later"] = "seen"  # a global added later is still seen, as with Jinja's
+    assert "later" in set(template.globals.keys())
+    imported = env.from_string(
+        '{% macro m() %}{% from "x" import y %}{% endmacro %}{{ own }}{{ shared }}'
+    )
+    assert imported.render(own="a") == "aenv"
