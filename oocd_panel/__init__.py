@@ -12,6 +12,8 @@ from oocd_panel.config import INSTANCE_DIR, PROJECT_ROOT, load_config
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application. `config` overrides what the environment gives."""
+    from oocd_panel.web.templating import Environment
+
     settings = load_config(overrides=config)
     app = Flask(
         __name__,
@@ -20,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     app.config.update(settings)
+    app.jinja_environment = Environment
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(PROJECT_ROOT / "templates"),

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, bindparam, delete, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from oocd_panel import audit_trail
 from oocd_panel.clock import LONDON
@@ -109,6 +109,20 @@ def normalise_email(email: str) -> str:
     """Lower case, without surrounding space or control characters (which nobody means to
     type, and PostgreSQL refuses NUL even in a query)."""
     return clean_text(email).lower()
+
+
+# The signed-in user, looked up on every request: with roles and services in one query (not
+# three), built once with a parameter so each request skips building it.
+_BY_ID = (
+    select(User)
+    .where(User.id == bindparam("user_id"))
+    .options(joinedload(User.role_rows), joinedload(User.services))
+)
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    """A user by id, with roles and services loaded."""
+    return session.scalars(_BY_ID, {"user_id": user_id}).unique().one_or_none()
 
 
 def find_by_email(session: Session, email: str) -> User | None:

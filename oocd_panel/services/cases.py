@@ -3,15 +3,50 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_, union_all
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.orm import (
+    Session,
+    contains_eager,
+    joinedload,
+    lazyload,
+    load_only,
+    selectinload,
+)
 
 from oocd_panel.errors import NotFound
-from oocd_panel.models import Child, Referral, ReferralEvent, ReferralStatus, Role, User
+from oocd_panel.models import (
+    Assessment,
+    Child,
+    Decision,
+    Delivery,
+    Escalation,
+    InterventionNote,
+    Letter,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Role,
+    User,
+)
 from oocd_panel.referral_rules import normalise_police_reference
 from oocd_panel.workflow import CASE_READER_ROLES
 
@@ -100,15 +135,6 @@ def sees_sensitive_details(user: User) -> bool:
     return user.has_role(Role.PRACTITIONER, Role.MANAGER, Role.PANEL_MEMBER)
 
 
-def _visible(user: User) -> Select[Referral]:
-    return (
-        select(Referral)
-        .join(Referral.child)
-        .options(contains_eager(Referral.child))
-        .where(Referral.service_id.in_(user.service_ids), Referral.purged_at.is_(None))
-    )
-
-
 def is_reference(text: str) -> bool:
     """A search with a digit in it is a police reference (names have none)."""
     return any(c.isdigit() for c in text)
@@ -147,18 +173,17 @@ def _newest_first(newest: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]
     return Referral.received_on.asc(), Referral.id.asc()
 
 
-def _ids(
-    session: Session,
+def _ids_query(
     partitions: Sequence[ColumnElement[bool]],
     conditions: Sequence[ColumnElement[bool]],
     *,
     newest: bool,
     limit: int,
     names: bool = False,
-) -> list[int]:
-    """The first `limit` case ids in date order, one index range per partition (a service, or
-    a service and a status), merged: each range is read in index order and stops at `limit`,
-    where one query over several services would have to sort all their cases."""
+) -> Select[tuple[int, dt.date]]:
+    """The first `limit` cases' (id, date received) in date order, one index range per partition
+    (a service, or a service and a status), merged: each range is read in index order and stops
+    at `limit`, where one query over several services would have to sort all their cases."""
     parts = []
     for partition in partitions:
         part = select(Referral.id, Referral.received_on).where(partition, *conditions)
@@ -170,23 +195,59 @@ def _ids(
     else:
         merged = union_all(*(select(p.c.id, p.c.received_on) for p in parts)).subquery()
     order = (merged.c.received_on, merged.c.id)
-    query = select(merged.c.id).order_by(
-        *((o.desc() for o in order) if newest else (o.asc() for o in order))
+    return (
+        select(merged.c.id, merged.c.received_on)
+        .order_by(*((o.desc() for o in order) if newest else (o.asc() for o in order)))
+        .limit(limit)
     )
-    return list(session.scalars(query.limit(limit)))
 
 
-def _load(session: Session, ids: list[int]) -> list[Referral]:
-    """The cases with these ids, with their children, in the order given (one query)."""
-    found = {
-        r.id: r
-        for r in session.scalars(
-            select(Referral)
-            .join(Referral.child)
-            .options(contains_eager(Referral.child))
-            .where(Referral.id.in_(ids))
-        )
-    }
+def _ids(
+    session: Session,
+    partitions: Sequence[ColumnElement[bool]],
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    newest: bool,
+    limit: int,
+    names: bool = False,
+) -> list[int]:
+    """The first `limit` case ids in date order (see `_ids_query`)."""
+    query = _ids_query(partitions, conditions, newest=newest, limit=limit, names=names)
+    return [row.id for row in session.execute(query)]
+
+
+# What a case table shows (components/cases.html): a page of the list or of "My work" loads
+# only these columns, not the whole referral and child.
+_TABLE_COLUMNS = (
+    load_only(
+        Referral.id,
+        Referral.child_id,
+        Referral.police_reference,
+        Referral.received_on,
+        Referral.gravity_score,
+        Referral.status,
+        Referral.assessment_due_on,
+    ),
+    contains_eager(Referral.child).load_only(
+        Child.first_name, Child.last_name, Child.preferred_name, Child.purged_at
+    ),
+)
+
+
+_BY_IDS = (
+    select(Referral)
+    .join(Referral.child)
+    .options(*_TABLE_COLUMNS)
+    .where(Referral.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _load(session: Session, ids: Sequence[int]) -> list[Referral]:
+    """The cases with these ids, with their children, in the order given (one query), with
+    the columns a case table shows."""
+    if not ids:
+        return []
+    found = {r.id: r for r in session.scalars(_BY_IDS, {"ids": list(ids)})}
     return [found[i] for i in ids if i in found]
 
 
@@ -261,19 +322,77 @@ def list_cases(
     return Page(_load(session, ids), max(first, 1), more, after is not None)
 
 
-def get_case(session: Session, user: User, referral_id: int) -> Referral:
-    """A case this user may see, with its child, offences and timeline loaded."""
-    referral = session.scalars(
-        _visible(user)
-        .where(Referral.id == referral_id)
+# Users met on the way to a case (who acted on it, its practitioner): the page shows their
+# names, so their roles and services are loaded only if something asks for them.
+_NAMES_ONLY = (lazyload(User.role_rows), lazyload(User.services))
+
+# What the case page shows beyond the case itself, loaded with it: the assessment's status (not
+# its sections), the decision, the letters' list (not their HTML and PDF), escalations,
+# deliveries and how many intervention notes there are, with the names of who did what. The
+# few-row collections (letters, escalations, deliveries: a handful a case) are joined into the
+# case's own statement, saving a statement each; notes, which keep growing, are read apart.
+_CASE_PAGE = (
+    joinedload(Referral.assessment).lazyload(Assessment.sections),
+    joinedload(Referral.decision).joinedload(Decision.confirmed_by).options(*_NAMES_ONLY),
+    joinedload(Referral.letters).options(
+        load_only(
+            Letter.id,
+            Letter.referral_id,
+            Letter.recipient_name,
+            Letter.number,
+            Letter.issued_at,
+            Letter.issued_by_id,
+        ),
+        joinedload(Letter.issued_by).options(*_NAMES_ONLY),
+    ),
+    joinedload(Referral.escalations).options(
+        joinedload(Escalation.police_inspector).options(*_NAMES_ONLY),
+        joinedload(Escalation.yjs_manager).options(*_NAMES_ONLY),
+    ),
+    joinedload(Referral.deliveries).joinedload(Delivery.recorded_by).options(*_NAMES_ONLY),
+    selectinload(Referral.intervention_notes).load_only(
+        InterventionNote.id, InterventionNote.referral_id
+    ),
+)
+
+
+def _case_query(page: bool) -> Select[Referral]:
+    """A case by id among the given services, with what `get_case` loads: built once, with
+    parameters, so each call skips building the statement and its cache key."""
+    return (
+        select(Referral)
+        .join(Referral.child)
+        .where(
+            Referral.id == bindparam("referral_id"),
+            Referral.service_id.in_(bindparam("service_ids", expanding=True)),
+            Referral.purged_at.is_(None),
+        )
         .options(
+            contains_eager(Referral.child),
             selectinload(Referral.offences),
-            selectinload(Referral.events).joinedload(ReferralEvent.actor),
+            selectinload(Referral.events).joinedload(ReferralEvent.actor).options(*_NAMES_ONLY),
             contains_eager(Referral.child).selectinload(Child.contacts),
             contains_eager(Referral.child).selectinload(Child.referrals),
-            selectinload(Referral.practitioner),
+            joinedload(Referral.practitioner).options(*_NAMES_ONLY),
+            *(_CASE_PAGE if page else ()),
         )
-    ).one_or_none()
+    )
+
+
+_CASE_QUERIES = {page: _case_query(page) for page in (False, True)}
+
+
+def get_case(session: Session, user: User, referral_id: int, *, page: bool = False) -> Referral:
+    """A case this user may see, with its child, offences and timeline loaded; with `page`,
+    also the rest of what the case page shows."""
+    referral = (
+        session.scalars(
+            _CASE_QUERIES[page],
+            {"referral_id": referral_id, "service_ids": list(user.service_ids)},
+        )
+        .unique()
+        .one_or_none()
+    )
     if referral is None or not can_read_cases(user):
         raise NotFound("There is no such case in your services.")
     return referral
@@ -294,42 +413,96 @@ class Queue:
 QUEUE_LIMIT = 20
 
 
+@dataclass(frozen=True, eq=False)  # by identity: `_specs` makes each once
+class _QueueSpec:
+    key: str
+    title: str
+    description: str
+    statuses: tuple[ReferralStatus, ...]
+    conditions: tuple[ColumnElement[bool], ...]
+
+
 def _queue(
-    session: Session,
-    user: User,
     key: str,
     title: str,
     description: str,
     statuses: tuple[ReferralStatus, ...],
     *conditions: ColumnElement[bool],
-) -> Queue:
-    partitions = [
-        and_(Referral.service_id == service, Referral.status == status)
-        for service in sorted(user.service_ids)
-        for status in statuses
-    ] or [false()]
-    ids = _ids(session, partitions, conditions, newest=False, limit=QUEUE_LIMIT + 1)
-    rows = _load(session, ids)
-    return Queue(key, title, description, rows[:QUEUE_LIMIT], len(rows) > QUEUE_LIMIT, statuses)
+) -> _QueueSpec:
+    return _QueueSpec(key, title, description, statuses, conditions)
+
+
+@functools.lru_cache(maxsize=256)
+def _queues_query(
+    specs: tuple[_QueueSpec, ...], services: tuple[int, ...]
+) -> CompoundSelect[Any] | Select[Any]:
+    """The ids of every queue's oldest cases in one statement (each queue its own index
+    ranges, as `_ids`): built once per set of queues and services, with the user's id as a
+    parameter (`me`)."""
+    parts = []
+    for number, spec in enumerate(specs):
+        partitions = [
+            and_(Referral.service_id == service, Referral.status == status)
+            for service in services
+            for status in spec.statuses
+        ] or [false()]
+        first = _ids_query(partitions, spec.conditions, newest=False, limit=QUEUE_LIMIT + 1)
+        sub = first.subquery()
+        queue = literal(number, literal_execute=True).label("queue")
+        parts.append(select(queue, sub.c.id, sub.c.received_on))
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+def _fill(session: Session, user: User, specs: tuple[_QueueSpec, ...]) -> list[Queue]:
+    """Each queue's oldest cases: the ids of every queue in one query, then all their cases
+    in one more."""
+    if not specs:
+        return []
+    query = _queues_query(specs, tuple(sorted(user.service_ids)))
+    by_queue: list[list[tuple[dt.date, int]]] = [[] for _ in specs]
+    for row in session.execute(query, {"me": user.id}):
+        by_queue[row.queue].append((row.received_on, row.id))
+    ids = [[i for _, i in sorted(rows)] for rows in by_queue]
+    cases = {r.id: r for r in _load(session, sorted({i for found in ids for i in found}))}
+    queues = []
+    for spec, found in zip(specs, ids, strict=True):
+        rows = [cases[i] for i in found if i in cases]
+        queues.append(
+            Queue(
+                spec.key,
+                spec.title,
+                spec.description,
+                rows[:QUEUE_LIMIT],
+                len(rows) > QUEUE_LIMIT,
+                spec.statuses,
+            )
+        )
+    return queues
 
 
 def my_work(session: Session, user: User) -> list[Queue]:
     """The cases waiting on this user, oldest first, grouped by what they need to do."""
-    queues: list[Queue] = []
-    if user.has_role(Role.PRACTITIONER):
-        mine = Referral.practitioner_id == user.id
+    return _fill(session, user, _specs(user.roles))
+
+
+# The user's id in the queues' conditions: the statement is built once for everyone.
+_ME = bindparam("me", type_=Integer)
+
+
+@functools.lru_cache(maxsize=64)
+def _specs(roles: frozenset[Role]) -> tuple[_QueueSpec, ...]:
+    """The queues of someone holding these roles, in the order shown."""
+    queues: list[_QueueSpec] = []
+    if Role.PRACTITIONER in roles:
+        mine = Referral.practitioner_id == _ME
         queues += [
             _queue(
-                session,
-                user,
                 "to_assess",
                 "New referrals to assess",
                 "Not yet allocated: starting the assessment allocates the case to you.",
                 (S.REFERRED,),
             ),
             _queue(
-                session,
-                user,
                 "assessing",
                 "Your assessments in progress",
                 "Including assessments a manager returned with directions.",
@@ -337,16 +510,12 @@ def my_work(session: Session, user: User) -> list[Queue]:
                 mine,
             ),
             _queue(
-                session,
-                user,
                 "notified",
                 "Police outcomes to offer support for",
                 "The police gave an outcome alone: offer the child voluntary support.",
                 (S.NOTIFIED, S.SUPPORT_OFFERED),
             ),
             _queue(
-                session,
-                user,
                 "interventions",
                 "Your interventions",
                 "Outcomes given and work under way.",
@@ -354,70 +523,56 @@ def my_work(session: Session, user: User) -> list[Queue]:
                 mine,
             ),
         ]
-    if user.has_role(Role.MANAGER):
+    if Role.MANAGER in roles:
         queues += [
             _queue(
-                session,
-                user,
                 "sign_off",
                 "Assessments waiting for sign-off",
                 "You cannot sign off an assessment you wrote or submitted.",
                 (S.AWAITING_SIGN_OFF,),
-                or_(Referral.practitioner_id.is_(None), Referral.practitioner_id != user.id),
+                or_(Referral.practitioner_id.is_(None), Referral.practitioner_id != _ME),
             ),
             _queue(
-                session,
-                user,
                 "escalated",
                 "Escalations to resolve",
                 "The police and YJS decision-makers disagreed.",
                 (S.ESCALATED,),
             ),
             _queue(
-                session,
-                user,
                 "unallocated",
                 "Referrals not yet allocated",
                 "New referrals nobody has started to assess.",
                 (S.REFERRED,),
             ),
         ]
-    if user.has_role(Role.PANEL_MEMBER):
+    if Role.PANEL_MEMBER in roles:
         queues += [
             _queue(
-                session,
-                user,
                 "panel",
                 "Cases for panel",
                 "Signed-off assessments waiting for the panel, and cases at panel now.",
                 (S.READY_FOR_PANEL, S.AT_PANEL),
             ),
         ]
-    if user.has_role(Role.POLICE_OFFICER):
+    if Role.POLICE_OFFICER in roles:
         queues += [
             _queue(
-                session,
-                user,
                 "to_deliver",
                 "Decisions to give",
                 "The panel has decided: give the outcome and record it.",
                 (S.DECIDED,),
             ),
             _queue(
-                session,
-                user,
                 "returned",
                 "Returned to the police for a decision",
                 "The child declined the outcome, or the conditions were not completed.",
                 (S.RETURNED_TO_POLICE,),
             ),
             _queue(
-                session,
-                user,
                 "police_escalated",
                 "Escalated cases",
                 "A police inspector and a YJS manager need to agree an outcome.",
                 (S.ESCALATED,),
             ),
         ]
-    return queues
+    return tuple(queues)

@@ -17,7 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
 from oocd_panel.models import Role, User
-from oocd_panel.services import two_factor
+from oocd_panel.services import accounts, two_factor
 from oocd_panel.web.database import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,7 +88,7 @@ def _load_user(token: str) -> User | None:
     user_id, _, session_token = token.partition(":")
     if not (user_id.isascii() and user_id.isdecimal()) or not session_token:
         return None
-    user = db_session().get(User, int(user_id))
+    user = accounts.get_user(db_session(), int(user_id))
     if user is None or not user.is_active or user.session_token != session_token:
         return None
     return user

@@ -243,7 +243,7 @@ def new_referral_for_child(child_id: int) -> Page | Response:
 def show(referral_id: int) -> str:
     user = actor()
     try:
-        referral = case_queries.get_case(db_session(), user, referral_id)
+        referral = case_queries.get_case(db_session(), user, referral_id, page=True)
     except NotFound:
         abort(404)
     audit.viewed(referral, "case")

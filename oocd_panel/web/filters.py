@@ -13,6 +13,7 @@ from oocd_panel.letters.render import letter_date
 from oocd_panel.models import Referral, ReferralStatus
 from oocd_panel.services.assessments import display_value
 from oocd_panel.timeliness import assessment_due
+from oocd_panel.web.components import govuk_tag
 from oocd_panel.workflow import ACTIONS_BY_TRIGGER
 
 # GOV.UK tag colours for each status.
@@ -100,4 +101,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda code: ethnicity.get(code).full_label, "ethnicity_label")
     app.add_template_global(status_tag)
     app.add_template_global(due_tag)
+    app.add_template_global(govuk_tag)
     app.add_template_global(display_value, "display_answer")

@@ -22,6 +22,7 @@ from wtforms.validators import Length, Optional
 from oocd_panel.models import ReferralStatus
 from oocd_panel.web.form_fields import GovDateField, Required, WebForm, int_or_none
 from oocd_panel.web.widgets import GovCheckboxesInput, GovSelect
+from oocd_panel.web.widgets import GovTextInput as RememberedTextInput
 from oocd_panel.workflow import Action, Reason
 
 
@@ -84,7 +85,7 @@ class CaseFilterForm(WebForm):
 
     q = StringField(
         "Child's name or police reference",
-        widget=GovTextInput(),
+        widget=RememberedTextInput(),
         validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
     )
     status = SelectMultipleField(

@@ -5,8 +5,8 @@ of a page with filters (a status checkbox list alone costs more than the databas
 case list). A choice widget's HTML depends only on its parameters (the choices, which are
 checked, the label, hint and error), so the same parameters give the same HTML: it is kept in a
 small bounded cache per worker. Only widgets whose values come from fixed choices are cached
-(never free text a user typed: a date's boxes only while they hold digits), and the cache
-holds at most `SIZE` fields' HTML.
+(never free text a user typed: a date's boxes only while they hold digits, and a text box with a
+stand-in for what was typed), and the cache holds at most `SIZE` fields' HTML.
 """
 
 from __future__ import annotations
@@ -31,14 +31,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect as _Select,
 )
-from markupsafe import Markup
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovTextInput as _Text,
+)
+from markupsafe import Markup, escape
 
 SIZE = 2048
 _cache: OrderedDict[tuple[str, str], Markup] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _key(params: Any) -> str | None:
+def plain_key(params: Any) -> str | None:
     """The parameters as a stable string, or None if they hold anything but plain data (Markup
     included: the same text as Markup or as a string renders differently)."""
 
@@ -61,7 +64,7 @@ class _Remembered:
         return True
 
     def render(self, params: Any) -> Markup:
-        key = _key(params) if self.remembered(params) else None
+        key = plain_key(params) if self.remembered(params) else None
         if key is None:
             return super().render(params)  # type: ignore[misc, no-any-return]
         with _lock:
@@ -101,6 +104,27 @@ class GovDateInput(_Remembered, _Date):
         return all(
             str(item.get("value") or "").isdigit() or not item.get("value") for item in items
         )
+
+
+# Stands in for typed text in a remembered text box: letters and digits only, so that escaping
+# leaves it as it is.
+STAND_IN = "oocdTypedText7f3a9c"
+
+
+class GovTextInput(_Remembered, _Text):
+    """A text box is remembered with `STAND_IN` for what was typed, which is put in its place
+    afterwards, escaped as the macro escapes it: the cache never holds typed text."""
+
+    def render(self, params: Any) -> Markup:
+        value = params.get("value") if isinstance(params, dict) else None
+        if not value:
+            return super().render(params)  # nothing typed
+        if not isinstance(value, str) or STAND_IN in value:
+            return _Text.render(self, params)  # type: ignore[no-any-return]
+        html = super().render({**params, "value": STAND_IN})
+        if html.count(STAND_IN) != 1:
+            return _Text.render(self, params)  # type: ignore[no-any-return]
+        return html.replace(STAND_IN, escape(value))
 
 
 def cached_fields() -> int:

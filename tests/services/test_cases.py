@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from oocd_panel.models import ReferralStatus, Role
+from oocd_panel.models import ReferralStatus, Role, User
 from oocd_panel.services import cases
 from oocd_panel.services.cases import CaseFilters
 from tests.factories import Factory
@@ -70,3 +70,22 @@ def test_my_work_queues_are_per_role(factory: Factory, session: Session) -> None
     assert [q.key for q in cases.my_work(session, factory.cast(Role.ANALYST))] == []
     manager_queues = {q.key: q for q in cases.my_work(session, factory.cast(Role.MANAGER))}
     assert len(manager_queues["sign_off"].cases) == 1
+
+
+def test_my_work_shows_each_practitioner_their_own_cases(
+    factory: Factory, session: Session
+) -> None:
+    """The queues' statement is built once for everyone with the same roles and services; who
+    is asking is a parameter of it."""
+    referral = factory.referral_at(ReferralStatus.ASSESSING)
+    mine = factory.cast(Role.PRACTITIONER)
+    colleague = factory.user(Role.PRACTITIONER)
+    assert referral.practitioner_id == mine.id
+
+    def assessing(user: User) -> list[int]:
+        queues = {q.key: q for q in cases.my_work(session, user)}
+        return [r.id for r in queues["assessing"].cases]
+
+    assert assessing(mine) == [referral.id]
+    assert assessing(colleague) == []
+    assert assessing(mine) == [referral.id]

@@ -6,9 +6,12 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput as _GovTextInput
+from werkzeug.datastructures import MultiDict
 
 from oocd_panel.models import Role
 from oocd_panel.web import widgets
+from oocd_panel.web.forms import CaseFilterForm
 from tests.factories import Factory
 from tests.web.helpers import sign_in
 
@@ -53,3 +56,25 @@ def test_the_cache_keeps_only_the_most_recent_fields(
     for status in ("referred", "assessing", "at_panel", "decided"):
         client.get(f"/cases?status={status}")
     assert widgets.cached_fields() == 3
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["ab12 cd", "O'Brien", 'say "hi"', "<script>x</script>", "Zoë & Łukasz", "a{{ b }}", "  x  "],
+)
+def test_a_text_box_is_remembered_without_what_was_typed(
+    client: FlaskClient, factory: Factory, typed: str
+) -> None:
+    sign_in(client, factory.cast(Role.PRACTITIONER))
+    widgets._cache.clear()
+    warm_up = client.get("/cases", query_string={"q": "first search"}).get_data(as_text=True)
+    assert 'value="first search"' in warm_up
+    remembered = client.get("/cases", query_string={"q": typed}).get_data(as_text=True)
+    assert not any(typed in key or typed in html for (_, key), html in widgets._cache.items())
+    # The same box as the widget prints without remembering.
+    with client.application.test_request_context():
+        form = CaseFilterForm(formdata=MultiDict({"q": typed}))
+        original = str(_GovTextInput()(form.q))
+    box = re.search(r'<input class="govuk-input"[^>]*>', remembered)
+    assert box is not None
+    assert box.group(0) in original
