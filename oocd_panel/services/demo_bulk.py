@@ -986,14 +986,17 @@ class _Writer:
             cursor.close()
         if self.own is not None and self.connection is not None:
             self.own.commit()
-            # Statistics for the query planner: SQLite never gathers them by itself, and without
-            # them it can choose a service's whole index over a child's few cases.
-            started = time.perf_counter()
-            cursor = self.own.cursor()
-            cursor.execute("ANALYZE")
-            cursor.close()
-            self.own.commit()
-            self.analysed = time.perf_counter() - started
+            if not self.postgres:
+                # Statistics for the query planner: SQLite never gathers them by itself, and
+                # without them it can choose a service's whole index over a child's few cases.
+                # PostgreSQL's autovacuum analyses the new rows on its own (an ANALYZE here cost
+                # minutes at a million referrals).
+                started = time.perf_counter()
+                cursor = self.own.cursor()
+                cursor.execute("ANALYZE")
+                cursor.close()
+                self.own.commit()
+                self.analysed = time.perf_counter() - started
             self.connection.close()
         else:
             self.session.commit()
