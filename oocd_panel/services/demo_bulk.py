@@ -23,12 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import queue
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -147,6 +150,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 CHUNK = 10_000  # referrals per transaction
+# SQLite settings while the loader writes (put back after): no foreign-key checks (the keys are
+# its own), no waiting for the disk, a large page cache, and temporary sorts (making the indexes
+# again) in memory.
+LOAD_PRAGMAS = (
+    ("foreign_keys", "OFF"),
+    ("synchronous", "OFF"),
+    ("cache_size", "-262144"),  # 256 MiB
+    ("temp_store", "MEMORY"),
+)
 LETTERS_ISSUED = 0.9  # of cases whose letters are due, the share whose letters were issued
 AUDITED = 0.03  # of signed-off cases, the share a manager audited
 PLACEHOLDER_TEXT = (
@@ -907,12 +919,21 @@ class _Writer:
         self.own = self.connection.connection if self.connection is not None else None
         self.restore: list[str] = []
         self.analysed: float | None = None
+        self.indexed: float | None = None
+        # Secondary indexes dropped for the load, to be made again after it: (name, DDL).
+        self.dropped: list[tuple[str, str]] = []
         if self.own is not None and not self.postgres:
             cursor = self.own.cursor()
-            for pragma, value in (("foreign_keys", "OFF"), ("synchronous", "OFF")):
+            for pragma, value in LOAD_PRAGMAS:
                 before = cursor.execute(f"PRAGMA {pragma}").fetchone()[0]
                 self.restore.append(f"PRAGMA {pragma}={before}")
                 cursor.execute(f"PRAGMA {pragma}={value}")
+            # The rollback journal in memory rather than the write-ahead log: each chunk commits
+            # without copying its pages twice. Only possible while no other connection reads;
+            # if SQLite keeps the log, the load goes on with it.
+            before = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if cursor.execute("PRAGMA journal_mode=MEMORY").fetchone()[0] == "memory":
+                self.restore.append(f"PRAGMA journal_mode={before}")
             cursor.close()
         quote = self.dialect.identifier_preparer.quote
         # Table and column names from COLUMNS, quoted: nothing typed in reaches this SQL.
@@ -941,6 +962,50 @@ class _Writer:
             self.own.commit()
         return int(found or 0)
 
+    def _indexes(self, cursor: Any) -> list[tuple[str, str]]:
+        """The secondary (non-unique) indexes of the tables the loader writes, as the database
+        itself defines them: (name, DDL). Unique indexes and keys stay, so the database still
+        refuses a duplicate."""
+        found: list[tuple[str, str]] = []
+        for name in COLUMNS:
+            if self.postgres:
+                cursor.execute(
+                    "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+                    " JOIN pg_class c ON c.relname = i.indexname"
+                    " JOIN pg_index x ON x.indexrelid = c.oid"
+                    " WHERE i.schemaname = current_schema() AND i.tablename = %s"
+                    " AND NOT x.indisunique AND NOT x.indisprimary ORDER BY i.indexname",
+                    (name,),
+                )
+            else:
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+                    " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+                    (name,),
+                )
+            found.extend((str(n), str(ddl)) for n, ddl in cursor.fetchall())
+        return found
+
+    def drop_indexes(self) -> None:
+        """Drops the secondary indexes of the loaded tables; `finish` makes them again. Filling
+        an index row by row costs several times sorting it once at the end."""
+        raw = self._raw()
+        cursor = raw.cursor()
+        quote = self.dialect.identifier_preparer.quote
+        try:
+            self.dropped = self._indexes(cursor)
+            for name, _ddl in self.dropped:
+                cursor.execute(f"DROP INDEX {quote(name)}")
+        finally:
+            cursor.close()
+        self._commit()
+
+    def _commit(self) -> None:
+        if self.own is not None:
+            self.own.commit()
+        else:
+            self.session.commit()
+
     def write(self, rows: Rows) -> None:
         raw = self._raw()
         cursor = raw.cursor()
@@ -968,38 +1033,49 @@ class _Writer:
         else:
             self.session.commit()
 
-    def finish(self, ids: _Ids) -> None:
-        """Sequences moved past the keys written (PostgreSQL); settings put back."""
-        raw = self._raw()
-        cursor = raw.cursor()
+    def finish(self, ids: _Ids, *, failed: bool = False) -> None:
+        """Indexes made again, sequences moved past the keys written (PostgreSQL), statistics
+        gathered (SQLite), settings put back. After a failure, the chunk being written is rolled
+        back first: the chunks before it stay, whole."""
+        if self.own is not None:
+            self.own.rollback()
+        elif failed:
+            self.session.rollback()
+        cursor = self._raw().cursor()
+        quote = self.dialect.identifier_preparer.quote
         try:
+            if self.dropped:
+                started = time.perf_counter()
+                for _name, ddl in self.dropped:
+                    cursor.execute(ddl)
+                self._commit()
+                self.indexed = time.perf_counter() - started
+                self.dropped = []
             if self.postgres:
                 for name in COLUMNS:
                     if ids.next[name] > ids.first[name]:
+                        # The largest key written (after a failure, the keys taken are more).
                         cursor.execute(
-                            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                            (name, ids.next[name] - 1),
+                            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), m) FROM (SELECT max(id) AS m FROM {quote(name)}) AS t WHERE m IS NOT NULL",  # noqa: E501, S608
+                            (name,),
                         )
-            for statement in self.restore:
-                cursor.execute(statement)
-        finally:
-            cursor.close()
-        if self.own is not None and self.connection is not None:
-            self.own.commit()
-            if not self.postgres:
+            self._commit()
+            if self.own is not None and not self.postgres:
                 # Statistics for the query planner: SQLite never gathers them by itself, and
                 # without them it can choose a service's whole index over a child's few cases.
                 # PostgreSQL's autovacuum analyses the new rows on its own (an ANALYZE here cost
                 # minutes at a million referrals).
                 started = time.perf_counter()
-                cursor = self.own.cursor()
                 cursor.execute("ANALYZE")
-                cursor.close()
-                self.own.commit()
+                self._commit()
                 self.analysed = time.perf_counter() - started
-            self.connection.close()
-        else:
-            self.session.commit()
+            for statement in self.restore:
+                cursor.execute(statement)
+        finally:
+            cursor.close()
+            if self.connection is not None:
+                self.connection.close()
+        self.session.commit()
 
 
 class _Background:
@@ -1032,10 +1108,78 @@ class _Background:
         self.chunks.put((rows, done))
 
     def close(self) -> None:
-        self.chunks.put(None)
-        self.thread.join()
+        self.stop()
         if self.error is not None:
             raise self.error
+
+    def stop(self) -> None:
+        """Waits for the chunk being written (after a failure, whose error is raised already)."""
+        if self.thread.is_alive():
+            self.chunks.put(None)
+            self.thread.join()
+
+
+def _chunks(made: _Rows, plans: Iterable[ReferralPlan], chunk: int) -> Iterator[tuple[Rows, int]]:
+    """The rows of each `chunk` referrals, and how many referrals so far."""
+    done = 0
+    for plan in plans:
+        made.add(plan)
+        done += 1
+        if done % chunk == 0:
+            yield made.take(), done
+    yield made.take(), done
+
+
+def _build_apart(made: _Rows, plans: Iterable[ReferralPlan], chunk: int, out: Connection) -> None:
+    """In the second process: sends each chunk's rows, then the next keys (or what failed)."""
+    try:
+        for rows, done in _chunks(made, plans, chunk):
+            out.send(("rows", rows, done))
+        out.send(("ids", made.ids.next, 0))
+    except BaseException:  # reported to the loading process, which raises it
+        out.send(("error", traceback.format_exc(), 0))
+    finally:
+        out.close()
+
+
+class BuildFailed(RuntimeError):
+    """Making the rows failed in the second process (the message holds its traceback)."""
+
+
+def _chunks_apart(
+    made: _Rows, plans: Iterable[ReferralPlan], chunk: int
+) -> Iterator[tuple[Rows, int]]:
+    """`_chunks`, made by a forked second process while this one writes: building rows is
+    Python work that holds the GIL, and a thread would take turns with the writer instead of
+    running beside it. The child inherits the plans and the loader's state, touches no database
+    connection, and ends without running this process's clean-up (multiprocessing's fork ends
+    children with os._exit). The keys it took come back at the end."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_build_apart, args=(made, plans, chunk, send), name="demo-bulk-rows", daemon=True
+    )
+    child.start()
+    send.close()
+    try:
+        while True:
+            try:
+                kind, value, done = receive.recv()
+            except EOFError:
+                raise BuildFailed("the process making the rows ended without a word") from None
+            if kind == "rows":
+                yield value, done
+            elif kind == "ids":
+                made.ids.next = value
+                return
+            else:
+                raise BuildFailed(value)
+    finally:
+        receive.close()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.terminate()
+            child.join()
 
 
 @dataclass
@@ -1045,6 +1189,8 @@ class BulkResult:
     seconds: float
     # Of which gathering statistics for the query planner, when the loader did.
     analysed: float | None = None
+    # Of which making again the indexes dropped for the load, when it dropped them.
+    indexed: float | None = None
 
     @property
     def total_rows(self) -> int:
@@ -1060,8 +1206,15 @@ def seed_bulk(
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
     chunk: int = CHUNK,
+    rebuild_indexes: bool = False,
+    build_apart: bool = False,
 ) -> BulkResult:
-    """Write the planned referrals in bulk. Returns how many referrals and rows of each table."""
+    """Write the planned referrals in bulk. Returns how many referrals and rows of each table.
+
+    `rebuild_indexes`: drop the loaded tables' secondary indexes first and make them again at
+    the end (correct whatever the tables hold, but worth it only when the load is most of what
+    they will hold). `build_apart`: make the rows in a second process (fork) while this one
+    writes them: the same rows, in the same order."""
     started = time.perf_counter()
     session.commit()
     writer = _Writer(session)
@@ -1073,26 +1226,24 @@ def seed_bulk(
         if service.slug in casts:
             made.describe(service, casts[service.slug])
     session.commit()
+    if rebuild_indexes:
+        writer.drop_indexes()
     background = _Background(writer, progress)
     done = 0
     counts = dict.fromkeys(COLUMNS, 0)
+    failed = True
     try:
-        for plan in plans:
-            made.add(plan)
-            done += 1
-            if done % chunk == 0:
-                rows = made.take()
-                for name, batch in rows.items():
-                    counts[name] += len(batch)
-                background.put(rows, done)
-        rows = made.take()
-        for name, batch in rows.items():
-            counts[name] += len(batch)
-        background.put(rows, done)
-    finally:
+        chunks = _chunks_apart if build_apart else _chunks
+        for rows, done in chunks(made, plans, chunk):
+            for name, batch in rows.items():
+                counts[name] += len(batch)
+            background.put(rows, done)
         background.close()
-        writer.finish(ids)
-        session.commit()
+        failed = False
+    finally:
+        if failed:
+            background.stop()
+        writer.finish(ids, failed=failed)
     if done:
         audit_trail.record(
             session,
@@ -1103,4 +1254,4 @@ def seed_bulk(
             details={"referrals": done, "seed": seed, "rows": sum(counts.values())},
         )
     session.commit()
-    return BulkResult(done, counts, time.perf_counter() - started, writer.analysed)
+    return BulkResult(done, counts, time.perf_counter() - started, writer.analysed, writer.indexed)
