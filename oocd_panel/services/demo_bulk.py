@@ -935,6 +935,17 @@ class _Writer:
             if cursor.execute("PRAGMA journal_mode=MEMORY").fetchone()[0] == "memory":
                 self.restore.append(f"PRAGMA journal_mode={before}")
             cursor.close()
+        if self.own is not None and self.postgres:
+            # Foreign-key checks off, as on SQLite: PostgreSQL runs them as triggers, one per
+            # row and key, which a session may skip only as a superuser (otherwise it checks).
+            cursor = self.own.cursor()
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            found = cursor.fetchone()
+            if found is not None and found[0]:
+                cursor.execute("SET session_replication_role = replica")
+                self.restore.append("SET session_replication_role = DEFAULT")
+            cursor.close()
+            self.own.commit()
         quote = self.dialect.identifier_preparer.quote
         # Table and column names from COLUMNS, quoted: nothing typed in reaches this SQL.
         self.statements = {}
@@ -1043,6 +1054,7 @@ class _Writer:
             self.session.rollback()
         cursor = self._raw().cursor()
         quote = self.dialect.identifier_preparer.quote
+        restored = False
         try:
             if self.dropped:
                 started = time.perf_counter()
@@ -1071,9 +1083,13 @@ class _Writer:
                 self.analysed = time.perf_counter() - started
             for statement in self.restore:
                 cursor.execute(statement)
+            self._commit()  # a setting changed in a transaction rolled back would stay changed
+            restored = True
         finally:
             cursor.close()
             if self.connection is not None:
+                if not restored:
+                    self.connection.invalidate()  # not back to the pool with the load's settings
                 self.connection.close()
         self.session.commit()
 
