@@ -403,7 +403,7 @@ WORKFLOW_FIRST = 200
 BULK_YEARS = 5
 # From this many bulk referrals, the rows are made in a second process while this one writes
 # (below it, starting the process costs more than it saves).
-BUILD_APART_FROM = 20_000
+BUILD_APART_FROM = 10_000
 
 
 @dataclass
