@@ -210,15 +210,35 @@ Rows = dict[str, list[Row]]
 
 def ts(moment: dt.datetime) -> str:
     """A timestamp as the database stores it: UTC, without a zone."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    offset = moment.utcoffset()
+    if offset is None:
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    # What astimezone(UTC) gives, a little faster (tens of millions of calls at a million).
+    return (moment.replace(tzinfo=None) - offset).isoformat(" ", "microseconds")
 
 
 def day_of(moment: dt.datetime) -> str:
     return local_date(moment).isoformat()
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value)
+def _encoder() -> Callable[[Any], str]:
+    """`json.dumps` with its default settings (so the same text), without looking at its
+    options on every call: the C encoder it uses, made once."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+    encode = make(
+        None, json.JSONEncoder().default, json.encoder.encode_basestring_ascii, None,
+        ": ", ", ", False, False, True,
+    )  # fmt: skip
+
+    def dumps(value: Any) -> str:
+        return "".join(encode(value, 0))
+
+    return dumps
+
+
+_json = _encoder()
 
 
 _SMALL: dict[str, str] = {}
@@ -229,7 +249,7 @@ def _small_json(value: Any) -> str:
     key = repr(value)
     found = _SMALL.get(key)
     if found is None:
-        found = _SMALL[key] = json.dumps(value)
+        found = _SMALL[key] = _json(value)
     return found
 
 
@@ -255,7 +275,7 @@ class _Service:
     id: int
     settings: ServiceSettings
     chair_id: int
-    police_dm: User
+    police_dm_id: int
     inspector_id: int
     yjs_manager_id: int
     members: list[_Member]
@@ -282,7 +302,7 @@ class _Service:
         return self.rules[key]
 
     def _vote(self, member: _Member, disposal: str, police_vote: str | None) -> str:
-        police = police_vote and member.user_id == self.police_dm.id
+        police = police_vote and member.user_id == self.police_dm_id
         return police_vote if police and police_vote else disposal
 
     def assessment_due(self, received: dt.date) -> str:
@@ -410,7 +430,7 @@ class _Rows:
             id=service.id,
             settings=settings_for(service),
             chair_id=panel.chair.id,
-            police_dm=panel.police,
+            police_dm_id=panel.police.id,
             inspector_id=panel.inspector.id,
             yjs_manager_id=panel.yjs_manager.id,
             members=members,
@@ -587,6 +607,7 @@ class _Walk:
 
         for index, step in enumerate(plan.steps):
             trigger, actor, moment = step.trigger, step.actor, step.moment
+            actor_id: int = actor.id
             action = ACTIONS_BY_TRIGGER[trigger]
             assert status in action.sources, (plan.number, trigger, status)
             at = ts(moment)
@@ -594,22 +615,22 @@ class _Walk:
             details: dict[str, Any] = {}
             from_status = status
             if trigger in {"start_assessment", "offer_support"} and practitioner_id is None:
-                practitioner_id = actor.id
+                practitioner_id = actor_id
             elif trigger == "submit_for_sign_off":
                 assert answers is not None
                 assert written is not None
                 if assessment is None:
                     assessment_id = ids.take("assessment")
                     assessment = [assessment_id, referral_id, "draft", at, at, None, None, None,
-                                  _small_json([actor.id])]  # fmt: skip
+                                  _small_json([actor_id])]  # fmt: skip
                     for key, section in written.sections:
                         rows["assessment_section"].append(
                             (ids.take("assessment_section"), assessment_id, key, section, True,
-                             at, actor.id, 1)
+                             at, actor_id, 1)
                         )  # fmt: skip
                 versions.append(
                     [ids.take("assessment_version"), assessment[0], len(versions) + 1,
-                     written.content, written.warnings(gravity), actor.id, at, None, None,
+                     written.content, written.warnings(gravity), actor_id, at, None, None,
                      None, None]
                 )  # fmt: skip
                 assessment[2] = "submitted"
@@ -617,7 +638,7 @@ class _Walk:
             elif trigger in {"sign_off", "return_for_rework"}:
                 assert assessment is not None
                 signed = trigger == "sign_off"
-                versions[-1][7:] = ["signed_off" if signed else "returned", reason, actor.id, at]
+                versions[-1][7:] = ["signed_off" if signed else "returned", reason, actor_id, at]
                 assessment[2] = "signed_off" if signed else "returned"
             elif trigger == "take_to_panel":
                 assert plan.meeting_start is not None
@@ -656,7 +677,7 @@ class _Walk:
                         (decision_id, referral_id, item[0], None, service.settings.decision_rule,
                          rule.disposal, disposal, _small_json(interventions), _json(conditions),
                          _small_json({disposal: len(votes)}), "[]", confirmation, departure,
-                         service.police_dm.id, False, at)
+                         service.police_dm_id, False, at)
                     )  # fmt: skip
                     item[4] = "decided"
                     reason = confirmation or rule.note
@@ -698,7 +719,7 @@ class _Walk:
                 conditions = _conditions(disposal, decision_day)
                 departure = _departure_reason(gravity, disposal)
                 reason = ESCALATION_RESOLUTION
-                escalation[9:15] = [at, actor.id, disposal, reason, True, None]
+                escalation[9:15] = [at, actor_id, disposal, reason, True, None]
                 tally: dict[str, int] = {}
                 dissent = []
                 for (_member, vote), m in zip(votes, service.members, strict=True):
@@ -711,7 +732,7 @@ class _Walk:
                 rows["decision"].append(
                     (decision_id, referral_id, item[0], escalation[0], item[7], None, disposal,
                      '["one_to_one"]', _json(conditions), _json(tally), _json(dissent), reason,
-                     departure, actor.id, False, at)
+                     departure, actor_id, False, at)
                 )  # fmt: skip
                 details = {
                     "resolution": {
@@ -746,7 +767,7 @@ class _Walk:
                     (ids.take("delivery"), referral_id, "given", day.isoformat(),
                      delivery["appropriate_adult_present"], adult,
                      delivery["legal_advice_offered"], delivery["legal_advice_taken"], True,
-                     delivery["consent_signed"], None, actor.id, at)
+                     delivery["consent_signed"], None, actor_id, at)
                 )  # fmt: skip
                 delivered_on = day.isoformat()
                 delivery_at = moment
@@ -765,10 +786,10 @@ class _Walk:
                 details = {**details, "closure_reason": closure}
             version += 1
             updated = at
-            event(trigger, from_status, actor.id, moment, at, reason, details)
+            event(trigger, from_status, actor_id, moment, at, reason, details)
             for moment_, note in plan.notes.get(index, []):
                 rows["intervention_note"].append(
-                    (ids.take("intervention_note"), referral_id, actor.id, ts(moment_), note)
+                    (ids.take("intervention_note"), referral_id, actor_id, ts(moment_), note)
                 )
 
         rows["referral"].append(
