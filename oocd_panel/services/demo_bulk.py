@@ -20,6 +20,7 @@ whole (`flask verify-audit`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -29,7 +30,7 @@ import random
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -206,6 +207,7 @@ def placeholder_pdf(lines: tuple[str, ...] = PLACEHOLDER_TEXT) -> bytes:
 
 Row = tuple[Any, ...]
 Rows = dict[str, list[Row]]
+Chunks = Generator[tuple[Rows, int], None, None]  # each chunk's rows, and referrals so far
 
 
 def ts(moment: dt.datetime) -> str:
@@ -1156,7 +1158,7 @@ class _Background:
             self.thread.join()
 
 
-def _chunks(made: _Rows, plans: Iterable[ReferralPlan], chunk: int) -> Iterator[tuple[Rows, int]]:
+def _chunks(made: _Rows, plans: Iterable[ReferralPlan], chunk: int) -> Chunks:
     """The rows of each `chunk` referrals, and how many referrals so far."""
     done = 0
     for plan in plans:
@@ -1174,7 +1176,8 @@ def _build_apart(made: _Rows, plans: Iterable[ReferralPlan], chunk: int, out: Co
             out.send(("rows", rows, done))
         out.send(("ids", made.ids.next, 0))
     except BaseException:  # reported to the loading process, which raises it
-        out.send(("error", traceback.format_exc(), 0))
+        with contextlib.suppress(OSError):  # unless it stopped listening (it failed itself)
+            out.send(("error", traceback.format_exc(), 0))
     finally:
         out.close()
 
@@ -1183,9 +1186,7 @@ class BuildFailed(RuntimeError):
     """Making the rows failed in the second process (the message holds its traceback)."""
 
 
-def _chunks_apart(
-    made: _Rows, plans: Iterable[ReferralPlan], chunk: int
-) -> Iterator[tuple[Rows, int]]:
+def _chunks_apart(made: _Rows, plans: Iterable[ReferralPlan], chunk: int) -> Chunks:
     """`_chunks`, made by a forked second process while this one writes: building rows is
     Python work that holds the GIL, and a thread would take turns with the writer instead of
     running beside it. The child inherits the plans and the loader's state, touches no database
@@ -1196,27 +1197,31 @@ def _chunks_apart(
     child = context.Process(
         target=_build_apart, args=(made, plans, chunk, send), name="demo-bulk-rows", daemon=True
     )
-    child.start()
+    child.start()  # now, before the writer's thread starts: a fork copies only this thread
     send.close()
-    try:
-        while True:
-            try:
-                kind, value, done = receive.recv()
-            except EOFError:
-                raise BuildFailed("the process making the rows ended without a word") from None
-            if kind == "rows":
-                yield value, done
-            elif kind == "ids":
-                made.ids.next = value
-                return
-            else:
-                raise BuildFailed(value)
-    finally:
-        receive.close()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.terminate()
-            child.join()
+
+    def received() -> Chunks:
+        try:
+            while True:
+                try:
+                    kind, value, done = receive.recv()
+                except EOFError:
+                    raise BuildFailed("the process making the rows ended without a word") from None
+                if kind == "rows":
+                    yield value, done
+                elif kind == "ids":
+                    made.ids.next = value
+                    return
+                else:
+                    raise BuildFailed(value)
+        finally:
+            receive.close()
+            child.join(timeout=5)
+            if child.is_alive():
+                child.terminate()
+                child.join()
+
+    return received()
 
 
 @dataclass
@@ -1265,13 +1270,13 @@ def seed_bulk(
     session.commit()
     if rebuild_indexes:
         writer.drop_indexes()
+    chunks = (_chunks_apart if build_apart else _chunks)(made, plans, chunk)
     background = _Background(writer, progress)
     done = 0
     counts = dict.fromkeys(COLUMNS, 0)
     failed = True
     try:
-        chunks = _chunks_apart if build_apart else _chunks
-        for rows, done in chunks(made, plans, chunk):
+        for rows, done in chunks:
             for name, batch in rows.items():
                 counts[name] += len(batch)
             background.put(rows, done)
@@ -1279,6 +1284,7 @@ def seed_bulk(
         failed = False
     finally:
         if failed:
+            chunks.close()  # the second process, if any, is ended
             background.stop()
         writer.finish(ids, failed=failed)
     if done:

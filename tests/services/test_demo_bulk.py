@@ -192,14 +192,17 @@ def test_seed_demo_above_the_threshold_loads_the_rest_in_bulk(
     assert app.test_cli_runner().invoke(args=["verify-audit"]).exit_code == 0
 
 
-def test_nothing_is_half_written_when_a_chunk_fails(session: Session) -> None:
+@pytest.mark.parametrize("apart", [False, True], ids=["here", "apart"])
+def test_nothing_is_half_written_when_a_chunk_fails(session: Session, apart: bool) -> None:
     plans = _plans(session)[:10]
     users = demo.ensure_demo_users(session, demo.ensure_services(session))
     before = session.scalar(select(Referral.id).order_by(Referral.id.desc()).limit(1)) or 0
     broken = [*plans[:3], plans[3]]
     broken[3].data.offences[0].offence_type = None  # type: ignore[assignment]
     with pytest.raises(Exception):  # noqa: B017, PT011 (the database refuses the row)
-        demo_bulk.seed_bulk(session, iter(broken), users=users, seed=1, today=TODAY, chunk=3)
+        demo_bulk.seed_bulk(
+            session, iter(broken), users=users, seed=1, today=TODAY, chunk=3, build_apart=apart
+        )
     session.rollback()
     kept = session.scalars(select(Referral.id).where(Referral.id > before)).all()
     assert len(kept) == 3  # the first chunk, whole; nothing of the second
