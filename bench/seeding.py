@@ -159,6 +159,8 @@ def main() -> None:
             print(f"kept the seeded database at {args.keep}")
     finally:
         _drop(args, names)
+        if seeded_url.startswith("sqlite"):  # the two files (tens of GB at a million)
+            shutil.rmtree(Path(make_url(seeded_url).database or "").parent, ignore_errors=True)
 
 
 if __name__ == "__main__":
