@@ -79,10 +79,16 @@ def seed_demo(referrals: int, seed: int, if_empty: bool) -> None:
                 f"({bulk.total_rows / bulk.seconds:,.0f} rows/s, "
                 f"{bulk.referrals / bulk.seconds:,.0f} referrals/s)"
                 + (
-                    f", of which {bulk.analysed:.1f} s gathering statistics for the query planner."
-                    if bulk.analysed is not None
-                    else "."
+                    f"; of that, {bulk.indexed:.1f} s making the indexes"
+                    if bulk.indexed is not None
+                    else ""
                 )
+                + (
+                    f"; of that, {bulk.analysed:.1f} s gathering statistics for the query planner"
+                    if bulk.analysed is not None
+                    else ""
+                )
+                + "."
             )
 
 

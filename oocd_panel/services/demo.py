@@ -401,6 +401,9 @@ BULK_ABOVE = 500
 WORKFLOW_FIRST = 200
 # The years of history a bulk cohort spans.
 BULK_YEARS = 5
+# From this many bulk referrals, the rows are made in a second process while this one writes
+# (below it, starting the process costs more than it saves).
+BUILD_APART_FROM = 10_000
 
 
 @dataclass
@@ -437,13 +440,18 @@ def seed_demo(
     seed_audits(session, users, random.Random(seed), after_id=before)
     bulk = None
     if referrals > first:
+        count = referrals - first
         cohort = Cohort(services, users, today, seed + 1, years=BULK_YEARS, first_number=first)
         bulk = demo_bulk.seed_bulk(
             session,
-            cohort.plans(referrals - first),
+            cohort.plans(count),
             users=users,
             seed=seed,
             today=today,
             progress=(lambda done: progress(first + done)) if progress else None,
+            # Dropping the indexes and making them again pays when the load at least doubles
+            # the referrals (it re-sorts whatever was there before too).
+            rebuild_indexes=count >= before + first,
+            build_apart=count >= BUILD_APART_FROM,
         )
     return Seeded(users, first, bulk)

@@ -233,6 +233,16 @@ class Cast:
     managers: Sequence[User]
     panel: PanelCast
     police: User
+    # The manager who signs off each practitioner's work (found once: a million cases ask).
+    _signs_off: dict[int, User] = field(default_factory=dict, repr=False)
+
+    def manager_for(self, practitioner: User) -> User:
+        """The first manager who is not the practitioner."""
+        found = self._signs_off.get(practitioner.id)
+        if found is None:
+            found = next(m for m in self.managers if m.id != practitioner.id)
+            self._signs_off[practitioner.id] = found
+        return found
 
 
 def casts_for(users: Mapping[str, User]) -> dict[str, Cast]:
@@ -387,7 +397,7 @@ def _path(
 ) -> tuple[Route, list[PathStep]]:
     """The actions that take a new referral to `outcome`, each with who takes it."""
     practitioner = _pick(rng, cast.practitioners)
-    manager = next(m for m in cast.managers if m.id != practitioner.id)
+    manager = cast.manager_for(practitioner)
     if outcome in {"notified", "support_offered", "support_accepted", "support_declined"}:
         steps: list[PathStep] = []
         if outcome != "notified":

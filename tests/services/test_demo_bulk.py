@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Table, select
+from sqlalchemy import Table, inspect, select
 from sqlalchemy.orm import Session
 
 from oocd_panel import audit_trail, workflow
@@ -37,10 +37,10 @@ def _plans(session: Session) -> list[ReferralPlan]:
     return [*small.plans(len(OUTCOME_WEIGHTS) + 4), *large.plans(30)]
 
 
-def _load(session: Session, plans: list[ReferralPlan]) -> list[Referral]:
+def _load(session: Session, plans: list[ReferralPlan], **options: Any) -> list[Referral]:
     last = session.scalar(select(Referral.id).order_by(Referral.id.desc()).limit(1)) or 0
     users = demo.ensure_demo_users(session, demo.ensure_services(session))
-    result = demo_bulk.seed_bulk(session, iter(plans), users=users, seed=1, today=TODAY)
+    result = demo_bulk.seed_bulk(session, iter(plans), users=users, seed=1, today=TODAY, **options)
     assert result.referrals == len(plans)
     session.expire_all()
     return list(session.scalars(select(Referral).where(Referral.id > last).order_by(Referral.id)))
@@ -192,14 +192,58 @@ def test_seed_demo_above_the_threshold_loads_the_rest_in_bulk(
     assert app.test_cli_runner().invoke(args=["verify-audit"]).exit_code == 0
 
 
-def test_nothing_is_half_written_when_a_chunk_fails(session: Session) -> None:
+@pytest.mark.parametrize("apart", [False, True], ids=["here", "apart"])
+def test_nothing_is_half_written_when_a_chunk_fails(session: Session, apart: bool) -> None:
     plans = _plans(session)[:10]
     users = demo.ensure_demo_users(session, demo.ensure_services(session))
     before = session.scalar(select(Referral.id).order_by(Referral.id.desc()).limit(1)) or 0
     broken = [*plans[:3], plans[3]]
     broken[3].data.offences[0].offence_type = None  # type: ignore[assignment]
     with pytest.raises(Exception):  # noqa: B017, PT011 (the database refuses the row)
-        demo_bulk.seed_bulk(session, iter(broken), users=users, seed=1, today=TODAY, chunk=3)
+        demo_bulk.seed_bulk(
+            session, iter(broken), users=users, seed=1, today=TODAY, chunk=3, build_apart=apart
+        )
     session.rollback()
     kept = session.scalars(select(Referral.id).where(Referral.id > before)).all()
     assert len(kept) == 3  # the first chunk, whole; nothing of the second
+
+
+def _indexes(session: Session) -> set[tuple[str, str, tuple[str | None, ...], bool]]:
+    found = inspect(session.connection())
+    return {
+        (table, i["name"] or "", tuple(i["column_names"]), bool(i["unique"]))
+        for table in demo_bulk.COLUMNS
+        for i in found.get_indexes(table)
+    }
+
+
+def test_rows_made_in_a_second_process_with_the_indexes_rebuilt_are_the_same(
+    session: Session,
+) -> None:
+    plans = _plans(session)
+    indexes = _indexes(session)
+    assert any(not unique for *_, unique in indexes)  # there are secondary indexes to drop
+    here = _load(session, plans)
+    apart = _load(session, plans, build_apart=True, rebuild_indexes=True, chunk=7)
+    assert len(apart) == len(here) == len(plans)
+    for one, other, plan in zip(here, apart, plans, strict=True):
+        assert dict(_case(one)) == dict(_case(other)), (plan.number, plan.outcome)
+    assert _indexes(session) == indexes
+    _count, findings = audit_trail.verify(session)
+    assert findings == []
+
+
+def test_a_failure_making_rows_apart_keeps_whole_chunks_and_the_indexes(session: Session) -> None:
+    plans = _plans(session)[:10]
+    indexes = _indexes(session)
+    users = demo.ensure_demo_users(session, demo.ensure_services(session))
+    before = session.scalar(select(Referral.id).order_by(Referral.id.desc()).limit(1)) or 0
+    broken = [*plans[:3], "not a plan"]
+    with pytest.raises(demo_bulk.BuildFailed, match="AttributeError"):
+        demo_bulk.seed_bulk(
+            session, iter(broken), users=users, seed=1, today=TODAY, chunk=3,  # type: ignore[arg-type]
+            build_apart=True, rebuild_indexes=True,
+        )  # fmt: skip
+    kept = session.scalars(select(Referral.id).where(Referral.id > before)).all()
+    assert len(kept) == 3
+    assert _indexes(session) == indexes
