@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 from oocd_panel import audit_trail, decision_rules, disposals
 from oocd_panel.assessment_quality import warnings as quality_warnings
 from oocd_panel.clock import LONDON, local_date, local_today
-from oocd_panel.evaluation.decision_points import points
+from oocd_panel.evaluation.decision_points import fill_in_referred_again, points
 from oocd_panel.evaluation.snapshot import counts_against_first_entry, facts
 from oocd_panel.letters.compose import TEMPLATE_VERSION, Variant
 from oocd_panel.letters.wording import wording_for
@@ -107,7 +107,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "agenda_item": (
         "id", "meeting_id", "referral_id", "position", "status", "opened_at", "closed_at",
-        "rule", "rule_outcome", "rule_note", "version",
+        "rule", "rule_outcome", "rule_note", "version", "police_position", "yjs_position",
     ),
     "panel_vote": (
         "id", "item_id", "member_id", "disposal", "interventions", "rationale",
@@ -142,7 +142,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "referral_id", "child_id", "service_id", "point", "route", "occurred_on",
         "selected", "disposal", "departure", "window_end", "age", "age_band", "sex", "ethnicity",
         "ethnicity_group", "care_experience", "send", "neurodivergent", "first_time_entrant",
-        "gravity_score", "offence_type",
+        "gravity_score", "offence_type", "reached_assessment", "referred_again_on",
     ),
     "quality_audit": (
         "id", "referral_id", "auditor_id", "practitioner_id", "audited_at", "summary",
@@ -539,6 +539,9 @@ class _Walk:
         snap: dict[str, Any] = {}
         snap_json = ""
         born = child.date_of_birth
+        # The referral's referred row, marked when its assessment is signed off (the follow-up
+        # fact; the reoffending date is filled in after the load: fill_in_referred_again).
+        referred_at: int | None = None
 
         def event(
             trigger: str,
@@ -549,7 +552,7 @@ class _Walk:
             reason: str | None,
             details: dict[str, Any],
         ) -> None:
-            nonlocal snap_key, snap, snap_json
+            nonlocal snap_key, snap, snap_json, referred_at
             on = local_date(moment)
             key = (age_on(born, on), disposal)
             if key != snap_key:
@@ -583,14 +586,19 @@ class _Walk:
                 gravity_score=gravity,
                 on=on,
             ):
-                rows["decision_point"].append(
+                found = rows["decision_point"]
+                if p.point == "assessed" and referred_at is not None:
+                    found[referred_at] = (*found[referred_at][:-2], True, None)
+                elif p.point == "referred":
+                    referred_at = len(found)
+                found.append(
                     (ids.take("decision_point"), referral_id, child_id, plan.service_id, p.point,
                      route, on.isoformat(), p.selected, p.disposal, p.departure,
                      p.window_end.isoformat() if p.window_end else None, snap.get("age"),
                      snap["age_band"],
                      snap["sex"], snap["ethnicity"], snap["ethnicity_group"],
                      snap["care_experience"], snap["send"], snap["neurodivergent"],
-                     bool(snap["first_time_entrant"]), gravity, snap["offence_type"])
+                     bool(snap["first_time_entrant"]), gravity, snap["offence_type"], False, None)
                 )  # fmt: skip
 
         event("notify" if notification else "refer", None, plan.cast.police.id,
@@ -599,6 +607,7 @@ class _Walk:
         assessment: list[Any] | None = None
         versions: list[list[Any]] = []
         item: list[Any] | None = None
+        positions: tuple[str | None, str | None] = (None, None)  # the decision-makers' votes
         votes: list[tuple[int, str]] = []  # (member id, disposal), in the order cast
         escalation: list[Any] | None = None
         answers = plan.answers if not notification else None
@@ -661,6 +670,7 @@ class _Walk:
                          m.rationale, m.recorded_by_id, m.on_behalf, at, at)
                     )  # fmt: skip
                 rule = service.outcome(step.disposal, police_vote)
+                positions = (rule.police_position, rule.yjs_position)
                 item[6:10] = [at, service.settings.decision_rule, rule.disposal, rule.note]
                 item[10] += 2  # closing the vote, then the decision or the escalation
                 if trigger == "decide":
@@ -807,7 +817,7 @@ class _Walk:
             rows["assessment"].append(tuple(assessment))
             rows["assessment_version"].extend(tuple(v) for v in versions)
         if item is not None:
-            rows["agenda_item"].append(tuple(item[:11]))
+            rows["agenda_item"].append((*item[:11], *positions))
         if escalation is not None:
             rows["escalation"].append(tuple(escalation))
         if delivery_at is not None and decision_id is not None and decision_day is not None:
@@ -1288,6 +1298,9 @@ def seed_bulk(
             background.stop()
         writer.finish(ids, failed=failed)
     if done:
+        # A child's next referral is loaded after their earlier case: date it now, as the
+        # event writer does when a referral arrives.
+        fill_in_referred_again(session, ids.first["referral"])
         audit_trail.record(
             session,
             actor=None,

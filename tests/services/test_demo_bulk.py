@@ -109,6 +109,11 @@ def test_bulk_rows_are_the_rows_the_workflow_writes(session: Session) -> None:
     assert len(bulk) == len(made)
     assert {r.status for r in made} == set(ReferralStatus)
     assert any(p.earlier is not None for p in plans)  # children referred again
+    session.expire_all()  # follow-up facts are filled in by statements, not on the objects
+    followed = session.scalars(
+        select(DecisionPoint.referral_id).where(DecisionPoint.referred_again_on.is_not(None))
+    ).all()
+    assert len(followed) >= 2  # at least one diverted child referred again, each way
     for through_workflow, in_bulk, plan in zip(made, bulk, plans, strict=True):
         expected, got = dict(_case(through_workflow)), dict(_case(in_bulk))
         for part in expected:
