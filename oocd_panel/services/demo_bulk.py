@@ -1015,7 +1015,8 @@ class _Writer:
             if self.postgres:
                 cursor.execute(
                     "SELECT i.indexname, i.indexdef FROM pg_indexes i"
-                    " JOIN pg_class c ON c.relname = i.indexname"
+                    " JOIN pg_namespace n ON n.nspname = i.schemaname"
+                    " JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = n.oid"
                     " JOIN pg_index x ON x.indexrelid = c.oid"
                     " WHERE i.schemaname = current_schema() AND i.tablename = %s"
                     " AND NOT x.indisunique AND NOT x.indisprimary ORDER BY i.indexname",

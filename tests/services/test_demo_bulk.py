@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Table, inspect, select
+from sqlalchemy import Table, inspect, select, text
 from sqlalchemy.orm import Session
 
 from oocd_panel import audit_trail, workflow
@@ -252,3 +253,31 @@ def test_a_failure_making_rows_apart_keeps_whole_chunks_and_the_indexes(session:
     kept = session.scalars(select(Referral.id).where(Referral.id > before)).all()
     assert len(kept) == 3
     assert _indexes(session) == indexes
+
+
+def test_indexes_of_the_same_name_in_another_schema_are_left_alone(session: Session) -> None:
+    """On PostgreSQL the tests (and some deployments) keep several schemas in one database:
+    only this schema's indexes are dropped and made again."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("schemas are PostgreSQL's")
+    other = f"other_{secrets.token_hex(4)}"
+    connection = session.connection()
+    connection.exec_driver_sql(f'CREATE SCHEMA "{other}"')
+    connection.exec_driver_sql(f'CREATE TABLE "{other}".child (id int, date_of_birth date)')
+    connection.exec_driver_sql(
+        f'CREATE INDEX ix_child_date_of_birth ON "{other}".child (date_of_birth)'
+    )
+    session.commit()
+    try:
+        indexes = _indexes(session)
+        loaded = _load(session, _plans(session)[:5], rebuild_indexes=True)
+        assert len(loaded) == 5
+        assert _indexes(session) == indexes
+        still = session.execute(
+            text("SELECT count(*) FROM pg_indexes WHERE schemaname = :s"), {"s": other}
+        ).scalar_one()
+        assert still == 1
+    finally:
+        session.rollback()
+        session.connection().exec_driver_sql(f'DROP SCHEMA "{other}" CASCADE')
+        session.commit()
