@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from oocd_panel import disposals
@@ -141,6 +141,15 @@ def points_for(
 FOLLOWED = ("decided", "notified")
 
 
+def next_referral_on(child_id: Any, referral_id: Any, after: Any) -> Select[Any]:
+    """The date the child was next referred after `after`: the earliest of their other
+    referrals received later (values, or columns of an outer statement)."""
+    later = aliased(Referral)
+    return select(func.min(later.received_on)).where(
+        later.child_id == child_id, later.id != referral_id, later.received_on > after
+    )
+
+
 def follow_up(session: Session, referral: Referral, rows: list[DecisionPoint]) -> None:
     """Fill in the follow-up facts that the new rows settle (in the caller's transaction):
     a signed-off assessment marks the referral's referred row; a new referral of a child marks
@@ -171,11 +180,7 @@ def follow_up(session: Session, referral: Referral, rows: list[DecisionPoint]) -
     for row in rows:
         if row.point in FOLLOWED:
             row.referred_again_on = session.scalar(
-                select(func.min(Referral.received_on)).where(
-                    Referral.child_id == referral.child_id,
-                    Referral.id != referral.id,
-                    Referral.received_on > row.occurred_on,
-                )
+                next_referral_on(referral.child_id, referral.id, row.occurred_on)
             )
 
 
@@ -197,13 +202,9 @@ def fill_in_referred_again(session: Session, first_referral_id: int) -> None:
         update(DP)
         .where(DP.point.in_(FOLLOWED), DP.child_id.in_(children))
         .values(
-            referred_again_on=select(func.min(later.received_on))
-            .where(
-                later.child_id == DP.child_id,
-                later.id != DP.referral_id,
-                later.received_on > DP.occurred_on,
-            )
-            .scalar_subquery()
+            referred_again_on=next_referral_on(
+                DP.child_id, DP.referral_id, DP.occurred_on
+            ).scalar_subquery()
         )
         .execution_options(synchronize_session=False)
     )

@@ -214,17 +214,13 @@ def grouped_counts_of(
         base: ColumnElement[bool] = DP.point.in_((measure.base_point, *measure.also_points))
         if extra is not None:
             base = and_(base, extra)
-        # The base first: a costly condition (a subquery) is asked only of the base's rows.
-        columns += [
-            func.count().filter(base),
-            func.sum(case((base, case((hit, 1), else_=0)), else_=0)),
-        ]
+        columns += [func.count().filter(base), func.count().filter(and_(base, hit))]
         points += [p for p in (measure.base_point, *measure.also_points) if p not in points]
     query = select(*columns).where(filters.where(*points)).group_by(group, DP.gravity_score)
     found: dict[str, dict[tuple[str, int], Count]] = {m.key: {} for m in measures}
     for g, score, *counts in session.execute(query):
         for i, measure in enumerate(measures):
-            n, chosen = int(counts[2 * i] or 0), int(counts[2 * i + 1] or 0)
+            n, chosen = int(counts[2 * i]), int(counts[2 * i + 1])
             if n:
                 found[measure.key][(str(g), int(score))] = Count(chosen, n)
     return found

@@ -46,7 +46,7 @@ class DecisionPoint(Base):
         # characteristic: every column they read is in the index, so they scan the index in
         # order and never visit the table (about five times faster at scale; bench/README.md).
         Index("ix_decision_point_report", *REPORT_INDEX_COLUMNS),
-        # Was the referral assessed (the "assessed" measure asks it of every referral).
+        # A referral's rows by point (the follow-up facts mark its referred row).
         Index("ix_decision_point_referral_point", "referral_id", "point"),
     )
 

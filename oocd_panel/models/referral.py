@@ -40,7 +40,7 @@ class Referral(Base):
         # (with what they count, so the reports read the index alone)
         Index("ix_referral_service_closed", "service_id", "closed_at", "closure_reason"),
         Index("ix_referral_service_delivered", "service_id", "delivered_on", "received_on"),
-        # A child's referrals by date: was the child referred again within a year.
+        # A child's referrals by date: when was the child next referred (follow-up facts).
         Index("ix_referral_child_received", "child_id", "received_on"),
         # What the evaluation reads of a referral it reaches by id (its service, and the dates
         # timeliness counts from), without visiting the row.
