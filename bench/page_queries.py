@@ -20,15 +20,15 @@ from contextlib import contextmanager
 from typing import Any
 
 import pyotp
+from demo_targets import newest_pack_item  # bench/, beside this script
 from flask import Flask
 from sqlalchemy import Engine, event, select, text
 
 from oocd_panel import create_app
 from oocd_panel.clock import local_today
-from oocd_panel.models import AgendaItem, PanelMember, Referral, ReferralStatus, User
+from oocd_panel.models import Referral, ReferralStatus
 from oocd_panel.services.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-
-EXPORTS = ("funnel", "disposals", "closures", "disproportionality", "practice", "timeliness")
+from oocd_panel.web.reports import EXPORTS
 
 
 @contextmanager
@@ -63,15 +63,7 @@ def pages(app: Flask) -> list[tuple[str, str, str]]:
             .order_by(Referral.id)
             .limit(1)
         ).one()
-        # The latest agenda item of a meeting the demo panel member sits on.
-        item = session.scalars(
-            select(AgendaItem)
-            .join(PanelMember, PanelMember.meeting_id == AgendaItem.meeting_id)
-            .join(User, User.id == PanelMember.user_id)
-            .where(User.email == "panel.yjs@example.org")
-            .order_by(AgendaItem.id.desc())
-            .limit(1)
-        ).one()
+        item = newest_pack_item(session)
         reference, last_name, born = (
             case.police_reference,
             case.child.last_name,

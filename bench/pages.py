@@ -34,15 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
 
+from demo_targets import newest_pack_item  # noqa: E402  (bench/, beside this script)
+
 from oocd_panel.config import normalise_database_url  # noqa: E402
 from oocd_panel.db import make_engine  # noqa: E402
-from oocd_panel.models import (  # noqa: E402
-    AgendaItem,
-    PanelMember,
-    Referral,
-    ReferralStatus,
-    User,
-)
+from oocd_panel.models import Referral, ReferralStatus  # noqa: E402
 
 PASSWORD = "demo-password-2026"  # the synthetic demo accounts' password
 # wrk prints its own percentiles; this adds p50/p95 in microseconds on one line we can parse.
@@ -148,15 +144,7 @@ def _targets(url: str) -> dict[str, str]:
             .order_by(Referral.id.desc())
             .limit(1)
         ).one()
-        # The latest agenda item of a meeting the demo panel chair sits on.
-        item = session.scalars(
-            select(AgendaItem)
-            .join(PanelMember, PanelMember.meeting_id == AgendaItem.meeting_id)
-            .join(User, User.id == PanelMember.user_id)
-            .where(User.email == "panel.yjs@example.org")
-            .order_by(AgendaItem.id.desc())
-            .limit(1)
-        ).one()
+        item = newest_pack_item(session)
         reference = case.police_reference
         case_id, meeting_id, item_id = case.id, item.meeting_id, item.id
     engine.dispose()

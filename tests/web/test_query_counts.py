@@ -21,6 +21,7 @@ from oocd_panel.clock import local_today
 from oocd_panel.models import AgendaItem, PanelMeeting, Referral, ReferralStatus, User
 from oocd_panel.services import demo, demo_bulk
 from oocd_panel.services.demo_plan import Cohort
+from oocd_panel.web.reports import EXPORTS
 from tests.web.helpers import sign_in
 
 Page = tuple[str, str]  # (who, url)
@@ -84,20 +85,9 @@ def _pages(session: Session) -> list[Page]:
         ("police", f"/police/cases/{case.id}"),
         ("analyst", "/reports"),
         ("analyst", "/reports?characteristic=sex&by=quarter"),
-        *[("analyst", f"/reports/{table}.csv") for table in _EXPORTS],
+        *[("analyst", f"/reports/{table}.csv") for table in EXPORTS],
         ("analyst", "/audits"),
     ]
-
-
-_EXPORTS = (
-    "funnel",
-    "disposals",
-    "closures",
-    "disproportionality",
-    "practice",
-    "timeliness",
-    "trends",
-)
 
 
 def _next_page(app: Flask, user: User, url: str) -> str:
