@@ -9,20 +9,18 @@ typed), so it is rendered once by the real macro and kept in a small bounded cac
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
 
+from oocd_panel.web.rendered_cache import RenderedCache
 from oocd_panel.web.widgets import plain_key
 
 SIZE = 512
 _TAG = ("govuk_frontend_jinja/components/tag/macro.html", "govukTag")
-_cache: OrderedDict[tuple[str, str, Hashable], Markup] = OrderedDict()
-_lock = threading.Lock()
+_cache: RenderedCache[tuple[str, str, Hashable]] = RenderedCache()
 
 
 def _macro(template: str, name: str, params: Any) -> Markup:
@@ -44,17 +42,7 @@ def _remembered(template: str, name: str, params: Any) -> Markup:
     key = _key(params)
     if key is None:
         return _macro(template, name, params)
-    with _lock:
-        found = _cache.get((template, name, key))
-        if found is not None:
-            _cache.move_to_end((template, name, key))
-            return found
-    html = _macro(template, name, params)
-    with _lock:
-        _cache[(template, name, key)] = html
-        while len(_cache) > SIZE:
-            _cache.popitem(last=False)
-    return html
+    return _cache.get_or_make((template, name, key), lambda: _macro(template, name, params), SIZE)
 
 
 def govuk_tag(params: dict[str, Any]) -> Markup:

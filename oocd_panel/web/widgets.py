@@ -12,8 +12,6 @@ stand-in for what was typed), and the cache holds at most `SIZE` fields' HTML.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -36,9 +34,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from markupsafe import Markup, escape
 
+from oocd_panel.web.rendered_cache import RenderedCache
+
 SIZE = 2048
-_cache: OrderedDict[tuple[str, str], Markup] = OrderedDict()
-_lock = threading.Lock()
+_cache: RenderedCache[tuple[str, str]] = RenderedCache()
 
 
 def plain_key(params: Any) -> str | None:
@@ -67,17 +66,8 @@ class _Remembered:
         key = plain_key(params) if self.remembered(params) else None
         if key is None:
             return super().render(params)  # type: ignore[misc, no-any-return]
-        with _lock:
-            found = _cache.get((self.template, key))
-            if found is not None:
-                _cache.move_to_end((self.template, key))
-                return found
-        html: Markup = super().render(params)  # type: ignore[misc]
-        with _lock:
-            _cache[(self.template, key)] = html
-            while len(_cache) > SIZE:
-                _cache.popitem(last=False)
-        return html
+        parent = super().render  # type: ignore[misc]
+        return _cache.get_or_make((self.template, key), lambda: parent(params), SIZE)
 
 
 class GovCheckboxesInput(_Remembered, _Checkboxes):
