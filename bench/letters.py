@@ -27,13 +27,13 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from oocd_panel.clock import local_today  # noqa: E402
-from oocd_panel.config import normalise_database_url  # noqa: E402
-from oocd_panel.db import make_engine  # noqa: E402
 from oocd_panel.letters import render  # noqa: E402
 from oocd_panel.letters.compose import recipients  # noqa: E402
 from oocd_panel.letters.wording import wording_for  # noqa: E402
 from oocd_panel.models import Referral, Service  # noqa: E402
+from oocd_panel.plumbing.clock import local_today  # noqa: E402
+from oocd_panel.plumbing.config import normalise_database_url  # noqa: E402
+from oocd_panel.plumbing.db import make_engine  # noqa: E402
 from oocd_panel.services import letters  # noqa: E402
 
 

@@ -25,9 +25,9 @@ from flask import Flask
 from sqlalchemy import Engine, event, select, text
 
 from oocd_panel import create_app
-from oocd_panel.clock import local_today
+from oocd_panel.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from oocd_panel.models import Referral, ReferralStatus
-from oocd_panel.services.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from oocd_panel.plumbing.clock import local_today
 from oocd_panel.web.reports import EXPORTS
 
 

@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from demo_targets import newest_pack_item  # noqa: E402  (bench/, beside this script)
 
-from oocd_panel.config import normalise_database_url  # noqa: E402
-from oocd_panel.db import make_engine  # noqa: E402
 from oocd_panel.models import Referral, ReferralStatus  # noqa: E402
+from oocd_panel.plumbing.config import normalise_database_url  # noqa: E402
+from oocd_panel.plumbing.db import make_engine  # noqa: E402
 
 PASSWORD = "demo-password-2026"  # the synthetic demo accounts' password
 # wrk prints its own percentiles; this adds p50/p95 in microseconds on one line we can parse.

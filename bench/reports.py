@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from oocd_panel.config import normalise_database_url
-from oocd_panel.db import make_engine
 from oocd_panel.evaluation import practice, reports
 from oocd_panel.models import DecisionPoint, Referral, Service
+from oocd_panel.plumbing.config import normalise_database_url
+from oocd_panel.plumbing.db import make_engine
 
 DP = DecisionPoint
 

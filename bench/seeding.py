@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from oocd_panel import models  # noqa: E402, F401  (registers every table on Base)
-from oocd_panel.config import normalise_database_url  # noqa: E402
-from oocd_panel.db import Base, make_engine  # noqa: E402
+from oocd_panel.plumbing.config import normalise_database_url  # noqa: E402
+from oocd_panel.plumbing.db import Base, make_engine  # noqa: E402
 
 BATCH = 10_000
 

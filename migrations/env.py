@@ -14,8 +14,8 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import JSON, Connection
 
 import oocd_panel.models  # noqa: F401  (registers every table)
-from oocd_panel.config import default_database_url, normalise_database_url
-from oocd_panel.db import Base, UTCDateTime, make_engine
+from oocd_panel.plumbing.config import default_database_url, normalise_database_url
+from oocd_panel.plumbing.db import Base, UTCDateTime, make_engine
 
 config = context.config
 target_metadata = Base.metadata

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from oocd_panel.config import INSTANCE_DIR, PROJECT_ROOT, load_config
+from oocd_panel.plumbing.config import INSTANCE_DIR, PROJECT_ROOT, load_config
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -37,8 +37,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from oocd_panel import audit_trail, cli
-    from oocd_panel.services import two_factor
+    from oocd_panel import cli
+    from oocd_panel.services import audit_trail, two_factor
     from oocd_panel.web import init_web
 
     audit_trail.configure(app.config["AUDIT_KEY"])

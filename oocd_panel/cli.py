@@ -14,15 +14,15 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from oocd_panel import audit_trail, backup
-from oocd_panel.clock import local_today, utcnow
-from oocd_panel.config import PROJECT_ROOT
-from oocd_panel.db import Database
-from oocd_panel.errors import DomainError, InvalidInput
+from oocd_panel import demo
 from oocd_panel.models import Agency, Role, Service, User
-from oocd_panel.services import accounts, demo, letters, retention
+from oocd_panel.plumbing.clock import local_today, utcnow
+from oocd_panel.plumbing.config import PROJECT_ROOT
+from oocd_panel.plumbing.db import Database
+from oocd_panel.plumbing.errors import DomainError, InvalidInput
+from oocd_panel.services import accounts, audit_trail, backup, letters, retention
 from oocd_panel.services.accounts import create_user
-from oocd_panel.workflow_diagram import render_workflow_markdown
+from oocd_panel.workflow.diagram import render_workflow_markdown
 
 
 def alembic_config() -> AlembicConfig:

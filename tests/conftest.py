@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from oocd_panel import create_app
 from oocd_panel.cli import alembic_config
-from oocd_panel.config import normalise_database_url
-from oocd_panel.db import make_engine
+from oocd_panel.plumbing.config import normalise_database_url
+from oocd_panel.plumbing.db import make_engine
 from oocd_panel.services import accounts
 from tests.factories import Factory
 

@@ -13,9 +13,10 @@ from hypothesis import Phase, settings
 from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from oocd_panel import audit_trail, workflow
-from oocd_panel.db import Base
+from oocd_panel import workflow
 from oocd_panel.models import ReferralStatus
+from oocd_panel.plumbing.db import Base
+from oocd_panel.services import audit_trail
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 

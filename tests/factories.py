@@ -11,7 +11,10 @@ from typing import Any
 import pyotp
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today, utcnow, years_before
+from oocd_panel.demo import panels as demo_panel
+from oocd_panel.demo.assessment_answers import answers_for
+from oocd_panel.demo.panels import PanelCast
+from oocd_panel.demo.seed import delivery_for
 from oocd_panel.models import (
     Agency,
     AgendaItem,
@@ -22,14 +25,17 @@ from oocd_panel.models import (
     Service,
     User,
 )
-from oocd_panel.referral_rules import ChildDetails, ContactDetails, NewReferral, OffenceDetails
-from oocd_panel.services import demo_panel, police, two_factor
+from oocd_panel.plumbing.clock import local_today, utcnow, years_before
+from oocd_panel.rules.referral_rules import (
+    ChildDetails,
+    ContactDetails,
+    NewReferral,
+    OffenceDetails,
+)
+from oocd_panel.services import police, two_factor
 from oocd_panel.services.accounts import create_user
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
-from oocd_panel.services.demo import delivery_for
-from oocd_panel.services.demo_assessment import answers_for
-from oocd_panel.services.demo_panel import PanelCast
 from oocd_panel.services.referrals import create_referral
 from oocd_panel.workflow import current_item
 

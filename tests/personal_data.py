@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today, years_before
-from oocd_panel.db import Base
 from oocd_panel.models import (
     AssessmentSection,
     AuditAnswer,
@@ -25,7 +23,9 @@ from oocd_panel.models import (
     ReferralStatus,
     Role,
 )
-from oocd_panel.referral_rules import ContactDetails, OffenceDetails
+from oocd_panel.plumbing.clock import local_today, years_before
+from oocd_panel.plumbing.db import Base
+from oocd_panel.rules.referral_rules import ContactDetails, OffenceDetails
 from oocd_panel.services import interventions, letter_wording, letters
 from tests.factories import Factory, child_details
 

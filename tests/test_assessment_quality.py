@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from oocd_panel import assessment_quality as quality
-from oocd_panel.assessment_sections import SECTIONS, get
-from oocd_panel.services.demo_assessment import answers_for
+from oocd_panel.catalogue.assessment_sections import SECTIONS, get
+from oocd_panel.demo.assessment_answers import answers_for
+from oocd_panel.rules import assessment_quality as quality
 
 SHORT = "Some risk."
 LONG = " ".join(["word"] * quality.MIN_RATIONALE_WORDS)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from oocd_panel import audit_trail
-from oocd_panel.db import Database
 from oocd_panel.models import AuditEntry
+from oocd_panel.plumbing.db import Database
+from oocd_panel.services import audit_trail
 from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.skipif(

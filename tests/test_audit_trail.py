@@ -11,10 +11,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail
-from oocd_panel.audit_standards import question_pairs
+from oocd_panel.catalogue.audit_standards import question_pairs
 from oocd_panel.models import Agency, AuditEntry, ReferralStatus, Role
-from oocd_panel.services import panels
+from oocd_panel.services import audit_trail, panels
 from oocd_panel.services.audits import field_name, record_audit
 from tests.factories import Factory
 from tests.web.helpers import sign_in

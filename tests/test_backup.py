@@ -16,10 +16,9 @@ from flask import Flask
 from sqlalchemy import make_url, select, text
 from sqlalchemy.orm import Session
 
-from oocd_panel import create_app
-from oocd_panel.db import make_engine
+from oocd_panel import create_app, demo
 from oocd_panel.models import AuditEntry, Referral
-from oocd_panel.services import demo
+from oocd_panel.plumbing.db import make_engine
 from tests.conftest import fresh_database
 from tests.web.helpers import text_of
 

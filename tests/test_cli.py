@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from oocd_panel import disposals
-from oocd_panel.clock import utcnow
+from oocd_panel import demo
+from oocd_panel.catalogue import disposals
 from oocd_panel.models import (
     AuditEntry,
     Child,
@@ -21,7 +21,8 @@ from oocd_panel.models import (
     Role,
     User,
 )
-from oocd_panel.services import demo, two_factor
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.services import two_factor
 from oocd_panel.services.accounts import authenticate
 from tests.factories import Factory
 from tests.personal_data import everything, found, marked_case

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from oocd_panel.config import load_config, normalise_database_url
+from oocd_panel.plumbing.config import load_config, normalise_database_url
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:

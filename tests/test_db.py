@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from oocd_panel.db import begin_writing, make_engine
+from oocd_panel.plumbing.db import begin_writing, make_engine
 
 
 def _race(tmp_path: Path, *, ready_to_write: bool) -> list[int]:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from oocd_panel import disposals
-from oocd_panel.disposals import Work
+from oocd_panel.catalogue import disposals
+from oocd_panel.catalogue.disposals import Work
 
 
 def test_the_gravity_matrix_defaults() -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from oocd_panel import ethnicity
-from oocd_panel.ethnicity import BroadGroup
+from oocd_panel.catalogue import ethnicity
+from oocd_panel.catalogue.ethnicity import BroadGroup
 
 
 def test_ons_2021_has_19_categories_plus_not_stated_in_five_groups() -> None:

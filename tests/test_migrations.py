@@ -10,9 +10,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+from oocd_panel import demo
 from oocd_panel.cli import alembic_config
-from oocd_panel.db import Base, Database
-from oocd_panel.services import demo
+from oocd_panel.plumbing.db import Base, Database
 from tests.conftest import fresh_database
 
 

@@ -6,7 +6,7 @@ from collections import deque
 
 from oocd_panel import workflow
 from oocd_panel.models import ReferralStatus, Role
-from oocd_panel.workflow_diagram import render_workflow_markdown
+from oocd_panel.workflow.diagram import render_workflow_markdown
 from tests.conftest import PROJECT_ROOT
 
 S = ReferralStatus

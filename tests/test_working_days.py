@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from oocd_panel.working_days import add_working_days, is_working_day
+from oocd_panel.rules.working_days import add_working_days, is_working_day
 
 
 def test_weekends_and_bank_holidays_are_skipped() -> None:

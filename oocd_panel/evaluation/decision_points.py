@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from oocd_panel import disposals
+from oocd_panel.catalogue import disposals
 from oocd_panel.models import DecisionPoint, Referral, ReferralStatus
 
 REOFFENDING_WINDOW = dt.timedelta(days=365)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import utcnow
 from oocd_panel.evaluation.reports import Briefing, briefing
+from oocd_panel.plumbing.clock import utcnow
 
 FRESH_FOR = dt.timedelta(minutes=10)
 SIZE = 256

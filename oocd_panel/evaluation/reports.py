@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from oocd_panel import disposals, ethnicity
-from oocd_panel.clock import LONDON
+from oocd_panel.catalogue import disposals, ethnicity
 from oocd_panel.evaluation.decision_points import POINTS
 from oocd_panel.evaluation.rates import Count, Ratio, Stratum, mantel_haenszel, rri
 from oocd_panel.evaluation.suppression import (
@@ -34,6 +33,7 @@ from oocd_panel.models import (
     Sex,
     YesNoUnknown,
 )
+from oocd_panel.plumbing.clock import LONDON
 
 DP = DecisionPoint
 

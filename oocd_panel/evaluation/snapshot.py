@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from oocd_panel import disposals, ethnicity
+from oocd_panel.catalogue import disposals, ethnicity
 from oocd_panel.models import Referral, ReferralStatus
 
 # Once a disposal has been given, it counts towards the child's record.

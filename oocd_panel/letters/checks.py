@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from oocd_panel import disposals
+from oocd_panel.catalogue import disposals
 from oocd_panel.letters import readability
 from oocd_panel.letters.compose import SECTIONS, Letter
 from oocd_panel.letters.wording import Wording

@@ -13,12 +13,12 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from oocd_panel import disposals, interventions, offences
-from oocd_panel.clock import local_date
+from oocd_panel.catalogue import disposals, interventions, offences
 from oocd_panel.letters.readability import sentences
 from oocd_panel.letters.wording import Wording
 from oocd_panel.models import Contact, Referral
-from oocd_panel.referral_rules import age_on
+from oocd_panel.plumbing.clock import local_date
+from oocd_panel.rules.referral_rules import age_on
 
 _EMAIL = re.compile(r"\S+@\S+?(?=[.,;]?(?:\s|$))")
 

@@ -7,8 +7,8 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from oocd_panel.config import PROJECT_ROOT
 from oocd_panel.letters.compose import Letter, long_date
+from oocd_panel.plumbing.config import PROJECT_ROOT
 
 STYLESHEET = PROJECT_ROOT / "oocd_panel" / "static" / "letters.css"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel import disposals, interventions
+from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.models import LetterWording, Service
 
 # Words that make work sound compulsory: never in a letter about a voluntary disposal.

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oocd_panel.db import Base, UTCDateTime, utcnow
 from oocd_panel.models.enums import AssessmentStatus, ReviewOutcome
 from oocd_panel.models.types import json_type, str_enum
 from oocd_panel.models.user import User
+from oocd_panel.plumbing.db import Base, UTCDateTime, utcnow
 
 
 class Assessment(Base):

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oocd_panel.db import Base, UTCDateTime, utcnow
 from oocd_panel.models.enums import CareExperience, SendStatus, Sex, YesNoUnknown
 from oocd_panel.models.types import str_enum
+from oocd_panel.plumbing.db import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from oocd_panel.models.referral import Referral
@@ -40,7 +40,8 @@ class Child(Base):
     postcode: Mapped[str] = mapped_column(String(10))
 
     sex: Mapped[Sex] = mapped_column(str_enum(Sex))
-    # ONS 2021 code (see oocd_panel.ethnicity); the police 16+1 code when that is what was given.
+    # ONS 2021 code (see oocd_panel.catalogue.ethnicity); the police 16+1 code when that is what
+    # was given.
     ethnicity: Mapped[str] = mapped_column(String(40))
     police_ethnicity_code: Mapped[str | None] = mapped_column(String(3))
     care_experience: Mapped[CareExperience] = mapped_column(str_enum(CareExperience))

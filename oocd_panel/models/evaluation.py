@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oocd_panel.db import Base
+from oocd_panel.plumbing.db import Base
 
 REPORT_INDEX_COLUMNS = (
     "service_id",

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oocd_panel.db import Base, UTCDateTime, utcnow
 from oocd_panel.models.user import User
+from oocd_panel.plumbing.db import Base, UTCDateTime, utcnow
 
 
 class Letter(Base):

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oocd_panel.db import Base, UTCDateTime, utcnow
 from oocd_panel.models.enums import DeliveryOutcome
 from oocd_panel.models.types import str_enum
 from oocd_panel.models.user import User
+from oocd_panel.plumbing.db import Base, UTCDateTime, utcnow
 
 
 class Delivery(Base):

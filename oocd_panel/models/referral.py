@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oocd_panel.db import Base, UTCDateTime, utcnow
 from oocd_panel.models.assessment import Assessment
 from oocd_panel.models.child import Child
 from oocd_panel.models.enums import (
@@ -24,6 +23,7 @@ from oocd_panel.models.panel import AgendaItem, Decision, Escalation
 from oocd_panel.models.service import Service
 from oocd_panel.models.types import json_type, str_enum
 from oocd_panel.models.user import User
+from oocd_panel.plumbing.db import Base, UTCDateTime, utcnow
 
 
 class Referral(Base):
@@ -66,7 +66,7 @@ class Referral(Base):
     officer_name: Mapped[str] = mapped_column(String(200))
     officer_email: Mapped[str | None] = mapped_column(String(254))
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    # A disposal code from oocd_panel.disposals.
+    # A disposal code from oocd_panel.catalogue.disposals.
     proposed_outcome: Mapped[str] = mapped_column(String(40))
     # The highest gravity score among the offences (kept here to filter and report on).
     gravity_score: Mapped[int]
@@ -145,7 +145,7 @@ class Offence(Base):
         ForeignKey("referral.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
-    # An offence type code from oocd_panel.offences.
+    # An offence type code from oocd_panel.catalogue.offences.
     offence_type: Mapped[str] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(Text)
     gravity_score: Mapped[int]

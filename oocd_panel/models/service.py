@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oocd_panel.db import Base, UTCDateTime, utcnow
 from oocd_panel.models.types import json_type
+from oocd_panel.plumbing.db import Base, UTCDateTime, utcnow
 
 
 class Service(Base):
@@ -19,7 +19,7 @@ class Service(Base):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     # Local practice that differs between services (decision rule, quorum, thresholds...).
-    # Read through oocd_panel.service_settings, which holds the defaults.
+    # Read through oocd_panel.rules.service_settings, which holds the defaults.
     settings: Mapped[dict[str, Any]] = mapped_column(json_type(), default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oocd_panel.db import Base, UTCDateTime, utcnow
+from oocd_panel.plumbing.db import Base, UTCDateTime, utcnow
 
 
 class SignInAttempt(Base):

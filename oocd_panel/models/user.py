@@ -8,10 +8,10 @@ import secrets
 from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oocd_panel.db import Base, UTCDateTime, utcnow
 from oocd_panel.models.enums import Agency, Role
 from oocd_panel.models.service import Service
 from oocd_panel.models.types import str_enum
+from oocd_panel.plumbing.db import Base, UTCDateTime, utcnow
 
 user_service = Table(
     "user_service",

@@ -11,13 +11,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, bindparam, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from oocd_panel import audit_trail
-from oocd_panel.clock import LONDON
-from oocd_panel.db import utcnow
-from oocd_panel.errors import DomainError, InvalidInput
 from oocd_panel.models import Agency, Role, Service, SignInAttempt, User
 from oocd_panel.models.user import new_session_token
-from oocd_panel.text_input import clean_text
+from oocd_panel.plumbing.clock import LONDON
+from oocd_panel.plumbing.db import utcnow
+from oocd_panel.plumbing.errors import DomainError, InvalidInput
+from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.services import audit_trail
 
 MIN_PASSWORD_LENGTH = 12
 

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from oocd_panel import workflow
-from oocd_panel.clock import utcnow
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.models import Referral, User
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.services.events import record_event
-from oocd_panel.text_input import clean_text
 from oocd_panel.workflow import INPUT_GUARDS, Context, Reason
 
 

@@ -16,14 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from oocd_panel import (
-    assessment_quality,
-    audit_trail,
-)
-from oocd_panel.assessment_quality import Problem
-from oocd_panel.assessment_sections import SECTIONS, SECTIONS_BY_KEY, Kind, Section
-from oocd_panel.clock import utcnow
-from oocd_panel.errors import ActionNotAllowed, DomainError, InvalidInput, NotFound
+from oocd_panel.catalogue.assessment_sections import SECTIONS, SECTIONS_BY_KEY, Kind, Section
 from oocd_panel.models import (
     Assessment,
     AssessmentSection,
@@ -35,8 +28,13 @@ from oocd_panel.models import (
     Role,
     User,
 )
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed, DomainError, InvalidInput, NotFound
+from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.rules import assessment_quality
+from oocd_panel.rules.assessment_quality import Problem
+from oocd_panel.services import audit_trail
 from oocd_panel.services.actions import take_action
-from oocd_panel.text_input import clean_text
 
 EDITOR_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
 READER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.PANEL_MEMBER})

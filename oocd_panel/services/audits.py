@@ -12,10 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, case, func, literal, select, union_all
 from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload
 
-from oocd_panel import audit_trail
-from oocd_panel.audit_standards import STANDARDS, Rating, question_pairs, rating_for
-from oocd_panel.clock import LONDON, local_date, utcnow
-from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.catalogue.audit_standards import STANDARDS, Rating, question_pairs, rating_for
 from oocd_panel.models import (
     Assessment,
     AssessmentStatus,
@@ -26,7 +23,10 @@ from oocd_panel.models import (
     Role,
     User,
 )
-from oocd_panel.text_input import clean_text
+from oocd_panel.plumbing.clock import LONDON, local_date, utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.services import audit_trail
 
 MAX_COMMENT = 5000
 

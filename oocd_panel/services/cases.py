@@ -32,7 +32,6 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
-from oocd_panel.errors import NotFound
 from oocd_panel.models import (
     Assessment,
     Child,
@@ -47,7 +46,8 @@ from oocd_panel.models import (
     Role,
     User,
 )
-from oocd_panel.referral_rules import normalise_police_reference
+from oocd_panel.plumbing.errors import NotFound
+from oocd_panel.rules.referral_rules import normalise_police_reference
 from oocd_panel.workflow import CASE_READER_ROLES
 
 S = ReferralStatus

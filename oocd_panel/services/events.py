@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 
-from oocd_panel import audit_trail
-from oocd_panel.clock import local_date
 from oocd_panel.evaluation.decision_points import follow_up, points_for
 from oocd_panel.evaluation.snapshot import snapshot
 from oocd_panel.models import Referral, ReferralEvent, ReferralStatus, User
+from oocd_panel.plumbing.clock import local_date
+from oocd_panel.services import audit_trail
 
 
 def record_event(

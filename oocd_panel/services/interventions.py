@@ -6,11 +6,11 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail
-from oocd_panel.clock import utcnow
-from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.models import InterventionNote, Referral, ReferralStatus, Role, User
-from oocd_panel.text_input import clean_text
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.services import audit_trail
 
 NOTE_STATUSES = (
     ReferralStatus.OUTCOME_DELIVERED,

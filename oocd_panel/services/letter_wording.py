@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail, disposals
-from oocd_panel.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
+from oocd_panel.catalogue import disposals
 from oocd_panel.letters import readability
 from oocd_panel.letters.checks import EASY_READ_MAX_WORDS, term_pattern
 from oocd_panel.letters.wording import (
@@ -28,7 +27,9 @@ from oocd_panel.letters.wording import (
     parse_words,
 )
 from oocd_panel.models import LetterWording, Role, Service, User
-from oocd_panel.text_input import clean_text
+from oocd_panel.plumbing.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
+from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.services import audit_trail
 
 _PHONE = re.compile(r"^[0-9 +()-]{7,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -16,9 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail, disposals
-from oocd_panel.clock import local_date, local_today, utcnow
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, DomainError, InvalidInput, NotFound
+from oocd_panel.catalogue import disposals
 from oocd_panel.letters import checks, render
 from oocd_panel.letters.compose import (
     TEMPLATE_VERSION,
@@ -39,8 +37,17 @@ from oocd_panel.models import (
     User,
 )
 from oocd_panel.models import Letter as IssuedLetter
+from oocd_panel.plumbing.clock import local_date, local_today, utcnow
+from oocd_panel.plumbing.errors import (
+    ActionNotAllowed,
+    CaseChanged,
+    DomainError,
+    InvalidInput,
+    NotFound,
+)
+from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.services import audit_trail
 from oocd_panel.services.cases import get_case
-from oocd_panel.text_input import clean_text
 
 LETTER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
 

@@ -16,9 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from oocd_panel import audit_trail, decision_rules, disposals, interventions
-from oocd_panel.clock import local_date, local_today, utcnow
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, DomainError, InvalidInput, NotFound
+from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.models import (
     Agency,
     AgendaItem,
@@ -36,18 +34,28 @@ from oocd_panel.models import (
     User,
     Vote,
 )
-from oocd_panel.outcome_records import (
+from oocd_panel.plumbing.clock import local_date, local_today, utcnow
+from oocd_panel.plumbing.errors import (
+    ActionNotAllowed,
+    CaseChanged,
+    DomainError,
+    InvalidInput,
+    NotFound,
+)
+from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.rules import decision_rules
+from oocd_panel.rules.outcome_records import (
     Condition,
     DecisionDetails,
     EscalationDetails,
     ResolutionDetails,
     departs_from_gravity_default,
 )
-from oocd_panel.service_settings import ServiceSettings, settings_for
+from oocd_panel.rules.service_settings import ServiceSettings, settings_for
+from oocd_panel.rules.working_days import add_working_days
+from oocd_panel.services import audit_trail
 from oocd_panel.services.actions import take_action
-from oocd_panel.text_input import clean_text
 from oocd_panel.workflow import Input, current_item
-from oocd_panel.working_days import add_working_days
 
 PLANNER_ROLES = frozenset({Role.MANAGER, Role.PANEL_MEMBER})
 MAX_TEXT = 5000

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager
 
-from oocd_panel import disposals
-from oocd_panel.clock import local_date, local_today
-from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.catalogue import disposals
 from oocd_panel.models import Child, DeliveryOutcome, Referral, Role, User
-from oocd_panel.outcome_records import DeliveryDetails
-from oocd_panel.referral_rules import age_on, normalise_police_reference
+from oocd_panel.plumbing.clock import local_date, local_today
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.rules.outcome_records import DeliveryDetails
+from oocd_panel.rules.referral_rules import age_on, normalise_police_reference
 from oocd_panel.services.actions import take_action
-from oocd_panel.text_input import clean_text
 from oocd_panel.workflow import Input
 
 # An appropriate adult must be present when a child under this age is cautioned.

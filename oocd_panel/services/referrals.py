@@ -7,9 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel import ethnicity
-from oocd_panel.clock import local_date, utcnow
-from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.catalogue import ethnicity
 from oocd_panel.models import (
     Admission,
     CareExperience,
@@ -26,16 +24,18 @@ from oocd_panel.models import (
     User,
     YesNoUnknown,
 )
-from oocd_panel.referral_rules import (
+from oocd_panel.plumbing.clock import local_date, utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.rules.referral_rules import (
     ChildDetails,
     NewReferral,
     normalise_police_reference,
     validate,
 )
-from oocd_panel.service_settings import settings_for
+from oocd_panel.rules.service_settings import settings_for
+from oocd_panel.rules.working_days import add_working_days
 from oocd_panel.services.events import record_event
 from oocd_panel.workflow import REFERRER_ROLES
-from oocd_panel.working_days import add_working_days
 
 
 def _clean(value: str | None) -> str | None:

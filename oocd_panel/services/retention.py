@@ -26,8 +26,6 @@ from typing import Any
 from sqlalchemy import Table, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail
-from oocd_panel.clock import local_date, utcnow
 from oocd_panel.models import (
     AgendaItem,
     Assessment,
@@ -50,7 +48,9 @@ from oocd_panel.models import (
     Service,
     Vote,
 )
-from oocd_panel.service_settings import ServiceSettings, settings_for
+from oocd_panel.plumbing.clock import local_date, utcnow
+from oocd_panel.rules.service_settings import ServiceSettings, settings_for
+from oocd_panel.services import audit_trail
 
 RULE_AFTER_CLOSURE = "after_closure"
 RULE_AGE = "age"

@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail, decision_rules
-from oocd_panel.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
 from oocd_panel.models import Role, Service, SettingChange, User
-from oocd_panel.service_settings import ServiceSettings, settings_for
+from oocd_panel.plumbing.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
+from oocd_panel.rules import decision_rules
+from oocd_panel.rules.service_settings import ServiceSettings, settings_for
+from oocd_panel.services import audit_trail
 
 # name: (label, lowest, highest) for whole-number settings.
 NUMBERS = {

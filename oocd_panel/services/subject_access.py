@@ -24,10 +24,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel import assessment_sections, audit_trail, disposals, interventions, offences
-from oocd_panel.clock import utcnow
-from oocd_panel.errors import ActionNotAllowed, NotFound
-from oocd_panel.ethnicity import get as ethnicity
+from oocd_panel.catalogue import assessment_sections, disposals, interventions, offences
+from oocd_panel.catalogue.ethnicity import get as ethnicity
 from oocd_panel.models import (
     AgendaItem,
     Assessment,
@@ -46,7 +44,10 @@ from oocd_panel.models import (
     User,
     Vote,
 )
-from oocd_panel.referral_rules import normalise_police_reference
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed, NotFound
+from oocd_panel.rules.referral_rules import normalise_police_reference
+from oocd_panel.services import audit_trail
 
 ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 

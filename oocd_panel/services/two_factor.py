@@ -24,11 +24,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail
-from oocd_panel.clock import utcnow
-from oocd_panel.errors import ActionNotAllowed, DomainError, InvalidInput
 from oocd_panel.models import RecoveryCode, Role, User
 from oocd_panel.models.user import new_session_token
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed, DomainError, InvalidInput
+from oocd_panel.services import audit_trail
 from oocd_panel.services.accounts import check_throttle, record_attempt
 
 REQUIRED_FOR = frozenset({Role.ADMIN, Role.MANAGER})

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail
-from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.models import Agency, Role, User, user_service
 from oocd_panel.models.user import new_session_token
-from oocd_panel.services import accounts, two_factor
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.services import accounts, audit_trail, two_factor
 
 
 def _require_admin(admin: User) -> None:

@@ -11,8 +11,8 @@ import segno
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from oocd_panel.errors import DomainError, InvalidInput
 from oocd_panel.models import User
+from oocd_panel.plumbing.errors import DomainError, InvalidInput
 from oocd_panel.services import two_factor
 from oocd_panel.services.accounts import SignInThrottled
 from oocd_panel.services.two_factor import TwoFactorUnreadable

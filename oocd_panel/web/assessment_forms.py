@@ -21,7 +21,7 @@ from wtforms.fields import (
     TextAreaField,
 )
 
-from oocd_panel.assessment_sections import Kind, Question, Section
+from oocd_panel.catalogue.assessment_sections import Kind, Question, Section
 from oocd_panel.models import AuditAnswer
 from oocd_panel.web.form_fields import WebForm, int_or_none
 from oocd_panel.web.widgets import GovCheckboxesInput, GovRadioInput, GovSelect

@@ -6,9 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from oocd_panel import assessment_sections, interventions
-from oocd_panel.assessment_sections import SECTIONS
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.catalogue import assessment_sections, interventions
+from oocd_panel.catalogue.assessment_sections import SECTIONS
 from oocd_panel.models import (
     AssessmentSection,
     AssessmentStatus,
@@ -17,6 +16,7 @@ from oocd_panel.models import (
     ReviewOutcome,
     Role,
 )
+from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.services import assessments as service
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow, csrf_checked_by_form

@@ -11,10 +11,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from sqlalchemy import select
 from wtforms import StringField, SubmitField
 
-from oocd_panel import audit_trail
-from oocd_panel.db import begin_writing
 from oocd_panel.models import AuditEntry, Letter, Referral, Role, User
-from oocd_panel.referral_rules import normalise_police_reference
+from oocd_panel.plumbing.db import begin_writing
+from oocd_panel.rules.referral_rules import normalise_police_reference
+from oocd_panel.services import audit_trail
 from oocd_panel.services.accounts import normalise_email
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session

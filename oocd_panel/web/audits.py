@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from oocd_panel.audit_standards import QUESTION_KEYS, QUESTIONS, STANDARDS, question_pairs
-from oocd_panel.clock import local_today
-from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.catalogue.audit_standards import QUESTION_KEYS, QUESTIONS, STANDARDS, question_pairs
 from oocd_panel.models import Referral, Role
+from oocd_panel.plumbing.clock import local_today
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.services import audits as service
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow

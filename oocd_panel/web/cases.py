@@ -9,14 +9,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from oocd_panel import workflow
-from oocd_panel.clock import local_today
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.models import Child, Referral, ReferralStatus, User
-from oocd_panel.referral_rules import validate
+from oocd_panel.plumbing.clock import local_today
+from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.rules.referral_rules import validate
 from oocd_panel.services import cases as case_queries
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.referrals import create_referral
-from oocd_panel.text_input import clean_text
 from oocd_panel.web import audit
 from oocd_panel.web.access import ALL_ROLES, actor, allow, csrf_checked_by_form
 from oocd_panel.web.database import db_session

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
-from oocd_panel.db import Database, begin_writing
+from oocd_panel.plumbing.db import Database, begin_writing
 
 
 def init_app(app: Flask) -> None:

@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import Flask
 
-from oocd_panel import disposals, ethnicity, interventions, offences
-from oocd_panel.clock import LONDON, local_today
+from oocd_panel.catalogue import disposals, ethnicity, interventions, offences
 from oocd_panel.letters.render import letter_date
 from oocd_panel.models import Referral, ReferralStatus
+from oocd_panel.plumbing.clock import LONDON, local_today
+from oocd_panel.rules.timeliness import assessment_due
 from oocd_panel.services.assessments import display_value
-from oocd_panel.timeliness import assessment_due
 from oocd_panel.web.components import govuk_tag
 from oocd_panel.workflow import ACTIONS_BY_TRIGGER
 

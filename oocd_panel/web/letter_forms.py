@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 
-from oocd_panel import disposals
+from oocd_panel.catalogue import disposals
 from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
 from oocd_panel.web.form_fields import GovDateField, WebForm
 from oocd_panel.web.widgets import GovCheckboxInput

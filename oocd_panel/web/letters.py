@@ -17,18 +17,18 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from oocd_panel import disposals
-from oocd_panel.clock import local_today
-from oocd_panel.errors import (
+from oocd_panel.catalogue import disposals
+from oocd_panel.letters.compose import FirstMeeting
+from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
+from oocd_panel.models import Referral, Role, Service
+from oocd_panel.plumbing.clock import local_today
+from oocd_panel.plumbing.errors import (
     ActionNotAllowed,
     CaseChanged,
     EditedMeanwhile,
     InvalidInput,
     NotFound,
 )
-from oocd_panel.letters.compose import FirstMeeting
-from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
-from oocd_panel.models import Referral, Role, Service
 from oocd_panel.services import letter_wording as wording_service
 from oocd_panel.services import letters as service
 from oocd_panel.web import audit

@@ -6,15 +6,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from oocd_panel.errors import (
+from oocd_panel.models import Referral, Role, Service
+from oocd_panel.plumbing.errors import (
     ActionNotAllowed,
     CaseChanged,
     EditedMeanwhile,
     InvalidInput,
     NotFound,
 )
-from oocd_panel.models import Referral, Role, Service
-from oocd_panel.service_settings import settings_for
+from oocd_panel.rules.service_settings import settings_for
 from oocd_panel.services import interventions as notes_service
 from oocd_panel.services import panels as panel_service
 from oocd_panel.services import police as police_service

@@ -20,8 +20,9 @@ from wtforms.fields import (
     TextAreaField,
 )
 
-from oocd_panel import decision_rules, disposals, interventions
+from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.models import Agency, DeliveryOutcome
+from oocd_panel.rules import decision_rules
 from oocd_panel.web.form_fields import GovDateField, WebForm
 from oocd_panel.web.widgets import GovCheckboxesInput, GovRadioInput, GovSelect
 

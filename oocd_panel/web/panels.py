@@ -20,10 +20,7 @@ from flask import (
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from oocd_panel import decision_rules
-from oocd_panel.assessment_sections import SECTIONS
-from oocd_panel.clock import LONDON, local_today
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, DomainError, InvalidInput, NotFound
+from oocd_panel.catalogue.assessment_sections import SECTIONS
 from oocd_panel.evaluation.kept_briefing import BriefingCache
 from oocd_panel.models import (
     Agency,
@@ -35,7 +32,16 @@ from oocd_panel.models import (
     Role,
     User,
 )
-from oocd_panel.service_settings import settings_for
+from oocd_panel.plumbing.clock import LONDON, local_today
+from oocd_panel.plumbing.errors import (
+    ActionNotAllowed,
+    CaseChanged,
+    DomainError,
+    InvalidInput,
+    NotFound,
+)
+from oocd_panel.rules import decision_rules
+from oocd_panel.rules.service_settings import settings_for
 from oocd_panel.services import panels as service
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow

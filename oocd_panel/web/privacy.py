@@ -7,8 +7,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from werkzeug.wrappers import Response
 from wtforms import StringField, SubmitField
 
-from oocd_panel.errors import ActionNotAllowed, NotFound
 from oocd_panel.models import Referral, Role
+from oocd_panel.plumbing.errors import ActionNotAllowed, NotFound
 from oocd_panel.services import subject_access
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow

@@ -18,8 +18,8 @@ from wtforms.fields import (
     TextAreaField,
 )
 
-from oocd_panel import disposals, offences
-from oocd_panel import ethnicity as ethnicity_codes
+from oocd_panel.catalogue import disposals, offences
+from oocd_panel.catalogue import ethnicity as ethnicity_codes
 from oocd_panel.models import (
     Admission,
     CareExperience,
@@ -29,13 +29,13 @@ from oocd_panel.models import (
     Sex,
     YesNoUnknown,
 )
-from oocd_panel.referral_rules import (
+from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.rules.referral_rules import (
     ChildDetails,
     ContactDetails,
     NewReferral,
     OffenceDetails,
 )
-from oocd_panel.text_input import clean_text
 from oocd_panel.web.form_fields import GovDateField, WebForm, int_or_none
 from oocd_panel.web.widgets import GovCheckboxInput, GovRadioInput, GovSelect
 

@@ -13,11 +13,11 @@ from flask import Blueprint, Response, abort, current_app, make_response, render
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectField, SubmitField
 
-from oocd_panel.clock import local_today
 from oocd_panel.evaluation import charts, extract, practice, reports
 from oocd_panel.evaluation.rates import Ratio
 from oocd_panel.models import Role, Service
-from oocd_panel.service_settings import settings_for
+from oocd_panel.plumbing.clock import local_today
+from oocd_panel.rules.service_settings import settings_for
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import reports_session

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from oocd_panel.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.models import Agency, Role, User
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.services import user_admin
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session

@@ -14,11 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from oocd_panel import create_app
-from oocd_panel.db import Database
+from oocd_panel import create_app, demo
+from oocd_panel.demo.panels import PanelCast
 from oocd_panel.models import Role, Service, User
-from oocd_panel.services import demo
-from oocd_panel.services.demo_panel import PanelCast
+from oocd_panel.plumbing.db import Database
 from tests.conftest import fresh_database
 from tests.factories import Factory, next_code
 

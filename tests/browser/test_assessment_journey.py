@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from oocd_panel.assessment_sections import SECTIONS, Kind
+from oocd_panel.catalogue.assessment_sections import SECTIONS, Kind
+from oocd_panel.demo.assessment_answers import answers_for
 from oocd_panel.models import Service, User
 from oocd_panel.services.actions import take_action
-from oocd_panel.services.demo_assessment import answers_for
 from oocd_panel.services.referrals import create_referral
 from tests.browser.conftest import LiveServer, assert_accessible, click_through, sign_in
 from tests.factories import new_referral

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from oocd_panel.clock import local_today, years_before
-from oocd_panel.services import demo
+from oocd_panel import demo
+from oocd_panel.plumbing.clock import local_today, years_before
 from tests.browser.conftest import assert_accessible, click_through
 
 

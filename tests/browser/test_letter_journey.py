@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from oocd_panel import demo
 from oocd_panel.models import ReferralStatus, User
-from oocd_panel.services import demo, letter_wording
+from oocd_panel.services import letter_wording
 from tests.browser.conftest import LiveServer, assert_accessible, click_through, demo_factory
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from oocd_panel.clock import local_today
+from oocd_panel import demo
 from oocd_panel.models import ReferralStatus, Role, User
-from oocd_panel.services import demo
+from oocd_panel.plumbing.clock import local_today
 from tests.browser.conftest import LiveServer, assert_accessible, click_through, demo_factory
 
 

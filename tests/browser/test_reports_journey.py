@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from oocd_panel import demo
 from oocd_panel.models import ReferralStatus
-from oocd_panel.services import demo
 from tests.browser.conftest import LiveServer, assert_accessible, click_through, demo_factory
 from tests.factories import child_details
 

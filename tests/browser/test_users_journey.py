@@ -7,7 +7,7 @@ from typing import Any
 
 import pyotp
 
-from oocd_panel.services import demo
+from oocd_panel import demo
 from tests.browser.conftest import LiveServer, assert_accessible, click_through
 
 

@@ -11,10 +11,10 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today
+from oocd_panel import demo
 from oocd_panel.evaluation import extract, reports
 from oocd_panel.models import Child, DecisionPoint, Service
-from oocd_panel.services import demo
+from oocd_panel.plumbing.clock import local_today
 
 KEY = b"one key"
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today, utcnow
 from oocd_panel.evaluation.kept_briefing import BriefingCache
 from oocd_panel.evaluation.suppression import few
 from oocd_panel.models import ReferralStatus
+from oocd_panel.plumbing.clock import local_today, utcnow
 from tests.factories import Factory, child_details
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today
 from oocd_panel.evaluation import practice, reports
 from oocd_panel.models import ReferralStatus
+from oocd_panel.plumbing.clock import local_today
 from tests.factories import Factory
 
 S = ReferralStatus

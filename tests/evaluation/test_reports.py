@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today
 from oocd_panel.evaluation import reports
 from oocd_panel.evaluation.decision_points import fill_in_referred_again
 from oocd_panel.models import DecisionPoint, ReferralStatus
+from oocd_panel.plumbing.clock import local_today
 from tests.factories import Factory, child_details
 
 S = ReferralStatus

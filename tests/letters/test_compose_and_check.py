@@ -9,12 +9,12 @@ from html import unescape
 import pytest
 from sqlalchemy.orm import Session
 
-from oocd_panel import disposals
-from oocd_panel.clock import local_today, years_before
+from oocd_panel.catalogue import disposals
 from oocd_panel.letters import checks, render
 from oocd_panel.letters.compose import FirstMeeting, Letter, Variant, compose, recipients
 from oocd_panel.letters.wording import Wording, apply
 from oocd_panel.models import Referral, ReferralStatus
+from oocd_panel.plumbing.clock import local_today, years_before
 from tests.factories import Factory, child_details
 
 S = ReferralStatus

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel import workflow
-from oocd_panel.clock import local_today, utcnow
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.demo import panels as demo_panel
+from oocd_panel.demo.seed import delivery_for
 from oocd_panel.models import (
     AssessmentStatus,
     ClosureReason,
@@ -19,10 +19,11 @@ from oocd_panel.models import (
     ReferralStatus,
     Role,
 )
-from oocd_panel.services import demo_panel, panels, police
+from oocd_panel.plumbing.clock import local_today, utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.services import panels, police
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
-from oocd_panel.services.demo import delivery_for
 from oocd_panel.workflow import ACTIONS, current_item
 from tests.factories import Factory
 

@@ -16,10 +16,10 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail
-from oocd_panel.clock import utcnow
+from oocd_panel.demo import panels as demo_panel
 from oocd_panel.models import AgendaItem, Referral, ReferralStatus, Role
-from oocd_panel.services import demo_panel
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.services import audit_trail
 from oocd_panel.workflow import current_item
 from tests.db_state import audit_problems, event_log_problems, inserts_refused, snapshot
 from tests.factories import Factory

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput
+from oocd_panel.demo.assessment_answers import answers_for
 from oocd_panel.models import (
     AssessmentSection,
     AssessmentStatus,
@@ -19,10 +18,11 @@ from oocd_panel.models import (
     ReviewOutcome,
     Role,
 )
+from oocd_panel.plumbing.clock import local_today
+from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput
+from oocd_panel.rules.timeliness import assessment_due
+from oocd_panel.rules.working_days import add_working_days
 from oocd_panel.services import assessments
-from oocd_panel.services.demo_assessment import answers_for
-from oocd_panel.timeliness import assessment_due
-from oocd_panel.working_days import add_working_days
 from tests.factories import Factory
 
 S = ReferralStatus

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from oocd_panel.audit_standards import question_pairs, rating_for
-from oocd_panel.errors import ActionNotAllowed, InvalidInput
+from oocd_panel.catalogue.audit_standards import question_pairs, rating_for
 from oocd_panel.models import ReferralStatus, Role, UserRole
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput
 from oocd_panel.services import audits
 from tests.factories import Factory
 

@@ -15,11 +15,13 @@ from flask import Flask
 from sqlalchemy import Table, inspect, select, text
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail, workflow
+from oocd_panel import demo, workflow
+from oocd_panel.demo import bulk as demo_bulk
+from oocd_panel.demo import seed
+from oocd_panel.demo.cohort import OUTCOME_WEIGHTS, Cohort, ReferralPlan
 from oocd_panel.letters.compose import recipients
 from oocd_panel.models import AuditEntry, DecisionPoint, QualityAudit, Referral, ReferralStatus
-from oocd_panel.services import demo, demo_bulk, letters
-from oocd_panel.services.demo_plan import OUTCOME_WEIGHTS, Cohort, ReferralPlan
+from oocd_panel.services import audit_trail, letters
 
 TODAY = dt.date(2026, 6, 1)
 # Columns the workflow fills from the machine's clock (when the demo was loaded), not the plan.
@@ -185,8 +187,8 @@ def test_the_load_keeps_the_audit_trail_whole_and_says_what_it_did(
 def test_seed_demo_above_the_threshold_loads_the_rest_in_bulk(
     app: Flask, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(demo, "BULK_ABOVE", 10)
-    monkeypatch.setattr(demo, "WORKFLOW_FIRST", 6)
+    monkeypatch.setattr(seed, "BULK_ABOVE", 10)
+    monkeypatch.setattr(seed, "WORKFLOW_FIRST", 6)
     before = session.scalar(select(Referral.id).order_by(Referral.id.desc()).limit(1)) or 0
     result = app.test_cli_runner().invoke(args=["seed-demo", "--referrals", "60", "--seed", "4"])
     assert result.exit_code == 0, result.output

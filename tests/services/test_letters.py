@@ -9,10 +9,10 @@ from sqlalchemy import text, update
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today
-from oocd_panel.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
 from oocd_panel.letters.compose import TEMPLATE_VERSION
 from oocd_panel.models import Letter, LetterImmutable, ReferralStatus, Role
+from oocd_panel.plumbing.clock import local_today
+from oocd_panel.plumbing.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
 from oocd_panel.services import letter_wording, letters
 from tests.factories import Factory
 

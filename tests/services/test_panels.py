@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today, utcnow
-from oocd_panel.decision_rules import Ballot, Seat, apply_rule, quorum_problems
-from oocd_panel.errors import ActionNotAllowed, InvalidInput
+from oocd_panel.demo import panels as demo_panel
 from oocd_panel.models import Agency, AgendaItem, AgendaStatus, ReferralStatus, Role
-from oocd_panel.service_settings import ServiceSettings
-from oocd_panel.services import demo_panel, panels
+from oocd_panel.plumbing.clock import local_today, utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput
+from oocd_panel.rules.decision_rules import Ballot, Seat, apply_rule, quorum_problems
+from oocd_panel.rules.service_settings import ServiceSettings
+from oocd_panel.services import panels
 from oocd_panel.services.panels import DecisionInput, VoteInput
 from oocd_panel.workflow import current_item
 from tests.factories import Factory

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from oocd_panel.clock import utcnow
-from oocd_panel.db import Database
-from oocd_panel.errors import CaseChanged
 from oocd_panel.models import ReferralStatus, User, Vote
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.plumbing.db import Database
+from oocd_panel.plumbing.errors import CaseChanged
 from oocd_panel.services import panels
 from oocd_panel.services.panels import VoteInput
 from tests.conftest import fresh_database

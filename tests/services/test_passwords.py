@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from oocd_panel.demo.seed import DEMO_PASSWORD
 from oocd_panel.services.accounts import password_problem
-from oocd_panel.services.demo import DEMO_PASSWORD
 
 
 @pytest.mark.parametrize(

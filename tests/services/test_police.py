@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today, years_before
-from oocd_panel.errors import ActionNotAllowed, InvalidInput
+from oocd_panel.demo.seed import delivery_for
 from oocd_panel.models import ClosureReason, DeliveryOutcome, ReferralStatus, Role
+from oocd_panel.plumbing.clock import local_today, years_before
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput
 from oocd_panel.services import police
-from oocd_panel.services.demo import delivery_for
 from oocd_panel.services.interventions import add_note
 from tests.factories import Factory, child_details
 

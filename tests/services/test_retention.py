@@ -10,9 +10,6 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail
-from oocd_panel.clock import local_today
-from oocd_panel.errors import NotFound
 from oocd_panel.evaluation import practice, reports
 from oocd_panel.models import (
     AuditEntry,
@@ -23,8 +20,10 @@ from oocd_panel.models import (
     ReferralStatus,
     Role,
 )
-from oocd_panel.service_settings import ServiceSettings
-from oocd_panel.services import cases, retention
+from oocd_panel.plumbing.clock import local_today
+from oocd_panel.plumbing.errors import NotFound
+from oocd_panel.rules.service_settings import ServiceSettings
+from oocd_panel.services import audit_trail, cases, retention
 from oocd_panel.services.referrals import find_matching_child
 from oocd_panel.services.settings import update_settings
 from tests.factories import Factory, child_details

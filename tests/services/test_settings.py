@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from oocd_panel.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput
 from oocd_panel.models import Role
-from oocd_panel.service_settings import settings_for
+from oocd_panel.plumbing.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput
+from oocd_panel.rules.service_settings import settings_for
 from oocd_panel.services.settings import history, update_settings, version
 from tests.factories import Factory
 

@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import utcnow
 from oocd_panel.models import Role, SignInAttempt
+from oocd_panel.plumbing.clock import utcnow
 from oocd_panel.services.accounts import (
     ACCOUNT_FAILURES,
     ADDRESS_FAILURES,

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today
-from oocd_panel.errors import ActionNotAllowed, NotFound
 from oocd_panel.models import AuditEntry, Letter, ReferralStatus, Role
+from oocd_panel.plumbing.clock import local_today
+from oocd_panel.plumbing.errors import ActionNotAllowed, NotFound
 from oocd_panel.services import retention, subject_access
 from tests.factories import Factory
 from tests.personal_data import marked_case

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import utcnow
-from oocd_panel.errors import ActionNotAllowed, InvalidInput
 from oocd_panel.models import AuditEntry, Role, User
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput
 from oocd_panel.services import two_factor
 from oocd_panel.services.accounts import ACCOUNT_FAILURES, SignInThrottled, authenticate
 from tests.factories import PASSWORD, Factory

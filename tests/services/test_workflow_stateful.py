@@ -16,9 +16,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from oocd_panel import disposals, workflow
-from oocd_panel.clock import local_today
-from oocd_panel.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel import workflow
+from oocd_panel.catalogue import disposals
+from oocd_panel.demo import panels as demo_panel
 from oocd_panel.models import (
     AuditEntry,
     DeliveryOutcome,
@@ -29,13 +29,14 @@ from oocd_panel.models import (
     User,
 )
 from oocd_panel.models.evaluation import DecisionPoint
-from oocd_panel.outcome_records import (
+from oocd_panel.plumbing.clock import local_today
+from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.rules.outcome_records import (
     DecisionDetails,
     DeliveryDetails,
     EscalationDetails,
     ResolutionDetails,
 )
-from oocd_panel.services import demo_panel
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.referrals import create_referral
 from oocd_panel.workflow import Input, current_item

@@ -8,10 +8,10 @@ import random
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from oocd_panel.assessment_sections import SECTIONS
-from oocd_panel.clock import local_today
+from oocd_panel.catalogue.assessment_sections import SECTIONS
+from oocd_panel.demo.assessment_answers import answers_for
 from oocd_panel.models import AssessmentStatus, Referral, ReferralStatus, Role
-from oocd_panel.services.demo_assessment import answers_for
+from oocd_panel.plumbing.clock import local_today
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
 

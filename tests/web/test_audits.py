@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from oocd_panel.audit_standards import question_pairs
+from oocd_panel.catalogue.audit_standards import question_pairs
 from oocd_panel.models import ReferralStatus, Role
 from oocd_panel.services.audits import field_name
 from tests.factories import Factory

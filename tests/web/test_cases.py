@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from oocd_panel import workflow
-from oocd_panel.clock import local_today
 from oocd_panel.models import Referral, ReferralStatus, Role
-from oocd_panel.referral_rules import OffenceDetails
+from oocd_panel.plumbing.clock import local_today
+from oocd_panel.rules.referral_rules import OffenceDetails
 from oocd_panel.web.cases import DEDICATED_PAGES
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of

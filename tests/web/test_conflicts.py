@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today
+from oocd_panel.demo.assessment_answers import answers_for
 from oocd_panel.models import AssessmentStatus, Referral, ReferralStatus, Role, Service, User
-from oocd_panel.services.demo_assessment import answers_for
+from oocd_panel.plumbing.clock import local_today
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
 

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from oocd_panel import demo
 from oocd_panel.models import AuditEntry, Child, ReferralStatus, Role, User
-from oocd_panel.services import demo
 from tests.factories import Factory
 from tests.personal_data import marked_case
 from tests.web.helpers import error_summary, sign_in, text_of

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today
 from oocd_panel.models import Referral, ReferralStatus, Role
+from oocd_panel.plumbing.clock import local_today
 from tests.db_state import inserts_refused, snapshot
 from tests.factories import Factory
 from tests.web.helpers import sign_in, text_of

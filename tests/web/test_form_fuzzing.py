@@ -35,10 +35,11 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.test import TestResponse
 
-from oocd_panel.clock import local_today, utcnow
+from oocd_panel.demo import panels as demo_panel
+from oocd_panel.demo.assessment_answers import answers_for
 from oocd_panel.models import AgendaItem, ReferralStatus, Role, User
-from oocd_panel.services import demo_panel, letter_wording, panels, two_factor, user_admin
-from oocd_panel.services.demo_assessment import answers_for
+from oocd_panel.plumbing.clock import local_today, utcnow
+from oocd_panel.services import letter_wording, panels, two_factor, user_admin
 from tests.db_state import (
     Snapshot,
     audit_problems,

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today
 from oocd_panel.models import AuditEntry, Letter, ReferralStatus, Role, User
+from oocd_panel.plumbing.clock import local_today
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
 

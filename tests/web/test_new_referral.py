@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today, years_before
 from oocd_panel.models import Child, Referral, ReferralStatus, Role
+from oocd_panel.plumbing.clock import local_today, years_before
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
 

@@ -17,10 +17,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import local_today
+from oocd_panel import demo
+from oocd_panel.demo import bulk as demo_bulk
+from oocd_panel.demo.cohort import Cohort
 from oocd_panel.models import AgendaItem, PanelMeeting, Referral, ReferralStatus, User
-from oocd_panel.services import demo, demo_bulk
-from oocd_panel.services.demo_plan import Cohort
+from oocd_panel.plumbing.clock import local_today
 from oocd_panel.web.reports import EXPORTS
 from tests.web.helpers import sign_in
 

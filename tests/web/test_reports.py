@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oocd_panel import create_app
-from oocd_panel.db import make_engine
+from oocd_panel.demo.seed import DEMO_PASSWORD
 from oocd_panel.models import AuditEntry, ReferralStatus, Role, User
-from oocd_panel.services.demo import DEMO_PASSWORD
+from oocd_panel.plumbing.db import make_engine
 from tests.conftest import fresh_database
 from tests.factories import Factory, child_details
 from tests.web.helpers import error_summary, sign_in, text_of

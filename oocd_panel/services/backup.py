@@ -17,8 +17,8 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail
-from oocd_panel.clock import utcnow
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.services import audit_trail
 
 
 class BackupFailed(Exception):

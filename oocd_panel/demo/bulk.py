@@ -38,27 +38,23 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from oocd_panel import audit_trail, decision_rules, disposals
-from oocd_panel.assessment_quality import warnings as quality_warnings
-from oocd_panel.clock import LONDON, local_date, local_today
+from oocd_panel.catalogue import disposals
+from oocd_panel.demo.cohort import Cast, ReferralPlan, audit_answers, audited_at, casts_for
+from oocd_panel.demo.panels import VOLUNTEER, conditions_for
 from oocd_panel.evaluation.decision_points import fill_in_referred_again, points
 from oocd_panel.evaluation.snapshot import counts_against_first_entry, facts
 from oocd_panel.letters.compose import TEMPLATE_VERSION, Variant
 from oocd_panel.letters.wording import wording_for
 from oocd_panel.models import Agency, ReferralStatus, Service, User
-from oocd_panel.referral_rules import age_on
-from oocd_panel.service_settings import ServiceSettings, settings_for
-from oocd_panel.services.demo_panel import VOLUNTEER, conditions_for
-from oocd_panel.services.demo_plan import (
-    Cast,
-    ReferralPlan,
-    audit_answers,
-    audited_at,
-    casts_for,
-)
+from oocd_panel.plumbing.clock import LONDON, local_date, local_today
+from oocd_panel.rules import decision_rules
+from oocd_panel.rules.assessment_quality import warnings as quality_warnings
+from oocd_panel.rules.referral_rules import age_on
+from oocd_panel.rules.service_settings import ServiceSettings, settings_for
+from oocd_panel.rules.working_days import add_working_days
+from oocd_panel.services import audit_trail
 from oocd_panel.services.police import CAUTIONS
 from oocd_panel.workflow import ACTIONS_BY_TRIGGER
-from oocd_panel.working_days import add_working_days
 
 S = ReferralStatus
 UTC = dt.UTC

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from oocd_panel import disposals, ethnicity, offences
+from oocd_panel.catalogue import disposals, ethnicity, offences
 from oocd_panel.models import (
     Admission,
     CareExperience,
@@ -23,7 +23,7 @@ from oocd_panel.models import (
     Sex,
     YesNoUnknown,
 )
-from oocd_panel.text_input import clean_text
+from oocd_panel.plumbing.text_input import clean_text
 
 MIN_AGE = 10  # the age of criminal responsibility in England and Wales
 MAX_AGE = 17  # from 18 the adult system deals with the offence

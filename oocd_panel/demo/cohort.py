@@ -24,11 +24,14 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Generic, TypeVar
 
-from oocd_panel.assessment_sections import SECTIONS_BY_KEY
-from oocd_panel.audit_standards import question_pairs
-from oocd_panel.clock import LONDON, local_date, years_before
+from oocd_panel.catalogue.assessment_sections import SECTIONS_BY_KEY
+from oocd_panel.catalogue.audit_standards import question_pairs
+from oocd_panel.demo.assessment_answers import answers_for
+from oocd_panel.demo.names import FIRST_NAMES_BOYS, FIRST_NAMES_GIRLS, STREETS, SURNAMES
+from oocd_panel.demo.panels import PanelCast
 from oocd_panel.models import Route, Service, User
-from oocd_panel.referral_rules import (
+from oocd_panel.plumbing.clock import LONDON, local_date, years_before
+from oocd_panel.rules.referral_rules import (
     MAX_AGE,
     ChildDetails,
     ContactDetails,
@@ -38,9 +41,6 @@ from oocd_panel.referral_rules import (
 )
 from oocd_panel.services.assessments import clean_answers
 from oocd_panel.services.audits import field_name
-from oocd_panel.services.demo_assessment import answers_for
-from oocd_panel.services.demo_names import FIRST_NAMES_BOYS, FIRST_NAMES_GIRLS, STREETS, SURNAMES
-from oocd_panel.services.demo_panel import PanelCast
 
 K = TypeVar("K")
 

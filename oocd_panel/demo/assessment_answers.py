@@ -8,8 +8,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from oocd_panel import disposals
-from oocd_panel.assessment_sections import SECTIONS
+from oocd_panel.catalogue import disposals
+from oocd_panel.catalogue.assessment_sections import SECTIONS
 
 _RATIONALE = {
     "low": "Nothing known suggests harm is likely in the coming months. School, family and the "

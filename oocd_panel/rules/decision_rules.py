@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from oocd_panel import disposals
+from oocd_panel.catalogue import disposals
 from oocd_panel.models import Agency
-from oocd_panel.service_settings import ServiceSettings
+from oocd_panel.rules.service_settings import ServiceSettings
 
 JOINT = "joint"
 MAJORITY = "majority"

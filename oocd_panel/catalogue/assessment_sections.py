@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from oocd_panel import disposals, interventions
+from oocd_panel.catalogue import disposals, interventions
 
 
 class Kind(enum.Enum):

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel import disposals
-from oocd_panel.clock import LONDON, local_date
-from oocd_panel.decision_rules import Outcome
+from oocd_panel.catalogue import disposals
 from oocd_panel.models import (
     Agency,
     AgendaItem,
@@ -23,6 +21,8 @@ from oocd_panel.models import (
     Referral,
     User,
 )
+from oocd_panel.plumbing.clock import LONDON, local_date
+from oocd_panel.rules.decision_rules import Outcome
 from oocd_panel.services import panels
 from oocd_panel.services.panels import DecisionInput, MemberSpec, VoteInput
 

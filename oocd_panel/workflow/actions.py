@@ -22,10 +22,8 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from oocd_panel import assessment_quality, disposals
-from oocd_panel.clock import local_date, utcnow
-from oocd_panel.disposals import Work
-from oocd_panel.errors import ActionNotAllowed
+from oocd_panel.catalogue import disposals
+from oocd_panel.catalogue.disposals import Work
 from oocd_panel.models import (
     AgendaItem,
     AgendaStatus,
@@ -40,7 +38,10 @@ from oocd_panel.models import (
     Route,
     User,
 )
-from oocd_panel.outcome_records import (
+from oocd_panel.plumbing.clock import local_date, utcnow
+from oocd_panel.plumbing.errors import ActionNotAllowed
+from oocd_panel.rules import assessment_quality
+from oocd_panel.rules.outcome_records import (
     DecisionDetails,
     DeliveryDetails,
     EscalationDetails,

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from oocd_panel import disposals
-from oocd_panel.assessment_sections import (
+from oocd_panel.catalogue import disposals
+from oocd_panel.catalogue.assessment_sections import (
     EXPLOITATION_INDICATORS,
     SECTIONS,
     Kind,

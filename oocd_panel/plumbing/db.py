@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from oocd_panel.clock import utcnow
+from oocd_panel.plumbing.clock import utcnow
 
 __all__ = ["Base", "Database", "UTCDateTime", "make_engine", "utcnow"]
 

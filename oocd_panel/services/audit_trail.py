@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from oocd_panel.clock import utcnow
 from oocd_panel.models import User
 from oocd_panel.models.audit_trail import AuditEntry
+from oocd_panel.plumbing.clock import utcnow
 
 GENESIS = "0" * 64
 _LOCK_ID = 74_201_311  # the audit chain's advisory lock on PostgreSQL

@@ -18,8 +18,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel import disposals
-from oocd_panel.clock import local_date, local_today, utcnow
+from oocd_panel.catalogue import disposals
+from oocd_panel.demo import bulk as demo_bulk
+from oocd_panel.demo import panels as demo_panel
+from oocd_panel.demo.cohort import Cohort, ReferralPlan, Step, audit_answers, audited_at
 from oocd_panel.models import (
     Agency,
     Assessment,
@@ -30,12 +32,12 @@ from oocd_panel.models import (
     Service,
     User,
 )
-from oocd_panel.services import demo_bulk, demo_panel, letter_wording, panels, police, two_factor
+from oocd_panel.plumbing.clock import local_date, local_today, utcnow
+from oocd_panel.services import letter_wording, panels, police, two_factor
 from oocd_panel.services.accounts import create_user, find_by_email
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
 from oocd_panel.services.audits import record_audit
-from oocd_panel.services.demo_plan import Cohort, ReferralPlan, Step, audit_answers, audited_at
 from oocd_panel.services.interventions import add_note
 from oocd_panel.services.referrals import create_referral
 from oocd_panel.workflow import current_item

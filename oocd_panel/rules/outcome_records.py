@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from oocd_panel import disposals
+from oocd_panel.catalogue import disposals
 from oocd_panel.models import (
     AgendaItem,
     Decision,
