@@ -20,6 +20,7 @@ from oocd_panel.plumbing.clock import local_today, utcnow
 from oocd_panel.plumbing.config import PROJECT_ROOT
 from oocd_panel.plumbing.db import Database
 from oocd_panel.plumbing.errors import DomainError, InvalidInput
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import accounts, audit_trail, backup, letters, retention
 from oocd_panel.services.accounts import create_user
 from oocd_panel.workflow.diagram import render_workflow_markdown
@@ -180,8 +181,8 @@ def create_service(slug: str, name: str) -> None:
         if session.query(Service).filter_by(slug=slug).one_or_none() is not None:
             click.echo(f"A service with slug {slug} exists already.", err=True)
             sys.exit(2)
-        session.add(Service(slug=slug, name=name, settings={}))
-        session.commit()
+        with unit_of_work(session):
+            session.add(Service(slug=slug, name=name, settings={}))
         click.echo(f"Created service {slug}.")
 
 

@@ -17,6 +17,7 @@ from oocd_panel.plumbing.clock import LONDON
 from oocd_panel.plumbing.db import utcnow
 from oocd_panel.plumbing.errors import DomainError, InvalidInput
 from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import audit_trail
 
 MIN_PASSWORD_LENGTH = 12
@@ -178,10 +179,10 @@ def authenticate(
     now = now or utcnow()
     email = normalise_email(email or "")[:254]
     address = address[:64]
-    check_throttle(session, email, address, now)
-    user = _check(session, email, password)
-    record_attempt(session, email, address, now, succeeded=user is not None)
-    session.commit()
+    with unit_of_work(session):
+        check_throttle(session, email, address, now)
+        user = _check(session, email, password)
+        record_attempt(session, email, address, now, succeeded=user is not None)
     return user
 
 
@@ -207,23 +208,26 @@ def _check(session: Session, email: str, password: str) -> User | None:
 
 def mark_signed_in(session: Session, user: User) -> None:
     """The user is signed in (after the password, and the code where two-factor applies)."""
-    user.last_signed_in_at = utcnow()
-    audit_trail.record(session, actor=user, action="sign_in", record_type="user", record_id=user.id)
-    session.commit()
+    with unit_of_work(session):
+        user.last_signed_in_at = utcnow()
+        audit_trail.record(
+            session, actor=user, action="sign_in", record_type="user", record_id=user.id
+        )
 
 
 def end_sessions(session: Session, user: User) -> None:
     """Invalidate every sign-in cookie this user holds (sign-out, disabling)."""
-    user.session_token = new_session_token()
-    session.commit()
+    with unit_of_work(session):
+        user.session_token = new_session_token()
 
 
 def sign_out(session: Session, user: User) -> None:
     """The user signs out: every session of theirs ends on the server, and the trail says so."""
-    audit_trail.record(
-        session, actor=user, action="sign_out", record_type="user", record_id=user.id
-    )
-    end_sessions(session, user)  # commits the audit row with the new token
+    with unit_of_work(session):
+        audit_trail.record(
+            session, actor=user, action="sign_out", record_type="user", record_id=user.id
+        )
+        end_sessions(session, user)
 
 
 # Failed and successful sign-ins (email, address, time) are kept this long for throttling and
@@ -244,13 +248,9 @@ def old_sign_in_attempts(session: Session, now: dt.datetime) -> int:
 
 def prune_sign_in_attempts(session: Session, now: dt.datetime) -> int:
     """Remove sign-in attempts older than SIGN_IN_ATTEMPTS_KEPT; returns how many."""
-    try:
+    with unit_of_work(session):
         result = session.execute(delete(SignInAttempt).where(_kept_too_long(now)))
         removed = getattr(result, "rowcount", 0)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return int(removed or 0)
 
 
@@ -319,7 +319,7 @@ def create_user(
         services=service_list,
     )
     user.set_roles(role_set)
-    try:
+    with unit_of_work(session):
         session.add(user)
         session.flush()
         audit_trail.record(
@@ -333,8 +333,4 @@ def create_user(
                 "services": sorted(s.id for s in service_list),
             },
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return user

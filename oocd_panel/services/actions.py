@@ -15,13 +15,13 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from oocd_panel import workflow
 from oocd_panel.models import Referral, User
 from oocd_panel.plumbing.clock import utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services.events import record_event
 from oocd_panel.workflow import INPUT_GUARDS, Context, Reason
 
@@ -71,7 +71,7 @@ def take_action(
         raise ActionNotAllowed("That action does not exist.")
     inputs = dict(inputs or {})
     reason = clean_text(reason) or None
-    try:
+    with unit_of_work(session):
         referral = session.scalars(
             select(Referral).where(Referral.id == referral_id).with_for_update()
         ).one_or_none()
@@ -105,11 +105,4 @@ def take_action(
             reason=reason,
             details=_details(action, inputs),
         )
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise CaseChanged() from None
-    except Exception:
-        session.rollback()
-        raise
     return referral

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from oocd_panel.catalogue.assessment_sections import SECTIONS, SECTIONS_BY_KEY, Kind, Section
 from oocd_panel.models import (
@@ -31,6 +30,7 @@ from oocd_panel.models import (
 from oocd_panel.plumbing.clock import utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, DomainError, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.rules import assessment_quality
 from oocd_panel.rules.assessment_quality import Problem
 from oocd_panel.services import audit_trail
@@ -139,7 +139,7 @@ def save_section(
     section_def = SECTIONS_BY_KEY.get(key)
     if section_def is None:
         raise NotFound("There is no such section.")
-    try:
+    with unit_of_work(session, changed=SectionChanged):
         referral = _referral(session, user, referral_id, EDITOR_ROLES)
         if not is_editable(referral):
             raise ActionNotAllowed(
@@ -176,13 +176,6 @@ def save_section(
             child_id=referral.child_id,
             details={"section": key, "completed": row.completed},
         )
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise SectionChanged() from None
-    except Exception:
-        session.rollback()
-        raise
     return SaveResult(row, problems)
 
 

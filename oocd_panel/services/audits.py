@@ -26,6 +26,7 @@ from oocd_panel.models import (
 from oocd_panel.plumbing.clock import LONDON, local_date, utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import audit_trail
 
 MAX_COMMENT = 5000
@@ -65,7 +66,7 @@ def record_audit(
     """Save an audit. `answers` maps field_name(standard, question) to (answer, comment).
 
     `now` is when the audit was done (default: now); the demo data uses it to make history."""
-    try:
+    with unit_of_work(session):
         referral = _auditable(session, auditor, referral_id)
         errors: dict[str, str] = {}
         rows = []
@@ -111,10 +112,6 @@ def record_audit(
             record_id=audit.id,
             child_id=referral.child_id,
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return audit
 
 

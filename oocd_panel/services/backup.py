@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import audit_trail
 
 
@@ -45,7 +46,7 @@ def backup(engine: Engine, destination: Path) -> Backup:
     if destination.exists():
         raise BackupFailed(f"{destination} already exists: choose a new file name.")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    with Session(engine) as session:
+    with Session(engine) as session, unit_of_work(session):
         audit_trail.record(
             session,
             actor=None,
@@ -53,7 +54,6 @@ def backup(engine: Engine, destination: Path) -> Backup:
             record_type="database",
             record_id=destination.name,
         )
-        session.commit()
     if engine.dialect.name == "sqlite":
         _sqlite(engine, destination)
         method = "SQLite online backup"

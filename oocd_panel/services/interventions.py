@@ -10,6 +10,7 @@ from oocd_panel.models import InterventionNote, Referral, ReferralStatus, Role, 
 from oocd_panel.plumbing.clock import utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import audit_trail
 
 NOTE_STATUSES = (
@@ -45,7 +46,7 @@ def add_note(
     note = InterventionNote(
         referral_id=referral.id, author_id=author.id, text=text, written_at=now or utcnow()
     )
-    try:
+    with unit_of_work(session):
         session.add(note)
         session.flush()
         audit_trail.record(
@@ -56,8 +57,4 @@ def add_note(
             record_id=note.id,
             child_id=referral.child_id,
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return note

@@ -29,6 +29,7 @@ from oocd_panel.letters.wording import (
 from oocd_panel.models import LetterWording, Role, Service, User
 from oocd_panel.plumbing.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import audit_trail
 
 _PHONE = re.compile(r"^[0-9 +()-]{7,20}$")
@@ -183,7 +184,7 @@ def save_wording(
     if errors:
         raise InvalidInput(errors)
     changed = [k for k, v in given.items() if v != current[k]]
-    try:
+    with unit_of_work(session):
         for key in changed:
             session.add(
                 LetterWording(
@@ -198,10 +199,6 @@ def save_wording(
             record_id=service.id,
             details={"changed": changed},
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return len(changed)
 
 

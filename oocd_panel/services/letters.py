@@ -40,12 +40,12 @@ from oocd_panel.models import Letter as IssuedLetter
 from oocd_panel.plumbing.clock import local_date, local_today, utcnow
 from oocd_panel.plumbing.errors import (
     ActionNotAllowed,
-    CaseChanged,
     DomainError,
     InvalidInput,
     NotFound,
 )
 from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import audit_trail
 from oocd_panel.services.cases import get_case
 
@@ -241,7 +241,7 @@ def _store(
     session: Session, user: User, referral: Referral, draft: Draft, now: dt.datetime
 ) -> IssuedLetter:
     """Render the checked draft as a PDF and keep it, with its audit row, in one transaction."""
-    try:
+    with unit_of_work(session, conflicts=(IntegrityError,)):
         if draft.problems:
             raise LetterProblems(draft.problems)
         assert referral.decision is not None
@@ -284,13 +284,6 @@ def _store(
             child_id=referral.child_id,
             details={"recipient": recipient_key, "version": number, "sha256": row.sha256},
         )
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise CaseChanged() from None
-    except Exception:
-        session.rollback()
-        raise
     return row
 
 

@@ -26,6 +26,7 @@ from oocd_panel.models import (
 )
 from oocd_panel.plumbing.clock import local_date, utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.rules.referral_rules import (
     ChildDetails,
     NewReferral,
@@ -114,7 +115,7 @@ def create_referral(
         raise InvalidInput(errors)
 
     linked_existing = False
-    try:
+    with unit_of_work(session):
         if child is None:
             assert data.child is not None
             child = find_matching_child(session, data.service_id, data.child)
@@ -184,8 +185,4 @@ def create_referral(
             actor=actor,
             at=now,
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return referral, linked_existing

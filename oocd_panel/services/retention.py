@@ -49,6 +49,7 @@ from oocd_panel.models import (
     Vote,
 )
 from oocd_panel.plumbing.clock import local_date, utcnow
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.rules.service_settings import ServiceSettings, settings_for
 from oocd_panel.services import audit_trail
 
@@ -252,7 +253,7 @@ def purge_child(session: Session, child_id: int, today: dt.date) -> None:
 
     Checks again, with the child's row locked (on PostgreSQL), that the records are still due:
     a new referral linked meanwhile keeps them. Raises NotDue if not."""
-    try:
+    with unit_of_work(session):
         child = session.scalars(
             select(Child).where(Child.id == child_id).with_for_update()
         ).one_or_none()
@@ -295,10 +296,6 @@ def purge_child(session: Session, child_id: int, today: dt.date) -> None:
             child_id=child.id,
             details={"rule": rule, "cases": len(referrals)},
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def _purge_child_record(session: Session, child: Child, now: dt.datetime) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from oocd_panel.models import Role, Service, SettingChange, User
 from oocd_panel.plumbing.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.rules import decision_rules
 from oocd_panel.rules.service_settings import ServiceSettings, settings_for
 from oocd_panel.services import audit_trail
@@ -86,7 +87,7 @@ def update_settings(
         raise InvalidInput(errors)
     current = dataclasses.asdict(settings_for(service))
     changed = {k: v for k, v in clean.items() if current.get(k) != v}
-    try:
+    with unit_of_work(session):
         for name, value in changed.items():
             session.add(
                 SettingChange(
@@ -106,10 +107,6 @@ def update_settings(
             record_id=service.id,
             details={"changed": sorted(changed)},
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return len(changed)
 
 

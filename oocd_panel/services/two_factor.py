@@ -28,6 +28,7 @@ from oocd_panel.models import RecoveryCode, Role, User
 from oocd_panel.models.user import new_session_token
 from oocd_panel.plumbing.clock import utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, DomainError, InvalidInput
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import audit_trail
 from oocd_panel.services.accounts import check_throttle, record_attempt
 
@@ -219,7 +220,7 @@ def _verify(
 ) -> bool:
     check_throttle(session, user.email, address, now)
     code = normalise_code(code)
-    try:
+    with unit_of_work(session):
         if _is_totp(code):
             step = _matching_step(current_secret(user), code, user.totp_last_step, now)
             accepted = step is not None and _use_step(session, user, step)
@@ -238,10 +239,6 @@ def _verify(
                 details={"left": recovery_codes_left(session, user)},
             )
         record_attempt(session, user.email, address, now, succeeded=accepted)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return accepted
 
 
@@ -257,8 +254,8 @@ def pending_secret(session: Session, user: User) -> str:
         except TwoFactorUnreadable:
             pass  # made under an old key: start again
     secret = pyotp.random_base32()
-    user.totp_pending_secret = _encrypt(secret)
-    session.commit()
+    with unit_of_work(session):
+        user.totp_pending_secret = _encrypt(secret)
     return secret
 
 
@@ -277,7 +274,7 @@ def confirm_set_up(
         raise InvalidInput(
             {"code": "The code is not right: enter the 6-digit code your app shows now"}
         )
-    try:
+    with unit_of_work(session):
         replacing = user.has_two_factor
         user.totp_secret = user.totp_pending_secret
         user.totp_pending_secret = None
@@ -291,10 +288,6 @@ def confirm_set_up(
             record_type="user",
             record_id=user.id,
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return codes
 
 
@@ -321,7 +314,7 @@ def new_recovery_codes(
     if not user.has_two_factor:
         raise ActionNotAllowed("Set up two-factor sign-in first.")
     _check_current_code(session, user, code, address=address, now=now)
-    try:
+    with unit_of_work(session):
         codes = _new_recovery_codes(session, user)
         audit_trail.record(
             session,
@@ -330,10 +323,6 @@ def new_recovery_codes(
             record_type="user",
             record_id=user.id,
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return codes
 
 
@@ -362,46 +351,34 @@ def turn_off(
     if not user.has_two_factor:
         raise ActionNotAllowed("Two-factor sign-in is not set up for this account.")
     _check_current_code(session, user, code, address=address, now=now)
-    try:
+    with unit_of_work(session):
         _clear(session, user)
         audit_trail.record(
             session, actor=user, action="turn_off_two_factor", record_type="user", record_id=user.id
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
 
 
 def reset(session: Session, user: User, *, actor: User | None) -> None:
     """An administrator clears a user's two-factor (a lost phone and codes): their sessions end,
     and they set it up again at their next sign-in (or may sign in without it, if allowed)."""
-    try:
+    with unit_of_work(session):
         _clear(session, user)
         user.session_token = new_session_token()
         audit_trail.record(
             session, actor=actor, action="reset_two_factor", record_type="user", record_id=user.id
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
 
 
 def set_up_with_secret(session: Session, user: User, secret: str) -> None:
     """Set up two-factor with a known secret, without a code: for demo data (whose secret is
     published with the demo password) and tests only."""
-    try:
+    with unit_of_work(session):
         _clear(session, user)
         user.totp_secret = _encrypt(secret)
         user.totp_enrolled_at = utcnow()
         audit_trail.record(
             session, actor=None, action="set_up_two_factor", record_type="user", record_id=user.id
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
 
 
 def provisioning_uri(secret: str, email: str, issuer: str) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from oocd_panel.models import Agency, Role, User, user_service
 from oocd_panel.models.user import new_session_token
 from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import accounts, audit_trail, two_factor
 
 
@@ -86,7 +87,7 @@ def set_active(session: Session, admin: User, user_id: int, *, active: bool) -> 
         raise ActionNotAllowed("You cannot disable your own account.")
     if user.is_active == active:
         return user
-    try:
+    with unit_of_work(session):
         user.is_active = active
         if not active:
             user.session_token = new_session_token()
@@ -97,10 +98,6 @@ def set_active(session: Session, admin: User, user_id: int, *, active: bool) -> 
             record_type="user",
             record_id=user.id,
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return user
 
 

@@ -13,6 +13,7 @@ from wtforms import StringField, SubmitField
 
 from oocd_panel.models import AuditEntry, Letter, Referral, Role, User
 from oocd_panel.plumbing.db import begin_writing
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.rules.referral_rules import normalise_police_reference
 from oocd_panel.services import audit_trail
 from oocd_panel.services.accounts import normalise_email
@@ -72,12 +73,8 @@ def _write(rows: Iterable[Row]) -> None:
     if session.in_transaction() and not (session.new or session.dirty or session.deleted):
         session.commit()  # end the page's reading, so that the audit row begins ready to write
     begin_writing(session)
-    try:
+    with unit_of_work(session):
         audit_trail.record_many(session, user, rows)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
 
 
 bp = Blueprint("audit", __name__)
