@@ -14,10 +14,7 @@ Two ways in:
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from transitions import EventData, Machine
@@ -38,7 +35,7 @@ from oocd_panel.models import (
     Route,
     User,
 )
-from oocd_panel.plumbing.clock import local_date, utcnow
+from oocd_panel.plumbing.clock import local_date
 from oocd_panel.plumbing.errors import ActionNotAllowed
 from oocd_panel.rules import assessment_quality
 from oocd_panel.rules.outcome_records import (
@@ -50,74 +47,18 @@ from oocd_panel.rules.outcome_records import (
     decision_from_vote,
     delivery_record,
 )
-
-S = ReferralStatus
-
-# Where each route starts.
-ENTRY_STATES = (S.REFERRED, S.NOTIFIED)
-# States before a decision: the police may still withdraw the referral.
-BEFORE_DECISION = (
-    S.REFERRED,
-    S.ASSESSING,
-    S.AWAITING_SIGN_OFF,
-    S.READY_FOR_PANEL,
-    S.AT_PANEL,
-    S.ESCALATED,
+from oocd_panel.workflow.model import (
+    BEFORE_DECISION,
+    MANAGER,
+    POLICE,
+    YJS,
+    Action,
+    Context,
+    Guard,
+    Input,
+    Reason,
+    S,
 )
-
-
-class Reason(enum.Enum):
-    NONE = "none"
-    OPTIONAL = "optional"
-    REQUIRED = "required"
-
-
-class Input(enum.StrEnum):
-    """Extra information an action carries (details from outcome_records)."""
-
-    DECISION = "decision"
-    ESCALATION = "escalation"
-    RESOLUTION = "resolution"
-    DELIVERY = "delivery"
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a rule can look at: the case, who is acting, and what they entered."""
-
-    referral: Referral
-    actor: User
-    inputs: Mapping[str, Any] = field(default_factory=dict)
-    now: dt.datetime = field(default_factory=utcnow)
-    reason: str | None = None
-
-    @property
-    def today(self) -> dt.date:
-        return local_date(self.now)
-
-
-# A guard returns None when the action may go ahead, or a sentence saying why not.
-Guard = Callable[[Context], str | None]
-
-
-@dataclass(frozen=True)
-class Action:
-    trigger: str
-    label: str
-    sources: tuple[ReferralStatus, ...]
-    dest: ReferralStatus
-    roles: frozenset[Role]
-    description: str
-    reason: Reason = Reason.OPTIONAL
-    reason_label: str = "Note for the case record"
-    inputs: tuple[Input, ...] = ()
-    guards: tuple[Guard, ...] = ()
-    closes_as: ClosureReason | None = None
-    # Buttons for actions that end or undo work are shown as warnings.
-    warning: bool = False
-    # Taken as part of another step (opening or closing a vote), never offered as a button.
-    automatic: bool = False
-
 
 # --- Rules (guards) ------------------------------------------------------------------------------
 
@@ -475,11 +416,6 @@ DELIVERY_TRIGGERS = frozenset(
     {"record_delivery", "decline_at_delivery", "decline_voluntary_at_delivery"}
 )
 
-YJS = frozenset({Role.PRACTITIONER, Role.MANAGER})
-MANAGER = frozenset({Role.MANAGER})
-PANEL = frozenset({Role.PANEL_MEMBER})
-POLICE = frozenset({Role.POLICE_OFFICER})
-
 ACTIONS: tuple[Action, ...] = (
     Action(
         "start_assessment",
@@ -794,11 +730,3 @@ def triggers_from(status: ReferralStatus) -> list[str]:
 
 def is_final(status: ReferralStatus) -> bool:
     return not machine.get_triggers(status)
-
-
-# Who may enter a new referral or notification (police refer; YJS staff key in what arrives).
-REFERRER_ROLES = frozenset({Role.POLICE_OFFICER, Role.PRACTITIONER, Role.MANAGER})
-# Who may see individual cases at all (analysts work from the evaluation, admins from settings).
-CASE_READER_ROLES = frozenset(
-    {Role.PRACTITIONER, Role.MANAGER, Role.PANEL_MEMBER, Role.POLICE_OFFICER}
-)
