@@ -5,7 +5,6 @@ workflow imports rules, the catalogue and models, never services or views."""
 from oocd_panel.workflow.actions import (
     ACTIONS,
     ACTIONS_BY_TRIGGER,
-    DELIVERY_TRIGGERS,
     available_actions,
     is_final,
     machine,
@@ -13,6 +12,7 @@ from oocd_panel.workflow.actions import (
     run,
     triggers_from,
 )
+from oocd_panel.workflow.effects import DELIVERY_TRIGGERS
 from oocd_panel.workflow.guards import (
     INPUT_GUARDS,
     assessment_ready,
