@@ -5,6 +5,9 @@ workflow imports rules, the catalogue and models, never services or views."""
 from oocd_panel.workflow.actions import (
     ACTIONS,
     ACTIONS_BY_TRIGGER,
+)
+from oocd_panel.workflow.effects import DELIVERY_TRIGGERS
+from oocd_panel.workflow.engine import (
     available_actions,
     is_final,
     machine,
@@ -12,7 +15,6 @@ from oocd_panel.workflow.actions import (
     run,
     triggers_from,
 )
-from oocd_panel.workflow.effects import DELIVERY_TRIGGERS
 from oocd_panel.workflow.guards import (
     INPUT_GUARDS,
     assessment_ready,

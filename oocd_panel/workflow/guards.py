@@ -1,5 +1,5 @@
 """The rules (guards) an action must pass: each returns None when the action may go ahead, or a
-sentence saying why not. `refusal` checks the service, the role and the status before these.
+sentence saying why not. `engine.refusal` checks the service, the role and the status first.
 Also `current_item`, the agenda item a case is on now, which the panel rules look at."""
 
 from __future__ import annotations
