@@ -1,11 +1,11 @@
-"""The referral state machine: its states, the actions (triggers) people take, who may take
-them, the rules (guards) each must pass and what each records. `actions` holds them all; the
-workflow imports rules, the catalogue and models, never services or views."""
+"""The referral state machine (`transitions`); callers import its names from here. `model` holds
+the vocabulary (Action, Context, Input, Reason, the groups of states and roles), `guards` the rules
+an action must pass, `effects` what it writes besides the status, `actions` the table of every
+action, and `engine` the machine built from that table with `refusal`, `available_actions` and
+`run`; `diagram`, imported on its own, draws it into docs/workflow.md. The workflow imports rules,
+the catalogue, models and plumbing, never services or views."""
 
-from oocd_panel.workflow.actions import (
-    ACTIONS,
-    ACTIONS_BY_TRIGGER,
-)
+from oocd_panel.workflow.actions import ACTIONS, ACTIONS_BY_TRIGGER
 from oocd_panel.workflow.effects import DELIVERY_TRIGGERS
 from oocd_panel.workflow.engine import (
     available_actions,
