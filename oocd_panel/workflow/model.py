@@ -1,5 +1,5 @@
-"""The workflow's vocabulary: what an action is, what a rule sees, and the groups of states and
-roles the actions are declared with."""
+"""The workflow's vocabulary: what an action is, what a rule sees, and the named groups of states
+and roles (those the actions are declared with, and who may enter or read cases)."""
 
 from __future__ import annotations
 
