@@ -1,15 +1,47 @@
-"""The referral state machine: its states, the actions (triggers) people take, who may take
-them, the rules (guards) each must pass and what each records. `actions` holds them all; the
-workflow imports rules, the catalogue and models, never services or views."""
+"""The referral state machine (`transitions`); callers import its names from here. `model` holds
+the vocabulary (Action, Context, Input, Reason, the groups of states and roles), `guards` the rules
+an action must pass, `effects` what it writes besides the status, `actions` the table of every
+action, and `engine` the machine built from that table with `refusal`, `available_actions` and
+`run`; `diagram`, imported on its own, draws it into docs/workflow.md. The workflow imports rules,
+the catalogue, models and plumbing, never services or views."""
 
-from oocd_panel.workflow.actions import (
-    ACTIONS,
-    ACTIONS_BY_TRIGGER,
+from oocd_panel.workflow.actions import ACTIONS, ACTIONS_BY_TRIGGER
+from oocd_panel.workflow.effects import DELIVERY_TRIGGERS
+from oocd_panel.workflow.engine import (
+    available_actions,
+    is_final,
+    machine,
+    refusal,
+    run,
+    triggers_from,
+)
+from oocd_panel.workflow.guards import (
+    INPUT_GUARDS,
+    assessment_ready,
+    assessment_signed_off,
+    assessment_submitted,
+    current_item,
+    decided_charge,
+    decision_given,
+    declining_goes_to_police,
+    declining_is_the_childs_right,
+    delivered_by_police,
+    delivery_given,
+    escalation_given,
+    no_action_to_take,
+    not_own_assessment,
+    offers_intervention,
+    on_an_agenda,
+    open_escalation,
+    resolution_given,
+    vote_closed,
+    work_is_conditional,
+    work_is_voluntary,
+)
+from oocd_panel.workflow.model import (
     BEFORE_DECISION,
     CASE_READER_ROLES,
-    DELIVERY_TRIGGERS,
     ENTRY_STATES,
-    INPUT_GUARDS,
     MANAGER,
     PANEL,
     POLICE,
@@ -21,32 +53,6 @@ from oocd_panel.workflow.actions import (
     Input,
     Reason,
     S,
-    assessment_ready,
-    assessment_signed_off,
-    assessment_submitted,
-    available_actions,
-    current_item,
-    decided_charge,
-    decision_given,
-    declining_goes_to_police,
-    declining_is_the_childs_right,
-    delivered_by_police,
-    delivery_given,
-    escalation_given,
-    is_final,
-    machine,
-    no_action_to_take,
-    not_own_assessment,
-    offers_intervention,
-    on_an_agenda,
-    open_escalation,
-    refusal,
-    resolution_given,
-    run,
-    triggers_from,
-    vote_closed,
-    work_is_conditional,
-    work_is_voluntary,
 )
 
 __all__ = [

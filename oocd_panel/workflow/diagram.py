@@ -8,7 +8,8 @@ from __future__ import annotations
 from transitions.extensions import GraphMachine
 
 from oocd_panel.models import ReferralStatus
-from oocd_panel.workflow import ACTIONS, ENTRY_STATES, Reason
+from oocd_panel.workflow.actions import ACTIONS
+from oocd_panel.workflow.model import ENTRY_STATES, Reason
 
 
 class _Drawing:
