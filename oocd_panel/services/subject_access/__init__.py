@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from oocd_panel.models import Child, Referral, Role, User
 from oocd_panel.plumbing.clock import utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, NotFound
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.rules.referral_rules import normalise_police_reference
 from oocd_panel.services import audit_trail
 from oocd_panel.services.subject_access.archive import README, summary_html, to_zip
@@ -82,7 +83,7 @@ def export(session: Session, user: User, child_id: int) -> SubjectAccess:
     child = find_child(session, user, child_id)
     now = utcnow()
     record, letter_files = gather(session, user, child, now)
-    try:
+    with unit_of_work(session):
         audit_trail.record(
             session,
             actor=user,
@@ -96,10 +97,6 @@ def export(session: Session, user: User, child_id: int) -> SubjectAccess:
                 "letters": len(letter_files),
             },
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return SubjectAccess(
         child_id=child.id,
         record=record,
