@@ -41,6 +41,7 @@ def init_web(app: Flask) -> None:
         cases,
         letters,
         outcomes,
+        panel_cases,  # noqa: F401  (adds one case's views to panels.bp)
         panels,
         privacy,
         reports,

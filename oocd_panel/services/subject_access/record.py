@@ -1,24 +1,13 @@
-"""Subject access: everything the service holds about a child, as one ZIP.
-
-The ZIP holds `record.json` (the whole record, machine-readable), `summary.html` (the same,
-readable in any browser), each issued letter's PDF under `letters/`, and `README.txt`. It is
-for the service's data protection lead to review before it is disclosed: it includes what other
-people said or are (parents, victims, staff, panel members), which the law may require them to
-redact first. Managers and administrators of the child's service may make one; each is an audit
-row ("export").
-"""
+"""The subject access record: everything held about one child, gathered as plain data (what
+`record.json` and `summary.html` show), and the PDFs of the letters issued."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import io
-import json
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from sqlalchemy import select
@@ -39,21 +28,10 @@ from oocd_panel.models import (
     Letter,
     QualityAudit,
     Referral,
-    Role,
     Service,
     User,
     Vote,
 )
-from oocd_panel.plumbing.clock import utcnow
-from oocd_panel.plumbing.errors import ActionNotAllowed, NotFound
-from oocd_panel.rules.referral_rules import normalise_police_reference
-from oocd_panel.services import audit_trail
-
-ROLES = frozenset({Role.MANAGER, Role.ADMIN})
-
-
-def may_export(user: User) -> bool:
-    return user.has_role(*ROLES)
 
 
 @dataclass(frozen=True)
@@ -70,43 +48,10 @@ class SubjectAccess:
     filename: str
 
 
-def find_child(session: Session, user: User, child_id: int) -> Child:
-    """A child of one of the user's services whose record may be exported by this user."""
-    if not may_export(user):
-        raise ActionNotAllowed(
-            "Only YJS managers and administrators of the child's service can export it."
-        )
-    child = session.get(Child, child_id)
-    if child is None or child.service_id not in user.service_ids or child.purged_at is not None:
-        raise NotFound("There is no such child in your services.")
-    return child
-
-
-def find_by_reference(session: Session, user: User, police_reference: str) -> Referral | None:
-    """The case with this police reference in the user's services (its child is the subject)."""
-    if not may_export(user):
-        raise ActionNotAllowed(
-            "Only YJS managers and administrators of the child's service can export it."
-        )
-    reference = normalise_police_reference(police_reference)
-    if not reference:
-        return None
-    return session.scalars(
-        select(Referral)
-        .where(
-            Referral.police_reference == reference,
-            Referral.service_id.in_(user.service_ids),
-            Referral.purged_at.is_(None),
-        )
-        .order_by(Referral.id)
-        .limit(1)
-    ).first()
-
-
-def export(session: Session, user: User, child_id: int) -> SubjectAccess:
-    """Gather everything held about the child, and record the export in the audit trail."""
-    child = find_child(session, user, child_id)
-    now = utcnow()
+def gather(
+    session: Session, user: User, child: Child, now: dt.datetime
+) -> tuple[dict[str, Any], list[LetterFile]]:
+    """The child's whole record as made by `user` at `now`, and the letters to go beside it."""
     referrals = list(
         session.scalars(
             select(Referral)
@@ -148,30 +93,7 @@ def export(session: Session, user: User, child_id: int) -> SubjectAccess:
         "evaluation_records": _decision_points(session, child),
         "who_has_seen_or_changed_the_record": _audit(session, child),
     }
-    try:
-        audit_trail.record(
-            session,
-            actor=user,
-            action="export",
-            record_type="child",
-            record_id=child.id,
-            child_id=child.id,
-            details={
-                "kind": "subject_access",
-                "cases": len(referrals),
-                "letters": len(letter_files),
-            },
-        )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return SubjectAccess(
-        child_id=child.id,
-        record=record,
-        letters=letter_files,
-        filename=f"subject-access-child-{child.id}-{now:%Y-%m-%d}.zip",
-    )
+    return record, letter_files
 
 
 def _service_name(session: Session, child: Child) -> str:
@@ -529,92 +451,3 @@ def _audit(session: Session, child: Child) -> list[dict[str, Any]]:
         }
         for e in rows
     ]
-
-
-# --- The ZIP ----------------------------------------------------------------------------------
-
-README = """\
-Subject access export: everything {service} holds about one child.
-
-  record.json    the whole record, machine-readable
-  summary.html   the same, to read in any web browser
-  letters/       every letter issued to the child and their parents or carers, as sent (PDF)
-
-Made {made_at} by {made_by}.
-
-Before you disclose it: this export is complete, so it includes information about other people
-(parents and carers, victims, police officers, staff, panel members and what they said). Check
-with your data protection lead what the law requires you to withhold or redact first.
-"""
-
-
-def to_zip(access: SubjectAccess) -> bytes:
-    about = access.record["about_this_export"]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", README.format(**about).replace("\n", "\r\n"))
-        archive.writestr(
-            "record.json", json.dumps(access.record, indent=2, ensure_ascii=False, default=str)
-        )
-        archive.writestr("summary.html", summary_html(access.record))
-        for letter in access.letters:
-            archive.writestr(letter.path, letter.pdf)
-    return out.getvalue()
-
-
-def _heading(key: str) -> str:
-    text = key.replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
-def _value(value: Any) -> str:
-    if value is None or value == "" or value == [] or value == {}:
-        return "<span class='none'>None recorded</span>"
-    if value is True:
-        return "Yes"
-    if value is False:
-        return "No"
-    if isinstance(value, Mapping):
-        rows = "".join(
-            f"<tr><th scope='row'>{escape(_heading(str(k)))}</th><td>{_value(v)}</td></tr>"
-            for k, v in value.items()
-        )
-        return f"<table>{rows}</table>"
-    if isinstance(value, list):
-        if all(not isinstance(v, Mapping | list) for v in value):
-            return escape(", ".join(str(v) for v in value))
-        return "".join(f"<div class='item'>{_value(v)}</div>" for v in value)
-    return escape(str(value)).replace("\n", "<br>")
-
-
-def summary_html(record: Mapping[str, Any]) -> str:
-    """The record as a plain HTML page: a heading per part, each case under its reference."""
-    child = record["child"]
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Everything held about {escape(child['first_name'])} "
-        f"{escape(child['last_name'])}</title>",
-        "<style>body{font-family:Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse;width:100%;margin:.5em 0}"
-        "th,td{border:1px solid #b1b4b6;padding:.3em .5em;text-align:left;vertical-align:top}"
-        "th{width:30%;background:#f3f2f1}.item{border-left:4px solid #1d70b8;padding-left:.5em;"
-        "margin:.5em 0}.none{color:#505a5f}</style></head><body>",
-        f"<h1>Everything held about {escape(child['first_name'])} "
-        f"{escape(child['last_name'])}</h1>",
-    ]
-    for key, value in record.items():
-        if key == "cases":
-            parts.append("<h2>Cases</h2>")
-            for case in value:
-                parts.append(f"<h3>Case {escape(str(case['police_reference']))}</h3>")
-                facts = {k: v for k, v in case.items() if not isinstance(v, Mapping | list)}
-                parts.append(_value(facts))
-                for part, content in case.items():
-                    if part not in facts:
-                        parts.append(f"<h4>{escape(_heading(part))}</h4>{_value(content)}")
-            if not value:
-                parts.append(_value(value))
-        else:
-            parts.append(f"<h2>{escape(_heading(key))}</h2>{_value(value)}")
-    parts.append("</body></html>")
-    return "\n".join(parts)
