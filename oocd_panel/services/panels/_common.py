@@ -4,10 +4,9 @@ checks, the audit row, and the longest free text taken."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from oocd_panel.models import MeetingStatus, PanelMeeting, Role, User
-from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged
+from oocd_panel.plumbing.errors import ActionNotAllowed
 from oocd_panel.services import audit_trail
 
 PLANNER_ROLES = frozenset({Role.MANAGER, Role.PANEL_MEMBER})
@@ -26,17 +25,6 @@ def _require_chair(meeting: PanelMeeting, user: User) -> None:
 def _require_open(meeting: PanelMeeting) -> None:
     if meeting.status is MeetingStatus.CLOSED:
         raise ActionNotAllowed("This meeting is closed: nothing more can be recorded at it.")
-
-
-def _commit(session: Session) -> None:
-    try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise CaseChanged() from None
-    except Exception:
-        session.rollback()
-        raise
 
 
 def _audit(

@@ -28,13 +28,8 @@ from oocd_panel.models import (
 from oocd_panel.plumbing.clock import local_date, local_today
 from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
-from oocd_panel.services.panels._common import (
-    PLANNER_ROLES,
-    _audit,
-    _commit,
-    _require_chair,
-    _require_open,
-)
+from oocd_panel.plumbing.unit_of_work import unit_of_work
+from oocd_panel.services.panels._common import PLANNER_ROLES, _audit, _require_chair, _require_open
 
 
 @dataclass(frozen=True)
@@ -91,9 +86,9 @@ def plan_meeting(
     """Plan a meeting with its members. At least one police and one YJS decision-maker.
 
     `today` is the date planning happens (default: today); the demo data uses it for history."""
-    if not actor.has_role(*PLANNER_ROLES):
-        raise ActionNotAllowed("Only panel members and YJS managers can plan panel meetings.")
-    try:
+    with unit_of_work(session):
+        if not actor.has_role(*PLANNER_ROLES):
+            raise ActionNotAllowed("Only panel members and YJS managers can plan panel meetings.")
         service = _service_of(session, actor, service_id)
         errors: dict[str, str] = {}
         if starts_at is None:
@@ -151,10 +146,6 @@ def plan_meeting(
         _audit(
             session, actor, "create", "panel_meeting", meeting.id, details={"members": len(rows)}
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return meeting
 
 
@@ -242,66 +233,68 @@ def agenda_candidates(session: Session, meeting: PanelMeeting) -> list[Referral]
 def add_to_agenda(
     session: Session, actor: User, *, meeting_id: int, referral_ids: Iterable[int]
 ) -> int:
-    meeting = meeting_for(session, actor, meeting_id)
-    _require_open(meeting)
-    allowed = {r.id: r for r in agenda_candidates(session, meeting)}
-    chosen = [allowed[i] for i in referral_ids if i in allowed]
-    if not chosen:
-        raise InvalidInput({"referral_ids": "Select at least one case that is ready for panel"})
-    position = max((i.position for i in meeting.items), default=0)
-    for offset, referral in enumerate(chosen, start=1):
-        item = AgendaItem(referral_id=referral.id, position=position + offset)
-        meeting.items.append(item)
-        session.flush()
-        _audit(
-            session,
-            actor,
-            "create",
-            "agenda_item",
-            item.id,
-            child_id=referral.child_id,
-            details={"meeting": meeting.id},
-        )
-    _commit(session)
+    with unit_of_work(session):
+        meeting = meeting_for(session, actor, meeting_id)
+        _require_open(meeting)
+        allowed = {r.id: r for r in agenda_candidates(session, meeting)}
+        chosen = [allowed[i] for i in referral_ids if i in allowed]
+        if not chosen:
+            raise InvalidInput({"referral_ids": "Select at least one case that is ready for panel"})
+        position = max((i.position for i in meeting.items), default=0)
+        for offset, referral in enumerate(chosen, start=1):
+            item = AgendaItem(referral_id=referral.id, position=position + offset)
+            meeting.items.append(item)
+            session.flush()
+            _audit(
+                session,
+                actor,
+                "create",
+                "agenda_item",
+                item.id,
+                child_id=referral.child_id,
+                details={"meeting": meeting.id},
+            )
     return len(chosen)
 
 
 def take_off_agenda(session: Session, actor: User, *, item_id: int) -> None:
-    item = item_for(session, actor, item_id)
-    _require_chair(item.meeting, actor)
-    if item.status is not AgendaStatus.WAITING:
-        raise ActionNotAllowed("Only a case whose vote has not opened can be taken off the agenda.")
-    item.status = AgendaStatus.WITHDRAWN
-    _audit(
-        session,
-        actor,
-        "change",
-        "agenda_item",
-        item.id,
-        child_id=item.referral.child_id,
-        details={"status": "withdrawn"},
-    )
-    _commit(session)
+    with unit_of_work(session):
+        item = item_for(session, actor, item_id)
+        _require_chair(item.meeting, actor)
+        if item.status is not AgendaStatus.WAITING:
+            raise ActionNotAllowed(
+                "Only a case whose vote has not opened can be taken off the agenda."
+            )
+        item.status = AgendaStatus.WITHDRAWN
+        _audit(
+            session,
+            actor,
+            "change",
+            "agenda_item",
+            item.id,
+            child_id=item.referral.child_id,
+            details={"status": "withdrawn"},
+        )
 
 
 # --- Closing -------------------------------------------------------------------------------------
 
 
 def close_meeting(session: Session, actor: User, *, meeting_id: int) -> None:
-    meeting = meeting_for(session, actor, meeting_id)
-    _require_chair(meeting, actor)
-    if any(i.status is AgendaStatus.VOTING for i in meeting.items):
-        raise ActionNotAllowed("Close every open vote before closing the meeting.")
-    not_heard = [item for item in meeting.items if item.status is AgendaStatus.WAITING]
-    for item in not_heard:
-        item.status = AgendaStatus.WITHDRAWN  # not heard: it can go on the next agenda
-    meeting.status = MeetingStatus.CLOSED
-    _audit(
-        session,
-        actor,
-        "change",
-        "panel_meeting",
-        meeting.id,
-        details={"status": "closed", "not_heard": [item.id for item in not_heard]},
-    )
-    _commit(session)
+    with unit_of_work(session):
+        meeting = meeting_for(session, actor, meeting_id)
+        _require_chair(meeting, actor)
+        if any(i.status is AgendaStatus.VOTING for i in meeting.items):
+            raise ActionNotAllowed("Close every open vote before closing the meeting.")
+        not_heard = [item for item in meeting.items if item.status is AgendaStatus.WAITING]
+        for item in not_heard:
+            item.status = AgendaStatus.WITHDRAWN  # not heard: it can go on the next agenda
+        meeting.status = MeetingStatus.CLOSED
+        _audit(
+            session,
+            actor,
+            "change",
+            "panel_meeting",
+            meeting.id,
+            details={"status": "closed", "not_heard": [item.id for item in not_heard]},
+        )

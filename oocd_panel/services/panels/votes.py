@@ -17,14 +17,9 @@ from sqlalchemy.orm import Session
 from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.models import Agency, AgendaItem, AgendaStatus, Role, Service, User, Vote
 from oocd_panel.plumbing.clock import local_date, utcnow
-from oocd_panel.plumbing.errors import (
-    ActionNotAllowed,
-    CaseChanged,
-    DomainError,
-    InvalidInput,
-    NotFound,
-)
+from oocd_panel.plumbing.errors import ActionNotAllowed, DomainError, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.rules import decision_rules
 from oocd_panel.rules.outcome_records import EscalationDetails
 from oocd_panel.rules.service_settings import ServiceSettings, settings_for
@@ -119,7 +114,7 @@ def cast_vote(
     now: dt.datetime | None = None,
 ) -> Vote:
     """Record (or change) a member's vote. The chair may record it on a member's behalf."""
-    try:
+    with unit_of_work(session, conflicts=(IntegrityError,)):
         item = item_for(session, actor, item_id, lock=True)
         meeting = item.meeting
         member = next((m for m in meeting.members if m.id == member_id), None)
@@ -174,13 +169,6 @@ def cast_vote(
             child_id=item.referral.child_id,
             details={"item": item.id, "member": member.id, "on_behalf": on_behalf},
         )
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise CaseChanged() from None
-    except Exception:
-        session.rollback()
-        raise
     return row
 
 
