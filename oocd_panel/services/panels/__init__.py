@@ -3,8 +3,9 @@
 `meetings` finds, plans and closes a meeting and keeps its agenda; `attendance` records who is
 there and their conflicts of interest (so who may vote, and for whom); `votes` opens, casts and
 closes the vote; `decisions` confirms the decision and resolves an escalation. Every change to a
-case's state goes through `take_action`; the rest (attendance, votes) is saved here in one
-transaction each. Callers use the names re-exported here.
+case's state goes through `take_action`; the rest (attendance, votes) is saved here, each use case
+in one unit of work (closing a vote that escalates takes `take_action` into the same one).
+Callers use the names re-exported here.
 """
 
 # The model, as the single module had it in its namespace: tests build members with it.

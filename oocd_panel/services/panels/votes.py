@@ -182,7 +182,7 @@ def close_vote(
     now: dt.datetime | None = None,
 ) -> decision_rules.Outcome:
     """Close the vote and apply the service's rule. Escalation needs the two named people."""
-    try:
+    with unit_of_work(session):
         item = item_for(session, actor, item_id, lock=True)
         _require_chair(item.meeting, actor)
         if item.status is not AgendaStatus.VOTING:
@@ -220,7 +220,6 @@ def close_vote(
                 child_id=item.referral.child_id,
                 details={"status": "vote closed", "outcome": outcome.disposal},
             )
-            session.commit()
             return outcome
         inspector, manager = _escalation_people(session, item, police_inspector_id, yjs_manager_id)
         if inspector is None or manager is None:
@@ -243,19 +242,18 @@ def close_vote(
             police_position=outcome.police_position,
             yjs_position=outcome.yjs_position,
         )
-    except Exception:
-        session.rollback()
-        raise
-    take_action(
-        session,
-        referral_id=item.referral_id,
-        trigger="escalate",
-        actor=actor,
-        expected_version=None,
-        reason=outcome.note,
-        inputs={Input.ESCALATION: details},
-        now=now,
-    )
+        # The case escalates in this same unit of work: the closed vote and the escalation are
+        # committed together, or neither is.
+        take_action(
+            session,
+            referral_id=item.referral_id,
+            trigger="escalate",
+            actor=actor,
+            expected_version=None,
+            reason=outcome.note,
+            inputs={Input.ESCALATION: details},
+            now=now,
+        )
     return outcome
 
 
