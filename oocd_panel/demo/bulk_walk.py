@@ -1,0 +1,1310 @@
+"""A large demo cohort, fast: the rows the workflow writes for each planned referral, in bulk.
+
+For each plan (see `demo_plan`), this writes what carrying it through the workflow writes
+(`demo.carry_out`): the child and their parent or carer, the referral and its offences, every
+event with its snapshot, the evaluation's decision points, the assessment's sections and
+submitted versions, panel meetings and their members, agenda items, votes, escalations and
+decisions, deliveries and intervention notes. Beyond what the small demo does, it also records
+issued letters (their record; the PDF is one placeholder saying so) and a small sample of
+quality audits. tests/services/test_demo_bulk.py loads the same plans both ways and compares the
+rows.
+
+Rows go in as plain tuples: executemany batches on SQLite, COPY on PostgreSQL (psycopg 3), a
+chunk of referrals per transaction, written by a second thread while the next chunk is made (the
+database work runs outside the GIL).
+
+The audit trail records what people did in the service, and nobody did these things: the bulk
+rows have no audit entries of their own. One entry records the load itself, so the chain stays
+whole (`flask verify-audit`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import queue
+import random
+import threading
+import time
+import traceback
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from oocd_panel.catalogue import disposals
+from oocd_panel.demo.cohort import Cast, ReferralPlan, audit_answers, audited_at, casts_for
+from oocd_panel.demo.panels import VOLUNTEER, conditions_for
+from oocd_panel.evaluation.decision_points import fill_in_referred_again, points
+from oocd_panel.evaluation.snapshot import counts_against_first_entry, facts
+from oocd_panel.letters.compose import TEMPLATE_VERSION, Variant
+from oocd_panel.letters.wording import wording_for
+from oocd_panel.models import Agency, ReferralStatus, Service, User
+from oocd_panel.plumbing.clock import LONDON, local_date, local_today
+from oocd_panel.rules import decision_rules
+from oocd_panel.rules.assessment_quality import warnings as quality_warnings
+from oocd_panel.rules.referral_rules import age_on
+from oocd_panel.rules.service_settings import ServiceSettings, settings_for
+from oocd_panel.rules.working_days import add_working_days
+from oocd_panel.services import audit_trail
+from oocd_panel.services.police import CAUTIONS
+from oocd_panel.workflow import ACTIONS_BY_TRIGGER
+
+S = ReferralStatus
+UTC = dt.UTC
+
+# Every table the loader writes, its columns in the order of the tuples, parents first.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "child": (
+        "id", "service_id", "first_name", "last_name", "preferred_name", "date_of_birth",
+        "address_line_1", "address_line_2", "town", "postcode", "sex", "ethnicity",
+        "police_ethnicity_code", "care_experience", "send", "neurodivergent",
+        "neurodiversity_details", "first_language", "needs_interpreter", "interpreter_language",
+        "needs_easy_read", "communication_needs", "created_at", "updated_at",
+    ),
+    "contact": (
+        "id", "child_id", "full_name", "relationship_to_child", "phone", "email", "address",
+        "has_parental_responsibility", "receives_letters", "first_language",
+        "needs_interpreter", "needs_easy_read",
+    ),
+    "panel_meeting": (
+        "id", "service_id", "starts_at", "place", "chair_id", "status", "created_by_id",
+        "created_at",
+    ),
+    "panel_member": (
+        "id", "meeting_id", "user_id", "name", "agency", "is_decision_maker", "present",
+        "without_device",
+    ),
+    "referral": (
+        "id", "service_id", "child_id", "route", "police_reference", "offence_date",
+        "received_on", "assessment_due_on", "admission", "officer_name", "officer_email",
+        "referred_by_id", "proposed_outcome", "gravity_score", "victim_details", "victim_views",
+        "victim_restorative_wish", "status", "practitioner_id", "disposal", "delivered_on",
+        "closure_reason", "closed_at", "created_at", "updated_at", "version",
+    ),
+    "offence": ("id", "referral_id", "position", "offence_type", "description", "gravity_score"),
+    "assessment": (
+        "id", "referral_id", "status", "created_at", "updated_at", "safety_rating",
+        "others_rating", "recommended_disposal", "contributor_ids",
+    ),
+    "assessment_section": (
+        "id", "assessment_id", "key", "answers", "completed", "updated_at", "updated_by_id",
+        "version",
+    ),
+    "assessment_version": (
+        "id", "assessment_id", "number", "content", "warnings", "submitted_by_id",
+        "submitted_at", "outcome", "review_comment", "reviewed_by_id", "reviewed_at",
+    ),
+    "agenda_item": (
+        "id", "meeting_id", "referral_id", "position", "status", "opened_at", "closed_at",
+        "rule", "rule_outcome", "rule_note", "version", "police_position", "yjs_position",
+    ),
+    "panel_vote": (
+        "id", "item_id", "member_id", "disposal", "interventions", "rationale",
+        "recorded_by_id", "on_behalf", "cast_at", "updated_at",
+    ),
+    "escalation": (
+        "id", "referral_id", "item_id", "police_inspector_id", "yjs_manager_id", "due_on",
+        "police_position", "yjs_position", "opened_at", "resolved_at", "resolved_by_id",
+        "resolution", "rationale", "yjs_manager_agreed", "yjs_manager_view", "withdrawn",
+    ),
+    "decision": (
+        "id", "referral_id", "item_id", "escalation_id", "rule", "rule_outcome", "disposal",
+        "interventions", "conditions", "tally", "dissent", "confirmation_rationale",
+        "departure_rationale", "confirmed_by_id", "confirmed_on_behalf", "decided_at",
+    ),
+    "delivery": (
+        "id", "referral_id", "outcome", "delivered_on", "appropriate_adult_present",
+        "appropriate_adult_name", "legal_advice_offered", "legal_advice_taken",
+        "admission_confirmed", "consent_signed", "notes", "recorded_by_id", "recorded_at",
+    ),
+    "intervention_note": ("id", "referral_id", "author_id", "written_at", "text"),
+    "letter": (
+        "id", "referral_id", "decision_id", "recipient_key", "recipient_name", "address",
+        "variant", "number", "html", "pdf", "sha256", "template_version", "catalogue_version",
+        "issued_by_id", "issued_at",
+    ),
+    "referral_event": (
+        "id", "referral_id", "from_status", "to_status", "trigger", "actor_id", "occurred_at",
+        "reason", "details", "snapshot",
+    ),
+    "decision_point": (
+        "id", "referral_id", "child_id", "service_id", "point", "route", "occurred_on",
+        "selected", "disposal", "departure", "window_end", "age", "age_band", "sex", "ethnicity",
+        "ethnicity_group", "care_experience", "send", "neurodivergent", "first_time_entrant",
+        "gravity_score", "offence_type", "reached_assessment", "referred_again_on",
+    ),
+    "quality_audit": (
+        "id", "referral_id", "auditor_id", "practitioner_id", "audited_at", "summary",
+    ),
+    "quality_audit_answer": ("id", "audit_id", "standard", "question", "answer", "comment"),
+}  # fmt: skip
+
+CHUNK = 10_000  # referrals per transaction
+# SQLite settings while the loader writes (put back after): no foreign-key checks (the keys are
+# its own), no waiting for the disk, a large page cache, and temporary sorts (making the indexes
+# again) in memory.
+LOAD_PRAGMAS = (
+    ("foreign_keys", "OFF"),
+    ("synchronous", "OFF"),
+    ("cache_size", "-262144"),  # 256 MiB
+    ("temp_store", "MEMORY"),
+)
+LETTERS_ISSUED = 0.9  # of cases whose letters are due, the share whose letters were issued
+AUDITED = 0.03  # of signed-off cases, the share a manager audited
+PLACEHOLDER_TEXT = (
+    "Synthetic demo data.",
+    "The bulk demo loader recorded that this letter was issued (to whom, when, which version)",
+    "but did not write its text: preview the case's letters to see what the service would send.",
+)
+PLACEHOLDER_LETTER = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    "<title>Synthetic demo letter</title></head><body>"
+    f"<p>{' '.join(PLACEHOLDER_TEXT)}</p></body></html>"
+)
+
+
+def placeholder_pdf(lines: tuple[str, ...] = PLACEHOLDER_TEXT) -> bytes:
+    """A one-page PDF of a few lines in Helvetica (a standard font: nothing embedded), a few
+    hundred bytes, instead of rendering a letter nobody wrote."""
+    text = " ".join(
+        f"({line.replace(chr(92), '').replace('(', '').replace(')', '')}) Tj 0 -16 Td"
+        for line in lines
+    )
+    stream = f"BT /F1 11 Tf 56 780 Td {text} ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+Row = tuple[Any, ...]
+Rows = dict[str, list[Row]]
+Chunks = Generator[tuple[Rows, int], None, None]  # each chunk's rows, and referrals so far
+
+
+def ts(moment: dt.datetime) -> str:
+    """A timestamp as the database stores it: UTC, without a zone."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    # What astimezone(UTC) gives, a little faster (tens of millions of calls at a million).
+    return (moment.replace(tzinfo=None) - offset).isoformat(" ", "microseconds")
+
+
+def day_of(moment: dt.datetime) -> str:
+    return local_date(moment).isoformat()
+
+
+def _encoder() -> Callable[[Any], str]:
+    """`json.dumps` with its default settings (so the same text), without looking at its
+    options on every call: the C encoder it uses, made once."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+    encode = make(
+        None, json.JSONEncoder().default, json.encoder.encode_basestring_ascii, None,
+        ": ", ", ", False, False, True,
+    )  # fmt: skip
+
+    def dumps(value: Any) -> str:
+        return "".join(encode(value, 0))
+
+    return dumps
+
+
+_json = _encoder()
+
+
+_SMALL: dict[str, str] = {}
+
+
+def _small_json(value: Any) -> str:
+    """JSON for the few values every case repeats (a tally, a list of interventions)."""
+    key = repr(value)
+    found = _SMALL.get(key)
+    if found is None:
+        found = _SMALL[key] = _json(value)
+    return found
+
+
+VALUE = {status: status.value for status in ReferralStatus}
+
+
+@dataclass
+class _Member:
+    user_id: int | None
+    name: str
+    agency: Agency
+    is_decision_maker: bool
+    # Who records their vote, and whether on their behalf (the chair, for a volunteer).
+    recorded_by_id: int
+    on_behalf: bool
+    rationale: str
+
+
+@dataclass
+class _Service:
+    """What the loader needs of one service's demo cast and settings."""
+
+    id: int
+    settings: ServiceSettings
+    chair_id: int
+    police_dm_id: int
+    inspector_id: int
+    yjs_manager_id: int
+    members: list[_Member]
+    auditor_id: int
+    catalogue_version: str
+    rules: dict[tuple[str, str | None], decision_rules.Outcome] = field(default_factory=dict)
+    due_on: dict[dt.date, str] = field(default_factory=dict)
+
+    def outcome(self, disposal: str, police_vote: str | None) -> decision_rules.Outcome:
+        """What the service's rule gives when everyone votes `disposal` (the police
+        decision-maker `police_vote`, if given)."""
+        key = (disposal, police_vote)
+        if key not in self.rules:
+            seats = [
+                decision_rules.Seat(i, m.name, m.agency, m.is_decision_maker, True, False)
+                for i, m in enumerate(self.members)
+            ]
+            ballots = [
+                decision_rules.Ballot(i, self._vote(m, disposal, police_vote))
+                for i, m in enumerate(self.members)
+            ]
+            chair = next(i for i, m in enumerate(self.members) if m.user_id == self.chair_id)
+            self.rules[key] = decision_rules.apply_rule(seats, ballots, self.settings, chair)
+        return self.rules[key]
+
+    def _vote(self, member: _Member, disposal: str, police_vote: str | None) -> str:
+        police = police_vote and member.user_id == self.police_dm_id
+        return police_vote if police and police_vote else disposal
+
+    def assessment_due(self, received: dt.date) -> str:
+        if received not in self.due_on:
+            days = self.settings.assessment_due_working_days
+            self.due_on[received] = add_working_days(received, days).isoformat()
+        return self.due_on[received]
+
+
+@dataclass
+class _Meeting:
+    id: int
+    member_ids: list[int]
+    items: int = 0
+
+
+@dataclass
+class _Earlier:
+    """The last referral written, in case the same child is referred again next."""
+
+    number: int
+    child_id: int
+    contact_id: int | None
+    contact_name: str | None
+    counts: bool  # counts against the child being a first-time entrant
+
+
+class _Written:
+    """An answer set as the assessment's rows hold it (made once for every case using it)."""
+
+    def __init__(self, answers: dict[str, dict[str, Any]]) -> None:
+        self.answers = answers
+        self.sections = [(key, _json(section)) for key, section in answers.items()]
+        self.content = _json(answers)
+        self.ratings = [
+            answers.get("safety", {}).get("rating"),
+            answers.get("others", {}).get("rating"),
+            answers.get("recommendation", {}).get("disposal"),
+        ]
+        self._warnings: dict[int, str] = {}
+
+    def warnings(self, gravity: int) -> str:
+        """The quality warnings shown when it was sent for sign-off."""
+        if gravity not in self._warnings:
+            found = quality_warnings(self.answers, gravity)
+            self._warnings[gravity] = _json([w.message for w in found])
+        return self._warnings[gravity]
+
+
+class _Ids:
+    """The next primary key of each table (the loader sets keys itself, to link rows)."""
+
+    def __init__(self, max_id: Callable[[str], int]) -> None:
+        self.next = {name: max_id(name) + 1 for name in COLUMNS}
+        self.first = dict(self.next)
+
+    def take(self, name: str) -> int:
+        value = self.next[name]
+        self.next[name] = value + 1
+        return value
+
+
+class _Rows:
+    """Turns plans into rows, table by table."""
+
+    def __init__(
+        self,
+        session: Session,
+        users: dict[str, User],
+        ids: _Ids,
+        seed: int,
+        last_moment: dt.datetime,
+    ) -> None:
+        self.ids = ids
+        self.rng = random.Random(seed)
+        self.last_moment = last_moment
+        self.rows: Rows = {name: [] for name in COLUMNS}
+        self.services: dict[int, _Service] = {}
+        self.meetings: dict[tuple[int, dt.datetime], _Meeting] = {}
+        self.earlier: _Earlier | None = None
+        self.pdf = placeholder_pdf()
+        self.sha256 = hashlib.sha256(self.pdf).hexdigest()
+        self.session = session
+        self.users = users
+        self.answers: dict[tuple[str, bool, int], _Written] = {}
+
+    def written(self, plan: ReferralPlan) -> _Written:
+        key = (plan.data.proposed_outcome, plan.exploitation, plan.answers_variant)
+        if key not in self.answers:
+            self.answers[key] = _Written(plan.answers)
+        return self.answers[key]
+
+    def take(self) -> Rows:
+        rows, self.rows = self.rows, {name: [] for name in COLUMNS}
+        return rows
+
+    def service(self, plan: ReferralPlan) -> _Service:
+        return self.services[plan.service_id]
+
+    def describe(self, service: Service, cast: Cast) -> None:
+        """What the loader needs of a service: read before loading, so that no read
+        transaction stays open while it writes (SQLite could not checkpoint its log)."""
+        panel = cast.panel
+        assert panel.inspector is not None
+        assert panel.yjs_manager is not None
+        rationale = "{}: proportionate to the offence and the assessment."
+        members = [
+            _Member(panel.chair.id, panel.chair.full_name, Agency.YJS, True, panel.chair.id,
+                    False, rationale.format(Agency.YJS.label)),
+            _Member(panel.police.id, panel.police.full_name, Agency.POLICE, True,
+                    panel.police.id, False, rationale.format(Agency.POLICE.label)),
+            *[
+                _Member(a.id, a.full_name, a.agency or Agency.HEALTH, False, a.id, False,
+                        rationale.format((a.agency or Agency.HEALTH).label))
+                for a in panel.advisers
+            ],
+            *[
+                _Member(None, name, VOLUNTEER, False, panel.chair.id, True,
+                        rationale.format(VOLUNTEER.label))
+                for name in panel.volunteers
+            ],
+        ]  # fmt: skip
+        auditors = [self.users["manager@example.org"], self.users["manager2@example.org"]]
+        found = _Service(
+            id=service.id,
+            settings=settings_for(service),
+            chair_id=panel.chair.id,
+            police_dm_id=panel.police.id,
+            inspector_id=panel.inspector.id,
+            yjs_manager_id=panel.yjs_manager.id,
+            members=members,
+            auditor_id=next((a for a in auditors if service.id in a.service_ids), auditors[0]).id,
+            catalogue_version=wording_for(self.session, service).version,
+        )
+        self.services[service.id] = found
+
+    def meeting(self, service: _Service, start: dt.datetime) -> _Meeting:
+        """The service's meeting at `start`, planned with everyone present if there is none."""
+        key = (service.id, start)
+        found = self.meetings.get(key)
+        if found is not None:
+            return found
+        meeting_id = self.ids.take("panel_meeting")
+        self.rows["panel_meeting"].append(
+            (meeting_id, service.id, ts(start), "Room 2, Civic Centre", service.chair_id,
+             "planned", service.chair_id, ts(start - dt.timedelta(days=7)))
+        )  # fmt: skip
+        member_ids = []
+        for m in service.members:
+            member_id = self.ids.take("panel_member")
+            member_ids.append(member_id)
+            self.rows["panel_member"].append(
+                (member_id, meeting_id, m.user_id, m.name, m.agency.value, m.is_decision_maker,
+                 True, False)
+            )  # fmt: skip
+        found = self.meetings[key] = _Meeting(meeting_id, member_ids)
+        return found
+
+    def add(self, plan: ReferralPlan) -> None:
+        _Walk(self, plan).run()
+
+
+class _Walk:
+    """One referral carried through its plan's steps, writing what each action writes."""
+
+    def __init__(self, rows: _Rows, plan: ReferralPlan) -> None:
+        self.out = rows
+        self.plan = plan
+        self.service = rows.service(plan)
+        self.rows = rows.rows
+        self.ids = rows.ids
+
+    def run(self) -> None:
+        out, plan, rows, ids, service = self.out, self.plan, self.rows, self.ids, self.service
+        data, child = plan.data, plan.child
+        assert child.date_of_birth is not None
+        assert data.received_on is not None
+        assert data.offence_date is not None
+        assert data.route is not None
+        entered = ts(plan.entered_at)
+        earlier = out.earlier
+        if plan.earlier is not None:
+            assert earlier is not None
+            assert earlier.number == plan.earlier.number
+            child_id, contact_id = earlier.child_id, earlier.contact_id
+            contact_name = earlier.contact_name
+            first_time = not earlier.counts
+        else:
+            child_id = ids.take("child")
+            rows["child"].append(
+                (child_id, plan.service_id, child.first_name, child.last_name, None,
+                 child.date_of_birth.isoformat(), child.address_line_1, None, child.town,
+                 " ".join(child.postcode.split()).upper(), child.sex, child.ethnicity, None,
+                 child.care_experience, child.send, child.neurodivergent,
+                 child.neurodiversity_details, child.first_language or "English",
+                 child.needs_interpreter,
+                 child.interpreter_language if child.needs_interpreter else None,
+                 child.needs_easy_read, None, entered, entered)
+            )  # fmt: skip
+            contact_id = contact_name = None
+            if data.contact is not None:
+                c = data.contact
+                contact_id, contact_name = ids.take("contact"), c.full_name
+                rows["contact"].append(
+                    (contact_id, child_id, c.full_name, c.relationship_to_child, c.phone,
+                     c.email, c.address, c.has_parental_responsibility, c.receives_letters,
+                     "English", False, False)
+                )  # fmt: skip
+            first_time = True
+
+        referral_id = ids.take("referral")
+        notification = data.route.value == "notification"
+        offence = data.offences[0]
+        gravity = max(o.gravity_score or 1 for o in data.offences)
+        for position, o in enumerate(data.offences):
+            rows["offence"].append(
+                (ids.take("offence"), referral_id, position, o.offence_type,
+                 o.description.strip(), o.gravity_score or 1)
+            )  # fmt: skip
+        status = S.NOTIFIED if notification else S.REFERRED
+        disposal: str | None = data.police_outcome if notification else None
+        practitioner_id: int | None = None
+        delivered_on: str | None = None
+        closure: str | None = None
+        closed_at: str | None = None
+        version = 1
+        updated = entered
+        route = data.route.value
+
+        # Snapshots: the characteristics stay, the age and the disposal move on.
+        snap_key: tuple[int, str | None] | None = None
+        snap: dict[str, Any] = {}
+        snap_json = ""
+        born = child.date_of_birth
+        # The referral's referred row, marked when its assessment is signed off (the follow-up
+        # fact; the reoffending date is filled in after the load: fill_in_referred_again).
+        referred_at: int | None = None
+
+        def event(
+            trigger: str,
+            from_status: ReferralStatus | None,
+            actor_id: int,
+            moment: dt.datetime,
+            at: str,
+            reason: str | None,
+            details: dict[str, Any],
+        ) -> None:
+            nonlocal snap_key, snap, snap_json, referred_at
+            on = local_date(moment)
+            key = (age_on(born, on), disposal)
+            if key != snap_key:
+                snap_key = key
+                snap = facts(
+                    born=born,
+                    on=on,
+                    offence_date=data.offence_date or on,
+                    sex=child.sex,
+                    ethnicity_code=child.ethnicity or "not_stated",
+                    care_experience=child.care_experience,
+                    send=child.send,
+                    neurodivergent=child.neurodivergent,
+                    first_time_entrant=first_time,
+                    gravity_score=gravity,
+                    offence_type=offence.offence_type,
+                    route=route,
+                    proposed_outcome=data.proposed_outcome,
+                    disposal=disposal,
+                )
+                snap_json = _json(snap)
+            rows["referral_event"].append(
+                (ids.take("referral_event"), referral_id,
+                 VALUE[from_status] if from_status else None, VALUE[status], trigger, actor_id,
+                 at, reason, _json(details) if details else "{}", snap_json)
+            )  # fmt: skip
+            for p in points(
+                trigger=trigger,
+                from_status=from_status,
+                disposal=disposal,
+                gravity_score=gravity,
+                on=on,
+            ):
+                found = rows["decision_point"]
+                if p.point == "assessed" and referred_at is not None:
+                    found[referred_at] = (*found[referred_at][:-2], True, None)
+                elif p.point == "referred":
+                    referred_at = len(found)
+                found.append(
+                    (ids.take("decision_point"), referral_id, child_id, plan.service_id, p.point,
+                     route, on.isoformat(), p.selected, p.disposal, p.departure,
+                     p.window_end.isoformat() if p.window_end else None, snap.get("age"),
+                     snap["age_band"],
+                     snap["sex"], snap["ethnicity"], snap["ethnicity_group"],
+                     snap["care_experience"], snap["send"], snap["neurodivergent"],
+                     bool(snap["first_time_entrant"]), gravity, snap["offence_type"], False, None)
+                )  # fmt: skip
+
+        event("notify" if notification else "refer", None, plan.cast.police.id,
+              plan.entered_at, entered, None, {})  # fmt: skip
+
+        assessment: list[Any] | None = None
+        versions: list[list[Any]] = []
+        item: list[Any] | None = None
+        positions: tuple[str | None, str | None] = (None, None)  # the decision-makers' votes
+        votes: list[tuple[int, str]] = []  # (member id, disposal), in the order cast
+        escalation: list[Any] | None = None
+        answers = plan.answers if not notification else None
+        written = out.written(plan) if not notification else None
+        decision_day: dt.date | None = None
+        decision_id: int | None = None
+        delivery_at: dt.datetime | None = None
+
+        for index, step in enumerate(plan.steps):
+            trigger, actor, moment = step.trigger, step.actor, step.moment
+            actor_id: int = actor.id
+            action = ACTIONS_BY_TRIGGER[trigger]
+            assert status in action.sources, (plan.number, trigger, status)
+            at = ts(moment)
+            reason = step.reason
+            details: dict[str, Any] = {}
+            from_status = status
+            if trigger in {"start_assessment", "offer_support"} and practitioner_id is None:
+                practitioner_id = actor_id
+            elif trigger == "submit_for_sign_off":
+                assert answers is not None
+                assert written is not None
+                if assessment is None:
+                    assessment_id = ids.take("assessment")
+                    assessment = [assessment_id, referral_id, "draft", at, at, None, None, None,
+                                  _small_json([actor_id])]  # fmt: skip
+                    for key, section in written.sections:
+                        rows["assessment_section"].append(
+                            (ids.take("assessment_section"), assessment_id, key, section, True,
+                             at, actor_id, 1)
+                        )  # fmt: skip
+                versions.append(
+                    [ids.take("assessment_version"), assessment[0], len(versions) + 1,
+                     written.content, written.warnings(gravity), actor_id, at, None, None,
+                     None, None]
+                )  # fmt: skip
+                assessment[2] = "submitted"
+                assessment[5:8] = written.ratings
+            elif trigger in {"sign_off", "return_for_rework"}:
+                assert assessment is not None
+                signed = trigger == "sign_off"
+                versions[-1][7:] = ["signed_off" if signed else "returned", reason, actor_id, at]
+                assessment[2] = "signed_off" if signed else "returned"
+            elif trigger == "take_to_panel":
+                assert plan.meeting_start is not None
+                meeting = out.meeting(service, plan.meeting_start)
+                meeting.items += 1
+                item = [ids.take("agenda_item"), meeting.id, referral_id, meeting.items,
+                        "voting", at, None, None, None, None, 2, meeting]  # fmt: skip
+            elif trigger in {"decide", "escalate"}:
+                assert item is not None
+                assert step.disposal is not None
+                police_vote = None if trigger == "decide" else _other(step.disposal)
+                meeting = item[11]
+                for m, member_id in zip(service.members, meeting.member_ids, strict=True):
+                    vote = service._vote(m, step.disposal, police_vote)
+                    votes.append((member_id, vote))
+                    rows["panel_vote"].append(
+                        (ids.take("panel_vote"), item[0], member_id, vote, '["one_to_one"]',
+                         m.rationale, m.recorded_by_id, m.on_behalf, at, at)
+                    )  # fmt: skip
+                rule = service.outcome(step.disposal, police_vote)
+                positions = (rule.police_position, rule.yjs_position)
+                item[6:10] = [at, service.settings.decision_rule, rule.disposal, rule.note]
+                item[10] += 2  # closing the vote, then the decision or the escalation
+                if trigger == "decide":
+                    disposal = step.disposal
+                    decision_id, decision_day = ids.take("decision"), local_date(moment)
+                    found_disposal = disposals.get(disposal)
+                    conditions = _conditions(disposal, decision_day)
+                    interventions = ["one_to_one"] if found_disposal.offers_intervention else []
+                    confirmation = (
+                        "Differs from the vote after hearing from the victim."
+                        if rule.disposal != disposal
+                        else None
+                    )
+                    departure = _departure_reason(gravity, disposal)
+                    rows["decision"].append(
+                        (decision_id, referral_id, item[0], None, service.settings.decision_rule,
+                         rule.disposal, disposal, _small_json(interventions), _json(conditions),
+                         _small_json({disposal: len(votes)}), "[]", confirmation, departure,
+                         service.police_dm_id, False, at)
+                    )  # fmt: skip
+                    item[4] = "decided"
+                    reason = confirmation or rule.note
+                    details = {
+                        "decision": {
+                            "item_id": item[0],
+                            "disposal": disposal,
+                            "interventions": interventions,
+                            "conditions": conditions,
+                            "confirmation_rationale": confirmation,
+                            "departure_rationale": departure,
+                            "on_behalf": False,
+                        }
+                    }
+                else:
+                    item[4] = "escalated"
+                    due = add_working_days(local_date(moment), service.settings.escalation_due_days)
+                    escalation = [ids.take("escalation"), referral_id, item[0],
+                                  service.inspector_id, service.yjs_manager_id, due.isoformat(),
+                                  rule.police_position, rule.yjs_position, at, None, None, None,
+                                  None, None, None, False]  # fmt: skip
+                    reason = rule.note
+                    details = {
+                        "escalation": {
+                            "item_id": item[0],
+                            "police_inspector_id": service.inspector_id,
+                            "yjs_manager_id": service.yjs_manager_id,
+                            "due_on": due.isoformat(),
+                            "police_position": rule.police_position,
+                            "yjs_position": rule.yjs_position,
+                        }
+                    }
+            elif trigger == "resolve_escalation":
+                assert escalation is not None
+                assert item is not None
+                assert step.disposal is not None
+                disposal = step.disposal
+                decision_id, decision_day = ids.take("decision"), local_date(moment)
+                conditions = _conditions(disposal, decision_day)
+                departure = _departure_reason(gravity, disposal)
+                reason = ESCALATION_RESOLUTION
+                escalation[9:15] = [at, actor_id, disposal, reason, True, None]
+                tally: dict[str, int] = {}
+                dissent = []
+                for (_member, vote), m in zip(votes, service.members, strict=True):
+                    tally[vote] = tally.get(vote, 0) + 1
+                    if vote != disposal:
+                        dissent.append(
+                            {"member": m.name, "agency": m.agency.label, "disposal": vote,
+                             "rationale": m.rationale}
+                        )  # fmt: skip
+                rows["decision"].append(
+                    (decision_id, referral_id, item[0], escalation[0], item[7], None, disposal,
+                     '["one_to_one"]', _json(conditions), _json(tally), _json(dissent), reason,
+                     departure, actor_id, False, at)
+                )  # fmt: skip
+                details = {
+                    "resolution": {
+                        "disposal": disposal,
+                        "rationale": reason,
+                        "interventions": ["one_to_one"],
+                        "conditions": conditions,
+                        "departure_rationale": departure,
+                        "yjs_manager_agreed": True,
+                        "yjs_manager_view": None,
+                    }
+                }
+            elif trigger == "record_delivery":
+                day = local_date(moment)
+                caution = disposal in CAUTIONS
+                given = disposals.find(disposal)
+                conditional = given is not None and given.work is disposals.Work.CONDITIONAL
+                adult = (contact_name or "Duty appropriate adult") if caution else None
+                delivery: dict[str, Any] = {
+                    "outcome": "given",
+                    "delivered_on": day.isoformat(),
+                    "appropriate_adult_present": True if caution else None,
+                    "appropriate_adult_name": adult,
+                    "legal_advice_offered": True if caution else None,
+                    "legal_advice_taken": False if caution else None,
+                    "admission_confirmed": True,
+                    "consent_signed": True if conditional else None,
+                    "notes": None,
+                    "extra": {},
+                }
+                rows["delivery"].append(
+                    (ids.take("delivery"), referral_id, "given", day.isoformat(),
+                     delivery["appropriate_adult_present"], adult,
+                     delivery["legal_advice_offered"], delivery["legal_advice_taken"], True,
+                     delivery["consent_signed"], None, actor_id, at)
+                )  # fmt: skip
+                delivered_on = day.isoformat()
+                delivery_at = moment
+                # The workflow saves the case twice here (the status, then the date given), and
+                # the optimistic-locking version counts both.
+                version += 1
+                details = {"delivery": delivery}
+                reason = None
+            elif trigger == "withdraw":
+                assert item is None or item[4] not in {"waiting", "voting", "vote_closed"}
+                assert escalation is None or escalation[9] is not None
+                version += 1  # saved twice too: the status, then the closure
+            status = action.dest
+            if action.closes_as is not None:
+                closure, closed_at = action.closes_as.value, at
+                details = {**details, "closure_reason": closure}
+            version += 1
+            updated = at
+            event(trigger, from_status, actor_id, moment, at, reason, details)
+            for moment_, note in plan.notes.get(index, []):
+                rows["intervention_note"].append(
+                    (ids.take("intervention_note"), referral_id, actor_id, ts(moment_), note)
+                )
+
+        rows["referral"].append(
+            (referral_id, plan.service_id, child_id, route, data.police_reference,
+             data.offence_date.isoformat(), data.received_on.isoformat(),
+             None if notification else service.assessment_due(data.received_on),
+             data.admission, data.officer_name, None, plan.cast.police.id,
+             data.proposed_outcome, gravity, data.victim_details, None,
+             data.victim_restorative_wish, VALUE[status], practitioner_id, disposal, delivered_on,
+             closure, closed_at, entered, updated, version)
+        )  # fmt: skip
+        if assessment is not None:
+            rows["assessment"].append(tuple(assessment))
+            rows["assessment_version"].extend(tuple(v) for v in versions)
+        if item is not None:
+            rows["agenda_item"].append((*item[:11], *positions))
+        if escalation is not None:
+            rows["escalation"].append(tuple(escalation))
+        if delivery_at is not None and decision_id is not None and decision_day is not None:
+            self._letters(referral_id, decision_id, decision_day, delivery_at, practitioner_id,
+                          child_id, contact_id, contact_name, answers)  # fmt: skip
+        if assessment is not None and assessment[2] == "signed_off":
+            self._audit(referral_id, practitioner_id, status, plan.finished_at)
+        out.earlier = _Earlier(
+            plan.number,
+            child_id,
+            contact_id,
+            contact_name,
+            counts_against_first_entry(
+                disposal, status, dt.date.fromisoformat(delivered_on) if delivered_on else None
+            ),
+        )
+
+    def _letters(
+        self,
+        referral_id: int,
+        decision_id: int,
+        decided: dt.date,
+        delivered: dt.datetime,
+        issuer_id: int | None,
+        child_id: int,
+        contact_id: int | None,
+        contact_name: str | None,
+        answers: dict[str, dict[str, Any]] | None,
+    ) -> None:
+        """The letters' records, as issuing them the day the outcome was given records them."""
+        out = self.out
+        if issuer_id is None or out.rng.random() >= LETTERS_ISSUED:
+            return
+        child = self.plan.child
+        assert child.date_of_birth is not None
+        issued = ts(min(delivered + dt.timedelta(hours=2), out.last_moment))
+        address = "\n".join(
+            line
+            for line in (
+                child.address_line_1.strip(),
+                child.town.strip(),
+                " ".join(child.postcode.split()).upper(),
+            )
+            if line
+        )
+        easy_read = child.needs_easy_read or (
+            answers is not None and answers.get("circumstances", {}).get("easy_read") == "yes"
+        )
+        if easy_read:
+            variant = Variant.EASY_READ
+        elif age_on(child.date_of_birth, decided) <= 13:
+            variant = Variant.CHILD_YOUNGER
+        else:
+            variant = Variant.CHILD_OLDER
+        recipients = [("child", f"{child.first_name} {child.last_name}", variant)]
+        if contact_id is not None and contact_name is not None:
+            recipients.append((f"contact-{contact_id}", contact_name, Variant.PARENT))
+        for key, name, kind in recipients:
+            self.rows["letter"].append(
+                (self.ids.take("letter"), referral_id, decision_id, key, name, address,
+                 kind.value, 1, PLACEHOLDER_LETTER, out.pdf, out.sha256, TEMPLATE_VERSION,
+                 self.service.catalogue_version, issuer_id, issued)
+            )  # fmt: skip
+
+    def _audit(
+        self,
+        referral_id: int,
+        practitioner_id: int | None,
+        status: ReferralStatus,
+        last: dt.datetime,
+    ) -> None:
+        """A manager's quality audit of a small sample of signed-off cases."""
+        out = self.out
+        if out.rng.random() >= AUDITED:
+            return
+        delivered = status in {S.INTERVENTION, S.CLOSED}
+        answers = audit_answers(out.rng, delivered=delivered)
+        audit_id = self.ids.take("quality_audit")
+        when = audited_at(out.rng, last, out.last_moment)
+        self.rows["quality_audit"].append(
+            (audit_id, referral_id, self.service.auditor_id, practitioner_id, ts(when), None)
+        )
+        for name, (answer, comment) in answers.items():
+            standard, question = name.split("_", 1)
+            self.rows["quality_audit_answer"].append(
+                (self.ids.take("quality_audit_answer"), audit_id, standard, question, answer,
+                 comment)
+            )  # fmt: skip
+
+
+ESCALATION_RESOLUTION = (
+    "The inspector and the YJS manager met and agreed the YJS recommendation: the "
+    "assessment shows the child is being exploited."
+)
+DEPARTURE = "The assessment shows strong protective factors and an early admission."
+
+
+def _conditions(disposal: str, day: dt.date) -> list[dict[str, str]]:
+    """The conditions the demo's panels set (demo_panel.conditions_for), as the decision keeps
+    them."""
+    found = []
+    for condition, due_on in conditions_for(disposal, day):
+        assert due_on is not None
+        found.append({"text": condition, "due_on": due_on.isoformat()})
+    return found
+
+
+def _other(disposal: str) -> str:
+    return "youth_caution" if disposal != "youth_caution" else "community_resolution"
+
+
+def _departure_reason(gravity: int, disposal: str) -> str | None:
+    default = disposals.gravity_default(gravity)
+    return DEPARTURE if default is not None and default.code != disposal else None
+
+
+class _Writer:
+    """Writes chunks of rows, each in its own transaction: executemany on SQLite, COPY on
+    PostgreSQL.
+
+    Given an engine, it loads through a connection of its own, so that on SQLite it can turn off
+    foreign-key checks and waiting for the disk while it loads (the keys it writes are its own,
+    and the tests load with the checks on). Otherwise (a session bound to a connection, as in
+    the tests) it writes in the session's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        bind = session.get_bind()
+        self.dialect = bind.dialect
+        self.postgres = self.dialect.name == "postgresql"
+        self.connection = bind.connect() if isinstance(bind, Engine) else None
+        self.own = self.connection.connection if self.connection is not None else None
+        self.restore: list[str] = []
+        self.analysed: float | None = None
+        self.indexed: float | None = None
+        # Secondary indexes dropped for the load, to be made again after it: (name, DDL).
+        self.dropped: list[tuple[str, str]] = []
+        if self.own is not None and not self.postgres:
+            cursor = self.own.cursor()
+            for pragma, value in LOAD_PRAGMAS:
+                before = cursor.execute(f"PRAGMA {pragma}").fetchone()[0]
+                self.restore.append(f"PRAGMA {pragma}={before}")
+                cursor.execute(f"PRAGMA {pragma}={value}")
+            # The rollback journal in memory rather than the write-ahead log: each chunk commits
+            # without copying its pages twice. Only possible while no other connection reads;
+            # if SQLite keeps the log, the load goes on with it.
+            before = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if cursor.execute("PRAGMA journal_mode=MEMORY").fetchone()[0] == "memory":
+                self.restore.append(f"PRAGMA journal_mode={before}")
+            cursor.close()
+        if self.own is not None and self.postgres:
+            # Foreign-key checks off, as on SQLite: PostgreSQL runs them as triggers, one per
+            # row and key, which a session may skip only as a superuser (otherwise it checks).
+            cursor = self.own.cursor()
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            found = cursor.fetchone()
+            if found is not None and found[0]:
+                cursor.execute("SET session_replication_role = replica")
+                self.restore.append("SET session_replication_role = DEFAULT")
+            cursor.close()
+            self.own.commit()
+        quote = self.dialect.identifier_preparer.quote
+        # Table and column names from COLUMNS, quoted: nothing typed in reaches this SQL.
+        self.statements = {}
+        for name, columns in COLUMNS.items():
+            names = ", ".join(quote(c) for c in columns)
+            if self.postgres:
+                self.statements[name] = f"COPY {quote(name)} ({names}) FROM STDIN"
+            else:
+                marks = ", ".join("?" for _ in columns)
+                self.statements[name] = f"INSERT INTO {quote(name)} ({names}) VALUES ({marks})"  # noqa: S608
+
+    def _raw(self) -> Any:
+        if self.own is not None:
+            return self.own
+        return self.session.connection().connection
+
+    def max_id(self, name: str) -> int:
+        cursor = self._raw().cursor()
+        try:
+            cursor.execute(f"SELECT max(id) FROM {self.dialect.identifier_preparer.quote(name)}")  # noqa: S608
+            found = cursor.fetchone()[0]
+        finally:
+            cursor.close()
+        if self.own is not None:
+            self.own.commit()
+        return int(found or 0)
+
+    def _indexes(self, cursor: Any) -> list[tuple[str, str]]:
+        """The secondary (non-unique) indexes of the tables the loader writes, as the database
+        itself defines them: (name, DDL). Unique indexes and keys stay, so the database still
+        refuses a duplicate."""
+        found: list[tuple[str, str]] = []
+        for name in COLUMNS:
+            if self.postgres:
+                cursor.execute(
+                    "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+                    " JOIN pg_namespace n ON n.nspname = i.schemaname"
+                    " JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = n.oid"
+                    " JOIN pg_index x ON x.indexrelid = c.oid"
+                    " WHERE i.schemaname = current_schema() AND i.tablename = %s"
+                    " AND NOT x.indisunique AND NOT x.indisprimary ORDER BY i.indexname",
+                    (name,),
+                )
+            else:
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+                    " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+                    (name,),
+                )
+            found.extend((str(n), str(ddl)) for n, ddl in cursor.fetchall())
+        return found
+
+    def drop_indexes(self) -> None:
+        """Drops the secondary indexes of the loaded tables; `finish` makes them again. Filling
+        an index row by row costs several times sorting it once at the end."""
+        raw = self._raw()
+        cursor = raw.cursor()
+        quote = self.dialect.identifier_preparer.quote
+        try:
+            self.dropped = self._indexes(cursor)
+            for name, _ddl in self.dropped:
+                cursor.execute(f"DROP INDEX {quote(name)}")
+        finally:
+            cursor.close()
+        self._commit()
+
+    def _commit(self) -> None:
+        if self.own is not None:
+            self.own.commit()
+        else:
+            self.session.commit()
+
+    def write(self, rows: Rows) -> None:
+        raw = self._raw()
+        cursor = raw.cursor()
+        try:
+            if self.own is not None and not self.postgres:
+                cursor.execute("BEGIN")
+            for name in COLUMNS:
+                batch = rows[name]
+                if not batch:
+                    continue
+                if self.postgres:
+                    with cursor.copy(self.statements[name]) as copy:
+                        for row in batch:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(self.statements[name], batch)
+        except BaseException:
+            if self.own is not None:
+                self.own.rollback()
+            raise
+        finally:
+            cursor.close()
+        if self.own is not None:
+            self.own.commit()
+        else:
+            self.session.commit()
+
+    def finish(self, ids: _Ids, *, failed: bool = False) -> None:
+        """Indexes made again, sequences moved past the keys written (PostgreSQL), statistics
+        gathered (SQLite), settings put back. After a failure, the chunk being written is rolled
+        back first: the chunks before it stay, whole."""
+        if self.own is not None:
+            self.own.rollback()
+        elif failed:
+            self.session.rollback()
+        cursor = self._raw().cursor()
+        quote = self.dialect.identifier_preparer.quote
+        restored = False
+        try:
+            if self.dropped:
+                started = time.perf_counter()
+                for _name, ddl in self.dropped:
+                    cursor.execute(ddl)
+                self._commit()
+                self.indexed = time.perf_counter() - started
+                self.dropped = []
+            if self.postgres:
+                for name in COLUMNS:
+                    if ids.next[name] > ids.first[name]:
+                        # The largest key written (after a failure, the keys taken are more).
+                        cursor.execute(
+                            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), m) FROM (SELECT max(id) AS m FROM {quote(name)}) AS t WHERE m IS NOT NULL",  # noqa: E501, S608
+                            (name,),
+                        )
+            self._commit()
+            if self.own is not None and not self.postgres:
+                # Statistics for the query planner: SQLite never gathers them by itself, and
+                # without them it can choose a service's whole index over a child's few cases.
+                # PostgreSQL's autovacuum analyses the new rows on its own (an ANALYZE here cost
+                # minutes at a million referrals).
+                started = time.perf_counter()
+                cursor.execute("ANALYZE")
+                self._commit()
+                self.analysed = time.perf_counter() - started
+            for statement in self.restore:
+                cursor.execute(statement)
+            self._commit()  # a setting changed in a transaction rolled back would stay changed
+            restored = True
+        finally:
+            cursor.close()
+            if self.connection is not None:
+                if not restored:
+                    self.connection.invalidate()  # not back to the pool with the load's settings
+                self.connection.close()
+        self.session.commit()
+
+
+class _Background:
+    """Runs the writer in a second thread, one chunk behind the rows being made."""
+
+    def __init__(self, writer: _Writer, progress: Callable[[int], None] | None) -> None:
+        self.writer = writer
+        self.progress = progress
+        self.chunks: queue.Queue[tuple[Rows, int] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="demo-bulk-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            if self.error is not None:
+                continue  # drain: the error is raised in the main thread
+            rows, done = chunk
+            try:
+                self.writer.write(rows)
+            except BaseException as exc:  # re-raised by put() or close()
+                self.error = exc
+                continue
+            if self.progress is not None:
+                self.progress(done)
+
+    def put(self, rows: Rows, done: int) -> None:
+        if self.error is not None:
+            raise self.error
+        self.chunks.put((rows, done))
+
+    def close(self) -> None:
+        self.stop()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        """Waits for the chunk being written (after a failure, whose error is raised already)."""
+        if self.thread.is_alive():
+            self.chunks.put(None)
+            self.thread.join()
+
+
+def _chunks(made: _Rows, plans: Iterable[ReferralPlan], chunk: int) -> Chunks:
+    """The rows of each `chunk` referrals, and how many referrals so far."""
+    done = 0
+    for plan in plans:
+        made.add(plan)
+        done += 1
+        if done % chunk == 0:
+            yield made.take(), done
+    yield made.take(), done
+
+
+def _build_apart(made: _Rows, plans: Iterable[ReferralPlan], chunk: int, out: Connection) -> None:
+    """In the second process: sends each chunk's rows, then the next keys (or what failed)."""
+    try:
+        for rows, done in _chunks(made, plans, chunk):
+            out.send(("rows", rows, done))
+        out.send(("ids", made.ids.next, 0))
+    except BaseException:  # reported to the loading process, which raises it
+        with contextlib.suppress(OSError):  # unless it stopped listening (it failed itself)
+            out.send(("error", traceback.format_exc(), 0))
+    finally:
+        out.close()
+
+
+class BuildFailed(RuntimeError):
+    """Making the rows failed in the second process (the message holds its traceback)."""
+
+
+def _chunks_apart(made: _Rows, plans: Iterable[ReferralPlan], chunk: int) -> Chunks:
+    """`_chunks`, made by a forked second process while this one writes: building rows is
+    Python work that holds the GIL, and a thread would take turns with the writer instead of
+    running beside it. The child inherits the plans and the loader's state, touches no database
+    connection, and ends without running this process's clean-up (multiprocessing's fork ends
+    children with os._exit). The keys it took come back at the end."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_build_apart, args=(made, plans, chunk, send), name="demo-bulk-rows", daemon=True
+    )
+    child.start()  # now, before the writer's thread starts: a fork copies only this thread
+    send.close()
+
+    def received() -> Chunks:
+        try:
+            while True:
+                try:
+                    kind, value, done = receive.recv()
+                except EOFError:
+                    raise BuildFailed("the process making the rows ended without a word") from None
+                if kind == "rows":
+                    yield value, done
+                elif kind == "ids":
+                    made.ids.next = value
+                    return
+                else:
+                    raise BuildFailed(value)
+        finally:
+            receive.close()
+            child.join(timeout=5)
+            if child.is_alive():
+                child.terminate()
+                child.join()
+
+    return received()
+
+
+@dataclass
+class BulkResult:
+    referrals: int
+    rows: dict[str, int]  # rows written to each table
+    seconds: float
+    # Of which gathering statistics for the query planner, when the loader did.
+    analysed: float | None = None
+    # Of which making again the indexes dropped for the load, when it dropped them.
+    indexed: float | None = None
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def seed_bulk(
+    session: Session,
+    plans: Iterable[ReferralPlan],
+    *,
+    users: dict[str, User],
+    seed: int,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk: int = CHUNK,
+    rebuild_indexes: bool = False,
+    build_apart: bool = False,
+) -> BulkResult:
+    """Write the planned referrals in bulk. Returns how many referrals and rows of each table.
+
+    `rebuild_indexes`: drop the loaded tables' secondary indexes first and make them again at
+    the end (correct whatever the tables hold, but worth it only when the load is most of what
+    they will hold). `build_apart`: make the rows in a second process (fork) while this one
+    writes them: the same rows, in the same order."""
+    started = time.perf_counter()
+    session.commit()
+    writer = _Writer(session)
+    ids = _Ids(writer.max_id)
+    last_moment = dt.datetime.combine(today or local_today(), dt.time(9), LONDON)
+    made = _Rows(session, users, ids, seed, last_moment)
+    casts = casts_for(users)
+    for service in session.scalars(select(Service)):
+        if service.slug in casts:
+            made.describe(service, casts[service.slug])
+    session.commit()
+    if rebuild_indexes:
+        writer.drop_indexes()
+    chunks = (_chunks_apart if build_apart else _chunks)(made, plans, chunk)
+    background = _Background(writer, progress)
+    done = 0
+    counts = dict.fromkeys(COLUMNS, 0)
+    failed = True
+    try:
+        for rows, done in chunks:
+            for name, batch in rows.items():
+                counts[name] += len(batch)
+            background.put(rows, done)
+        background.close()
+        failed = False
+    finally:
+        if failed:
+            chunks.close()  # the second process, if any, is ended
+            background.stop()
+        writer.finish(ids, failed=failed)
+    if done:
+        # A child's next referral is loaded after their earlier case: date it now, as the
+        # event writer does when a referral arrives.
+        fill_in_referred_again(session, ids.first["referral"])
+        audit_trail.record(
+            session,
+            actor=None,
+            action="bulk_load",
+            record_type="referral",
+            record_id=f"{ids.first['referral']}-{ids.next['referral'] - 1}",
+            details={"referrals": done, "seed": seed, "rows": sum(counts.values())},
+        )
+    session.commit()
+    return BulkResult(done, counts, time.perf_counter() - started, writer.analysed, writer.indexed)
