@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from oocd_panel.catalogue import disposals
@@ -49,26 +49,24 @@ from oocd_panel.demo.bulk_rows import (
     placeholder_pdf,
     ts,
 )
-from oocd_panel.demo.cohort import Cast, ReferralPlan, audit_answers, audited_at, casts_for
+from oocd_panel.demo.cohort import Cast, ReferralPlan, audit_answers, audited_at
 from oocd_panel.demo.panels import VOLUNTEER, conditions_for
-from oocd_panel.evaluation.decision_points import fill_in_referred_again, points
+from oocd_panel.evaluation.decision_points import points
 from oocd_panel.evaluation.snapshot import counts_against_first_entry, facts
 from oocd_panel.letters.compose import TEMPLATE_VERSION, Variant
 from oocd_panel.letters.wording import wording_for
 from oocd_panel.models import Agency, ReferralStatus, Service, User
-from oocd_panel.plumbing.clock import LONDON, local_date, local_today
+from oocd_panel.plumbing.clock import local_date
 from oocd_panel.rules import decision_rules
 from oocd_panel.rules.assessment_quality import warnings as quality_warnings
 from oocd_panel.rules.referral_rules import age_on
 from oocd_panel.rules.service_settings import ServiceSettings, settings_for
 from oocd_panel.rules.working_days import add_working_days
-from oocd_panel.services import audit_trail
 from oocd_panel.services.police import CAUTIONS
 from oocd_panel.workflow import ACTIONS_BY_TRIGGER
 
 S = ReferralStatus
 
-CHUNK = 10_000  # referrals per transaction
 # SQLite settings while the loader writes (put back after): no foreign-key checks (the keys are
 # its own), no waiting for the disk, a large page cache, and temporary sorts (making the indexes
 # again) in memory.
@@ -1057,82 +1055,3 @@ def _chunks_apart(made: _Rows, plans: Iterable[ReferralPlan], chunk: int) -> Chu
                 child.join()
 
     return received()
-
-
-@dataclass
-class BulkResult:
-    referrals: int
-    rows: dict[str, int]  # rows written to each table
-    seconds: float
-    # Of which gathering statistics for the query planner, when the loader did.
-    analysed: float | None = None
-    # Of which making again the indexes dropped for the load, when it dropped them.
-    indexed: float | None = None
-
-    @property
-    def total_rows(self) -> int:
-        return sum(self.rows.values())
-
-
-def seed_bulk(
-    session: Session,
-    plans: Iterable[ReferralPlan],
-    *,
-    users: dict[str, User],
-    seed: int,
-    today: dt.date | None = None,
-    progress: Callable[[int], None] | None = None,
-    chunk: int = CHUNK,
-    rebuild_indexes: bool = False,
-    build_apart: bool = False,
-) -> BulkResult:
-    """Write the planned referrals in bulk. Returns how many referrals and rows of each table.
-
-    `rebuild_indexes`: drop the loaded tables' secondary indexes first and make them again at
-    the end (correct whatever the tables hold, but worth it only when the load is most of what
-    they will hold). `build_apart`: make the rows in a second process (fork) while this one
-    writes them: the same rows, in the same order."""
-    started = time.perf_counter()
-    session.commit()
-    writer = _Writer(session)
-    ids = _Ids(writer.max_id)
-    last_moment = dt.datetime.combine(today or local_today(), dt.time(9), LONDON)
-    made = _Rows(session, users, ids, seed, last_moment)
-    casts = casts_for(users)
-    for service in session.scalars(select(Service)):
-        if service.slug in casts:
-            made.describe(service, casts[service.slug])
-    session.commit()
-    if rebuild_indexes:
-        writer.drop_indexes()
-    chunks = (_chunks_apart if build_apart else _chunks)(made, plans, chunk)
-    background = _Background(writer, progress)
-    done = 0
-    counts = dict.fromkeys(COLUMNS, 0)
-    failed = True
-    try:
-        for rows, done in chunks:
-            for name, batch in rows.items():
-                counts[name] += len(batch)
-            background.put(rows, done)
-        background.close()
-        failed = False
-    finally:
-        if failed:
-            chunks.close()  # the second process, if any, is ended
-            background.stop()
-        writer.finish(ids, failed=failed)
-    if done:
-        # A child's next referral is loaded after their earlier case: date it now, as the
-        # event writer does when a referral arrives.
-        fill_in_referred_again(session, ids.first["referral"])
-        audit_trail.record(
-            session,
-            actor=None,
-            action="bulk_load",
-            record_type="referral",
-            record_id=f"{ids.first['referral']}-{ids.next['referral'] - 1}",
-            details={"referrals": done, "seed": seed, "rows": sum(counts.values())},
-        )
-    session.commit()
-    return BulkResult(done, counts, time.perf_counter() - started, writer.analysed, writer.indexed)
