@@ -28,16 +28,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from oocd_panel.demo.bulk_chunks import BuildFailed, _Background, _chunks, _chunks_apart
 from oocd_panel.demo.bulk_rows import COLUMNS
-from oocd_panel.demo.bulk_walk import (
-    BuildFailed,
-    _Background,
-    _chunks,
-    _chunks_apart,
-    _Ids,
-    _Rows,
-    _Writer,
-)
+from oocd_panel.demo.bulk_walk import _Ids, _Rows, _Writer
 from oocd_panel.demo.cohort import ReferralPlan, casts_for
 from oocd_panel.evaluation.decision_points import fill_in_referred_again
 from oocd_panel.models import Service, User
