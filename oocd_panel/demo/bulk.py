@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 
 from oocd_panel.demo.bulk_chunks import BuildFailed, _Background, _chunks, _chunks_apart
 from oocd_panel.demo.bulk_rows import COLUMNS
-from oocd_panel.demo.bulk_walk import _Ids, _Rows, _Writer
+from oocd_panel.demo.bulk_walk import _Ids, _Rows
+from oocd_panel.demo.bulk_writer import _Writer
 from oocd_panel.demo.cohort import ReferralPlan, casts_for
 from oocd_panel.evaluation.decision_points import fill_in_referred_again
 from oocd_panel.models import Service, User
