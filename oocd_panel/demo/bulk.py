@@ -1,7 +1,7 @@
 """A large demo cohort, fast: the rows the workflow writes for each planned referral, in bulk.
 
-For each plan (see `demo_plan`), this writes what carrying it through the workflow writes
-(`demo.carry_out`): the child and their parent or carer, the referral and its offences, every
+For each plan (see `cohort`), this writes what carrying it through the workflow writes
+(`seed.carry_out`): the child and their parent or carer, the referral and its offences, every
 event with its snapshot, the evaluation's decision points, the assessment's sections and
 submitted versions, panel meetings and their members, agenda items, votes, escalations and
 decisions, deliveries and intervention notes. Beyond what the small demo does, it also records
@@ -12,6 +12,11 @@ rows.
 Rows go in as plain tuples: executemany batches on SQLite, COPY on PostgreSQL (psycopg 3), a
 chunk of referrals per transaction, written by a second thread while the next chunk is made (the
 database work runs outside the GIL).
+
+`seed_bulk`, here, puts the parts together: `bulk_rows` (the tables and their columns, values as
+the database stores them), `bulk_maker` (what the loader keeps from one plan to the next),
+`bulk_walk` (one plan's rows), `bulk_writer` (executemany or COPY, the indexes, the settings for
+the load) and `bulk_chunks` (the writer's thread, and the rows made in a second process).
 
 The audit trail records what people did in the service, and nobody did these things: the bulk
 rows have no audit entries of their own. One entry records the load itself, so the chain stays
@@ -29,8 +34,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oocd_panel.demo.bulk_chunks import BuildFailed, _Background, _chunks, _chunks_apart
+from oocd_panel.demo.bulk_maker import _Ids, _Rows
 from oocd_panel.demo.bulk_rows import COLUMNS
-from oocd_panel.demo.bulk_walk import _Ids, _Rows
 from oocd_panel.demo.bulk_writer import _Writer
 from oocd_panel.demo.cohort import ReferralPlan, casts_for
 from oocd_panel.evaluation.decision_points import fill_in_referred_again

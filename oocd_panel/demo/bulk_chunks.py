@@ -12,8 +12,8 @@ import traceback
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 
+from oocd_panel.demo.bulk_maker import _Rows
 from oocd_panel.demo.bulk_rows import Chunks, Rows
-from oocd_panel.demo.bulk_walk import _Rows
 from oocd_panel.demo.bulk_writer import _Writer
 from oocd_panel.demo.cohort import ReferralPlan
 

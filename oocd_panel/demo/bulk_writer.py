@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from oocd_panel.demo.bulk_maker import _Ids
 from oocd_panel.demo.bulk_rows import COLUMNS, Rows
-from oocd_panel.demo.bulk_walk import _Ids
 
 # SQLite settings while the loader writes (put back after): no foreign-key checks (the keys are
 # its own), no waiting for the disk, a large page cache, and temporary sorts (making the indexes
