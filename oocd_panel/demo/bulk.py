@@ -37,7 +37,8 @@ from oocd_panel.demo.bulk_chunks import BuildFailed, _Background, _chunks, _chun
 from oocd_panel.demo.bulk_maker import _Ids, _Rows
 from oocd_panel.demo.bulk_rows import COLUMNS
 from oocd_panel.demo.bulk_writer import _Writer
-from oocd_panel.demo.cohort import ReferralPlan, casts_for
+from oocd_panel.demo.cast import casts_for
+from oocd_panel.demo.cohort import ReferralPlan
 from oocd_panel.evaluation.decision_points import fill_in_referred_again
 from oocd_panel.models import Service, User
 from oocd_panel.plumbing.clock import LONDON, local_today

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from oocd_panel.demo.bulk_rows import COLUMNS, Rows, _json, placeholder_pdf, ts
 from oocd_panel.demo.bulk_walk import _Earlier, _Walk
-from oocd_panel.demo.cohort import Cast, ReferralPlan
+from oocd_panel.demo.cast import Cast
+from oocd_panel.demo.cohort import ReferralPlan
 from oocd_panel.demo.panels import VOLUNTEER
 from oocd_panel.letters.wording import wording_for
 from oocd_panel.models import Agency, Service, User
