@@ -494,8 +494,7 @@ DEPARTURE = "The assessment shows strong protective factors and an early admissi
 
 
 def _conditions(disposal: str, day: dt.date) -> list[dict[str, str]]:
-    """The conditions the demo's panels set (demo_panel.conditions_for), as the decision keeps
-    them."""
+    """The conditions the demo's panels set (`conditions_for`), as the decision keeps them."""
     found = []
     for condition, due_on in conditions_for(disposal, day):
         assert due_on is not None
