@@ -1,7 +1,9 @@
 """Synthetic demo data: the services, one demo user per role and a cohort of invented children
-and referrals (`cohort` says what the cohort looks like; `seed` carries it through the product's
-own services; `bulk` writes a large cohort's rows directly). Only the CLI, bench/ and tests
-import this package; the product's own code never does (an import-linter contract)."""
+and referrals. `cohort` says what the cohort looks like (drawn from `weights` and `names`, the
+assessments from `assessment_answers`, acted by each service's `cast`); `seed` carries it through
+the product's own services (at panel with `panels`); `bulk` writes a large cohort's rows directly
+(its parts are the `bulk_*` modules). Only the CLI, bench/ and tests import this package; the
+product's own code never does (an import-linter contract)."""
 
 from oocd_panel.demo.seed import (
     DEMO_PASSWORD,

@@ -1,9 +1,9 @@
 """Synthetic demo data: services, one demo user per role, and a realistic cohort of referrals.
 
-The cohort is planned in `demo_plan` (everything there is invented). Up to a few hundred
+The cohort is planned in `cohort` (everything there is invented). Up to a few hundred
 referrals, every one is carried through the real workflow (`take_action`), so its timeline,
 snapshots and status are exactly what the product itself writes. A larger cohort starts the same
-way, so every page has cases made by the workflow, and `demo_bulk` writes the rest: the same rows
+way, so every page has cases made by the workflow, and `bulk` writes the rest: the same rows
 for the same plans, in bulk.
 """
 
@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel.catalogue import disposals
-from oocd_panel.demo import bulk as demo_bulk
-from oocd_panel.demo import panels as demo_panel
+from oocd_panel.demo.bulk import BulkResult, seed_bulk
 from oocd_panel.demo.cohort import Cohort, ReferralPlan, Step, audit_answers, audited_at
+from oocd_panel.demo.panels import conditions_for, confirm, departure_reason, to_panel, vote
 from oocd_panel.models import (
     Agency,
     Assessment,
@@ -248,18 +248,16 @@ def _panel_step(session: Session, plan: ReferralPlan, referral: Referral, step: 
     """Steps that happen at a panel or at the police station, through their own services."""
     panel, moment = plan.cast.panel, step.moment
     if step.trigger == "take_to_panel":
-        demo_panel.to_panel(session, panel, referral, moment, starts_at=plan.meeting_start)
+        to_panel(session, panel, referral, moment, starts_at=plan.meeting_start)
     elif step.trigger in {"decide", "escalate"}:
         item = current_item(referral)
         assert item is not None
         assert step.disposal is not None
         if step.trigger == "decide":
-            demo_panel.vote(session, panel, item, step.disposal, moment)
-            demo_panel.confirm(session, panel, item, step.disposal, moment)
+            vote(session, panel, item, step.disposal, moment)
+            confirm(session, panel, item, step.disposal, moment)
         else:
-            demo_panel.vote(
-                session, panel, item, step.disposal, moment, police_vote=other(step.disposal)
-            )
+            vote(session, panel, item, step.disposal, moment, police_vote=other(step.disposal))
     elif step.trigger == "resolve_escalation":
         assert step.disposal is not None
         panels.resolve_escalation(
@@ -269,9 +267,9 @@ def _panel_step(session: Session, plan: ReferralPlan, referral: Referral, step: 
             given=panels.DecisionInput(
                 step.disposal,
                 ("one_to_one",),
-                demo_panel.conditions_for(step.disposal, local_date(moment)),
+                conditions_for(step.disposal, local_date(moment)),
                 ESCALATION_RESOLUTION,
-                demo_panel.departure_reason(referral, step.disposal),
+                departure_reason(referral, step.disposal),
             ),
             yjs_manager_agreed=True,
             expected_version=None,
@@ -412,7 +410,7 @@ BUILD_APART_FROM = 10_000
 class Seeded:
     users: dict[str, User]
     through_workflow: int
-    bulk: demo_bulk.BulkResult | None
+    bulk: BulkResult | None
 
 
 def seed_demo(
@@ -444,7 +442,7 @@ def seed_demo(
     if referrals > first:
         count = referrals - first
         cohort = Cohort(services, users, today, seed + 1, years=BULK_YEARS, first_number=first)
-        bulk = demo_bulk.seed_bulk(
+        bulk = seed_bulk(
             session,
             cohort.plans(count),
             users=users,
