@@ -6,7 +6,7 @@ event with its snapshot, the evaluation's decision points, the assessment's sect
 submitted versions, panel meetings and their members, agenda items, votes, escalations and
 decisions, deliveries and intervention notes. Beyond what the small demo does, it also records
 issued letters (their record; the PDF is one placeholder saying so) and a small sample of
-quality audits. tests/services/test_demo_bulk.py loads the same plans both ways and compares the
+quality audits. tests/demo/test_bulk.py loads the same plans both ways and compares the
 rows.
 
 Rows go in as plain tuples: executemany batches on SQLite, COPY on PostgreSQL (psycopg 3), a

@@ -13,11 +13,24 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from oocd_panel.models import Agency, Role, Service, User
+from oocd_panel.demo import panels as demo_panel
+from oocd_panel.models import (
+    Agency,
+    AgendaItem,
+    AgendaStatus,
+    Escalation,
+    Referral,
+    ReferralStatus,
+    Role,
+    Service,
+    User,
+)
+from oocd_panel.plumbing.clock import utcnow
 from oocd_panel.plumbing.errors import CaseChanged, DomainError
 from oocd_panel.plumbing.unit_of_work import in_unit_of_work, unit_of_work
-from oocd_panel.services import audit_trail, user_admin
+from oocd_panel.services import audit_trail, panels, user_admin
 from oocd_panel.services.referrals import create_referral
+from oocd_panel.workflow import current_item
 from tests.db_state import inserts_refused, snapshot
 from tests.factories import Factory, new_referral
 
@@ -165,3 +178,44 @@ def test_a_new_user_failing_at_the_audit_row_leaves_no_account(
 
     assert snapshot(session) == before
     assert session.scalar(select(User).where(User.email == "new.person@example.org")) is None
+
+
+def test_closing_a_vote_that_escalates_is_one_unit_with_the_escalation(
+    factory: Factory, session: Session, connection: Connection
+) -> None:
+    """Closing the vote writes the rule's outcome on the agenda item, then escalates the case
+    through take_action (a unit of its own, nested): when the escalation cannot be written, the
+    item's outcome is undone too, and the chair can close the vote again."""
+    referral = factory.referral_at(ReferralStatus.AT_PANEL)
+    item = current_item(referral)
+    assert item is not None
+    cast = factory.panel()
+    session.commit()
+
+    with inserts_refused(connection, "escalation"), pytest.raises(DBAPIError, match="simulated"):
+        # The police decision-maker and the YJS disagree, so the rule escalates.
+        demo_panel.vote(
+            session, cast, item, "youth_caution", utcnow(), police_vote="community_resolution"
+        )
+
+    session.expire_all()
+    kept = session.get(AgendaItem, item.id)
+    assert kept is not None
+    assert kept.status is AgendaStatus.VOTING
+    assert (kept.rule_outcome, kept.rule_note, kept.closed_at) == (None, None, None)
+    assert (kept.police_position, kept.yjs_position) == (None, None)
+    assert session.get(Referral, referral.id).status is ReferralStatus.AT_PANEL  # type: ignore[union-attr]
+    assert session.scalar(select(func.count()).select_from(Escalation)) == 0
+
+    assert cast.inspector is not None
+    assert cast.yjs_manager is not None
+    outcome = panels.close_vote(
+        session,
+        cast.chair,
+        item_id=item.id,
+        police_inspector_id=cast.inspector.id,
+        yjs_manager_id=cast.yjs_manager.id,
+    )
+    assert outcome.escalate
+    session.expire_all()
+    assert session.get(Referral, referral.id).status is ReferralStatus.ESCALATED  # type: ignore[union-attr]
