@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from oocd_panel.catalogue import disposals
@@ -16,7 +16,24 @@ from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.rules.outcome_records import DeliveryDetails
 from oocd_panel.rules.referral_rules import age_on, normalise_police_reference
 from oocd_panel.services.actions import take_action
+from oocd_panel.services.cases import reference_clause
 from oocd_panel.workflow import Input
+
+
+def find_by_reference(
+    session: Session, query: Select[Referral], reference: str
+) -> list[Referral]:
+    """Officers type references as they have them: in any letter case, with or without the
+    year ("NB1234567" finds "NB1234567/26"), and by the number alone ("1234567" or
+    "1234567/26", without the force's letters). A reference is matched from its start through
+    the index; one that starts with a digit and matches no reference's start is looked for
+    inside each reference of the officer's services (the index's entries, not the cases)."""
+    found = list(session.scalars(query.where(reference_clause(reference))))
+    if found or not reference[:1].isdigit():
+        return found
+    inside = Referral.police_reference.contains(reference, autoescape=True)
+    return list(session.scalars(query.where(inside)))
+
 
 # An appropriate adult must be present when a child under this age is cautioned.
 APPROPRIATE_ADULT_UNDER = 17
@@ -43,7 +60,7 @@ def find_cases(
     )
     reference = normalise_police_reference(clean_text(police_reference))
     if reference:
-        return list(session.scalars(query.where(Referral.police_reference == reference)))
+        return find_by_reference(session, query, reference)
     if clean_text(last_name) and date_of_birth is not None:
         # The children first, through the index of dates of birth; then their cases.
         children = select(Child.id).where(

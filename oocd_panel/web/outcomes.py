@@ -4,6 +4,7 @@ notes; and the service settings page for administrators."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from oocd_panel.models import Referral, Role, Service
@@ -14,6 +15,7 @@ from oocd_panel.plumbing.errors import (
     InvalidInput,
     NotFound,
 )
+from oocd_panel.rules.referral_rules import normalise_police_reference
 from oocd_panel.rules.service_settings import settings_for
 from oocd_panel.services import interventions as notes_service
 from oocd_panel.services import panels as panel_service
@@ -112,15 +114,35 @@ def escalation(referral_id: int) -> Page | Response:
 # --- Police --------------------------------------------------------------------------------------
 
 
-@bp.route("/police")
+# Personal details a search must never read from the address (its query string is kept in
+# browser history and every proxy's access log).
+PERSONAL_SEARCH_FIELDS = ("first_name", "last_name", "date_of_birth")
+
+
+@bp.route("/police", methods=["GET", "POST"])
 @allow(Role.POLICE_OFFICER)
 def police_search() -> Page:
-    form = PoliceSearchForm(formdata=request.args if request.args else None)
     results: list[Referral] | None = None
     extra: list[str] = []
-    if request.args:
+    if request.method == "POST":
+        form = PoliceSearchForm()
+        searching = True
+    else:
+        # Only a police reference is read from the address; names and dates of birth are not.
+        form = PoliceSearchForm(
+            formdata=MultiDict({"police_reference": request.args.get("police_reference", "")})
+        )
+        searching = "police_reference" in request.args
+        if any(name in request.args for name in PERSONAL_SEARCH_FIELDS):
+            form = PoliceSearchForm(formdata=None)
+            searching = False
+            extra.append(
+                "Search by the child's name and date of birth with the form on this page: they "
+                "are not read from the address, to keep them out of browser history"
+            )
+    if searching:
         form.validate()
-        if (form.police_reference.data or "").strip():
+        if normalise_police_reference(form.police_reference.data or ""):
             results = police_service.find_cases(
                 db_session(), actor(), police_reference=form.police_reference.data or ""
             )

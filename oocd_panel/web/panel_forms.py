@@ -169,8 +169,9 @@ class DeliveryForm(WebForm):
 
 
 class PoliceSearchForm(WebForm):
-    class Meta:
-        csrf = False  # a search changes nothing
+    """Sent by POST (with its CSRF token), so a child's name and date of birth never reach the
+    address bar, the browser's history or a proxy's log; a reference alone may come in the
+    address (links to a case by its crime number)."""
 
     police_reference = StringField("Police reference (crime number)", widget=GovTextInput())
     first_name = StringField("First name (optional)", widget=GovTextInput())

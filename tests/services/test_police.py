@@ -45,6 +45,23 @@ def test_find_by_police_reference_or_name_and_date_of_birth(
     assert police.find_cases(session, stranger, police_reference=referral.police_reference) == []
 
 
+def test_a_reference_is_found_as_officers_type_it(factory: Factory, session: Session) -> None:
+    """In any letter case, without the year, and by the number alone (without the force's
+    letters), with or without the year; never another service's case, and never a different
+    number."""
+    referral = factory.referral(police_reference="NB/12345/26")
+    other = factory.referral(police_reference="NB/12399/26")
+    officer = factory.cast(Role.POLICE_OFFICER)
+    for typed in ("NB/12345/26", "nb/12345/26", "NB/12345", "nb/12345/", "12345/26", "12345"):
+        assert police.find_cases(session, officer, police_reference=typed) == [referral], typed
+    assert police.find_cases(session, officer, police_reference="NB/123") == [other, referral]
+    assert police.find_cases(session, officer, police_reference="12345/25") == []
+    assert police.find_cases(session, officer, police_reference="54321") == []
+    assert police.find_cases(session, officer, police_reference="%") == []
+    stranger = factory.user(Role.POLICE_OFFICER, services=[factory.service("elsewhere")])
+    assert police.find_cases(session, stranger, police_reference="12345") == []
+
+
 def test_a_caution_under_17_needs_an_appropriate_adult_advice_and_an_admission(
     factory: Factory, session: Session
 ) -> None:

@@ -384,6 +384,14 @@ def _notes(f: Factory) -> Target:
     return Target(f.cast(Role.PRACTITIONER), url, url, {"text": "First session went well."})
 
 
+def _police_search(f: Factory) -> Target:
+    referral = f.referral()
+    url = "/police"
+    return Target(
+        f.cast(Role.POLICE_OFFICER), url, url, {"police_reference": referral.police_reference}
+    )
+
+
 def _settings(f: Factory) -> Target:
     url = f"/admin/services/{f.service().id}/settings"
     return Target(f.cast(Role.ADMIN), url, url, {"escalation_due_days": "7"})
@@ -566,6 +574,7 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "outcomes.escalation": (_escalation, 10),
     "outcomes.delivery": (_delivery, 10),
     "outcomes.notes": (_notes, 8),
+    "outcomes.police_search": (_police_search, 8),
     "outcomes.service_settings": (_settings, 10),
     "letters.letter": (_letter, 4),
     "letters.wording": (_wording, 8),
