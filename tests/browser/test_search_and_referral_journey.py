@@ -1,5 +1,6 @@
 """A police officer finds a case by the child's name and date of birth (which never reach the
-address bar) and by the number of its reference as they have it."""
+address bar) and by the number of its reference as they have it; pressing Enter in a field of
+the new referral saves it, never adds an offence."""
 
 from __future__ import annotations
 
@@ -52,4 +53,25 @@ def test_an_officer_finds_a_case_without_personal_details_in_the_address(
     assert name in page.locator("main").inner_text()
     click_through(page, f"a:has-text('{name}')")
     assert "NB/77123/26" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+
+def test_enter_in_a_field_of_the_new_referral_saves_and_never_adds_an_offence(
+    live: LiveServer, page: Any
+) -> None:
+    sign_in(page, live, "police@example.org")
+    click_through(page, "a.govuk-service-navigation__link:has-text('New referral')")
+    assert page.locator(".app-offence").count() == 1
+    page.fill("#first_name", "Enterkey")
+    with page.expect_navigation():
+        page.press("#first_name", "Enter")
+    # The referral was saved (and, half filled in, refused with the summary), not a new
+    # offence added to the form.
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.locator(".app-offence").count() == 1
+    assert page.input_value("#first_name") == "Enterkey"
+    assert_accessible(page)
+    # The button that adds an offence still does, by a click.
+    click_through(page, "button:has-text('Add another offence')")
+    assert page.locator(".app-offence").count() == 2
     assert_accessible(page)
