@@ -20,9 +20,7 @@ from oocd_panel.services.cases import reference_clause
 from oocd_panel.workflow import Input
 
 
-def find_by_reference(
-    session: Session, query: Select[Referral], reference: str
-) -> list[Referral]:
+def find_by_reference(session: Session, query: Select[Referral], reference: str) -> list[Referral]:
     """Officers type references as they have them: in any letter case, with or without the
     year ("NB1234567" finds "NB1234567/26"), and by the number alone ("1234567" or
     "1234567/26", without the force's letters). A reference is matched from its start through
