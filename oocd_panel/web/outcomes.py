@@ -124,22 +124,20 @@ PERSONAL_SEARCH_FIELDS = ("first_name", "last_name", "date_of_birth")
 def police_search() -> Page:
     results: list[Referral] | None = None
     extra: list[str] = []
+    searching = request.method == "POST" or "police_reference" in request.args
     if request.method == "POST":
         form = PoliceSearchForm()
-        searching = True
-    else:
+    elif any(name in request.args for name in PERSONAL_SEARCH_FIELDS):
         # Only a police reference is read from the address; names and dates of birth are not.
-        form = PoliceSearchForm(
-            formdata=MultiDict({"police_reference": request.args.get("police_reference", "")})
+        form = PoliceSearchForm(formdata=None)
+        searching = False
+        extra.append(
+            "Search by the child's name and date of birth with the form on this page: they "
+            "are not read from the address, to keep them out of browser history"
         )
-        searching = "police_reference" in request.args
-        if any(name in request.args for name in PERSONAL_SEARCH_FIELDS):
-            form = PoliceSearchForm(formdata=None)
-            searching = False
-            extra.append(
-                "Search by the child's name and date of birth with the form on this page: they "
-                "are not read from the address, to keep them out of browser history"
-            )
+    else:
+        reference = MultiDict({"police_reference": request.args.get("police_reference", "")})
+        form = PoliceSearchForm(formdata=reference if searching else None)
     if searching:
         form.validate()
         if normalise_police_reference(form.police_reference.data or ""):
