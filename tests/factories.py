@@ -207,7 +207,12 @@ class Factory:
                 chair=self.user(Role.PANEL_MEMBER, agency=Agency.YJS, name="Chair (YJS)"),
                 police=self.cast(Role.PANEL_MEMBER),
                 volunteers=["Volunteer One", "Volunteer Two"],
-                inspector=self.user(Role.POLICE_OFFICER, agency=Agency.POLICE, name="Inspector"),
+                inspector=self.user(
+                    Role.POLICE_OFFICER,
+                    Role.POLICE_INSPECTOR,
+                    agency=Agency.POLICE,
+                    name="Inspector",
+                ),
                 yjs_manager=self.cast(Role.MANAGER),
             )
         return self._panel

@@ -150,7 +150,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser(
         "inspector@example.org",
         "Inspector Jo Ferris",
-        (Role.POLICE_OFFICER,),
+        (Role.POLICE_OFFICER, Role.POLICE_INSPECTOR),
         Agency.POLICE,
         ("northbrook", "eastmere"),
         "police inspector who resolves escalations",
@@ -260,7 +260,7 @@ def _panel_step(session: Session, plan: ReferralPlan, referral: Referral, step: 
             vote(session, panel, item, step.disposal, moment, police_vote=other(step.disposal))
     elif step.trigger == "resolve_escalation":
         assert step.disposal is not None
-        panels.resolve_escalation(
+        panels.propose_resolution(
             session,
             step.actor,
             referral_id=referral.id,
@@ -271,7 +271,16 @@ def _panel_step(session: Session, plan: ReferralPlan, referral: Referral, step: 
                 ESCALATION_RESOLUTION,
                 departure_reason(referral, step.disposal),
             ),
-            yjs_manager_agreed=True,
+            expected_version=None,
+            now=moment,
+        )
+        escalation = referral.open_escalation
+        assert escalation is not None
+        panels.answer_resolution(
+            session,
+            escalation.yjs_manager,
+            referral_id=referral.id,
+            agreed=True,
             expected_version=None,
             now=moment,
         )

@@ -29,6 +29,9 @@ class Role(LabelledEnum):
     MANAGER = "manager", "YJS manager"
     PANEL_MEMBER = "panel_member", "Panel member"
     POLICE_OFFICER = "police_officer", "Police officer"
+    # Given beside "Police officer" (or "Panel member") to the officers of inspector rank who
+    # may be named to resolve an escalation; only they are offered when a vote escalates.
+    POLICE_INSPECTOR = "police_inspector", "Police inspector (resolves escalations)"
     ANALYST = "analyst", "Analyst"
     ADMIN = "admin", "Administrator"
 

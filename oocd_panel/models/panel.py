@@ -101,9 +101,12 @@ class AgendaItem(Base):
     )
     opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    # What the service's decision rule gave when the vote closed, and the police and YJS
-    # decision-makers' votes it weighed (None: that decision-maker did not vote).
+    # The service's decision rule (and, for a majority, its tie-break) in force when the vote
+    # opened: it decides this vote whatever the settings say by the time it closes.
     rule: Mapped[str | None] = mapped_column(String(20))
+    tie_break: Mapped[str | None] = mapped_column(String(30))
+    # What that rule gave when the vote closed, and the police and YJS decision-makers' votes it
+    # weighed (None: that decision-maker did not vote).
     rule_outcome: Mapped[str | None] = mapped_column(String(40))
     rule_note: Mapped[str | None] = mapped_column(Text)
     police_position: Mapped[str | None] = mapped_column(String(40))
@@ -194,6 +197,11 @@ class Escalation(Base):
     # YJS manager agreed with it; if not, the manager's view is kept beside it.
     yjs_manager_agreed: Mapped[bool | None]
     yjs_manager_view: Mapped[str | None] = mapped_column(Text)
+    # The outcome the inspector proposes, waiting for the YJS manager to say (signed in as
+    # themselves) whether they agree: {"disposal", "interventions", "conditions": [{"text",
+    # "due_on"}], "rationale", "departure_rationale"}. The answer records the decision.
+    proposal: Mapped[dict[str, Any] | None] = mapped_column(json_type())
+    proposed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # Closed without a resolution: the police withdrew the referral while it was escalated.
     withdrawn: Mapped[bool] = mapped_column(default=False, server_default=false())
 

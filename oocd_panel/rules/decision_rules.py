@@ -9,6 +9,7 @@ decision-maker then confirms the final decision.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,28 @@ TIE_BREAKS = {
     "chair": "The chair's vote decides",
     "escalate": "Escalate to a police inspector and a YJS manager",
 }
+
+
+def in_force(settings: ServiceSettings, rule: str | None, tie_break: str | None) -> ServiceSettings:
+    """The service's settings with the decision rule a vote opened under (kept on its agenda
+    item): a rule changed meanwhile applies to votes opened after the change, never to one
+    already open. Without a kept rule (a vote not yet open), the settings as they are."""
+    if rule not in RULES:
+        return settings
+    return dataclasses.replace(
+        settings,
+        decision_rule=rule,
+        majority_tie_break=tie_break if tie_break in TIE_BREAKS else settings.majority_tie_break,
+    )
+
+
+def describe(rule: str | None, tie_break: str | None) -> str:
+    """The rule in words, as the item page and the minutes say it."""
+    if rule not in RULES:
+        return "Not recorded"
+    if rule == MAJORITY and tie_break in TIE_BREAKS:
+        return f"{RULES[rule]} ({TIE_BREAKS[tie_break].lower()} on a tie)"
+    return RULES[rule]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from oocd_panel.plumbing.clock import local_today
 from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.rules.referral_rules import validate
+from oocd_panel.services import assessments
 from oocd_panel.services import cases as case_queries
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.referrals import create_referral
@@ -247,10 +248,21 @@ def show(referral_id: int) -> str:
     except NotFound:
         abort(404)
     audit.viewed(referral, "case")
+    buttons = action_buttons(referral, workflow.available_actions(referral, user))
+    if assessments.is_editable(referral) and user.has_role(*assessments.EDITOR_ROLES):
+        # The assessment is the work waiting: the first thing the page offers.
+        url = url_for("assessments.task_list", referral_id=referral.id)
+        buttons = [ActionButton("Continue the assessment", url, False), *buttons]
+    escalation = referral.open_escalation
+    if escalation is not None and escalation.police_inspector_id == user.id:
+        # The named inspector records the resolution (the manager's answer is the action).
+        label = "Change the resolution" if escalation.proposal else "Record the resolution"
+        url = url_for("outcomes.escalation", referral_id=referral.id)
+        buttons = [ActionButton(label, url, False), *buttons]
     return render_template(
         "cases/show.html",
         referral=referral,
-        actions=action_buttons(referral, workflow.available_actions(referral, user)),
+        actions=buttons,
         sees_sensitive=case_queries.sees_sensitive_details(user),
     )
 
@@ -297,6 +309,9 @@ def action(referral_id: int, trigger: str) -> Page | Response:
             form.version.data = str(referral.version)
         else:
             flash(f"Done: {chosen.label[0].lower()}{chosen.label[1:]}.")
+            if trigger == "start_assessment":
+                # Straight to the work now waiting, not back to a page with nothing to do.
+                return redirect(url_for("assessments.task_list", referral_id=referral_id))
             return redirect(url_for("cases.show", referral_id=referral_id))
         session.expire_all()
         referral = case_queries.get_case(session, user, referral_id)

@@ -3,6 +3,9 @@ notes; and the service settings page for administrators."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -27,6 +30,7 @@ from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import attach_errors, csrf_failed, error_summary, int_or_none
 from oocd_panel.web.panel_forms import (
+    AnswerForm,
     DeliveryForm,
     NoteForm,
     PoliceSearchForm,
@@ -53,6 +57,8 @@ def _case(referral_id: int) -> Referral:
 @bp.route("/cases/<id:referral_id>/escalation", methods=["GET", "POST"])
 @allow(Role.MANAGER, Role.POLICE_OFFICER, Role.PANEL_MEMBER)
 def escalation(referral_id: int) -> Page | Response:
+    """The named inspector records the resolution (and may change it until it is answered); the
+    named YJS manager, signed in as themselves, answers it, which makes it the decision."""
     referral = _case(referral_id)
     escalation_ = referral.open_escalation or (
         referral.escalations[-1] if referral.escalations else None
@@ -60,21 +66,49 @@ def escalation(referral_id: int) -> Page | Response:
     if escalation_ is None:
         abort(404)
     user = actor()
-    named = user.id == escalation_.police_inspector_id
+    open_ = escalation_.resolved_at is None
+    inspector = open_ and user.id == escalation_.police_inspector_id
+    manager = open_ and user.id == escalation_.yjs_manager_id and bool(escalation_.proposal)
     form = ResolutionForm()
+    answer = AnswerForm(prefix="answer")
     extra: list[str] = []
     if request.method == "GET":
         audit.viewed(referral, "escalation")
+        form.version.data = answer.version.data = str(referral.version)
+        _fill_from_proposal(form, escalation_.proposal)
+    elif request.form.get("answer-submit") is not None and manager:
+        answer.validate()
+        if csrf_failed(answer):
+            extra.append("The form had expired: try again.")
+        else:
+            try:
+                panel_service.answer_resolution(
+                    db_session(),
+                    user,
+                    referral_id=referral.id,
+                    agreed=yes_no(answer.yjs_manager_agreed.data),
+                    view=answer.yjs_manager_view.data,
+                    expected_version=int_or_none(answer.version.data) or 0,
+                )
+            except InvalidInput as exc:
+                extra += attach_errors(answer, exc.errors)
+            except (ActionNotAllowed, CaseChanged) as exc:
+                extra.append(exc.message)
+            else:
+                flash("Your answer is recorded: the resolution is now the decision.")
+                return redirect(url_for("cases.show", referral_id=referral.id))
         form.version.data = str(referral.version)
-    elif not named:
+        _fill_from_proposal(form, escalation_.proposal)
+    elif not inspector:
         abort(403)
     else:
+        answer.version.data = str(referral.version)
         form.validate()
         if csrf_failed(form):
             extra.append("The form had expired: try again.")
         elif not any(e.form.due_on.errors for e in form.conditions.entries):
             try:
-                panel_service.resolve_escalation(
+                panel_service.propose_resolution(
                     db_session(),
                     user,
                     referral_id=referral.id,
@@ -85,8 +119,6 @@ def escalation(referral_id: int) -> Page | Response:
                         form.confirmation_rationale.data,
                         form.departure_rationale.data,
                     ),
-                    yjs_manager_agreed=yes_no(form.yjs_manager_agreed.data),
-                    yjs_manager_view=form.yjs_manager_view.data,
                     expected_version=int_or_none(form.version.data) or 0,
                 )
             except InvalidInput as exc:
@@ -94,21 +126,40 @@ def escalation(referral_id: int) -> Page | Response:
             except (ActionNotAllowed, CaseChanged) as exc:
                 extra.append(exc.message)
             else:
-                flash("Escalation resolved: the decision is recorded.")
-                return redirect(url_for("cases.show", referral_id=referral.id))
+                flash(
+                    f"Resolution recorded. It becomes the decision when "
+                    f"{escalation_.yjs_manager.full_name}, the YJS manager, says whether they "
+                    "agree."
+                )
+                return redirect(url_for("outcomes.escalation", referral_id=referral.id))
     form.confirmation_rationale.label.text = "Rationale for the resolution"
-    form.yjs_manager_agreed.label.text = (
-        f"Did {escalation_.yjs_manager.full_name}, the YJS manager, agree with this outcome?"
-    )
-    errors = error_summary(form, extra)
+    errors = error_summary(form, extra) + error_summary(answer)
     return render_template(
         "outcomes/escalation.html",
         referral=referral,
         escalation=escalation_,
+        proposal=panel_service.proposed_outcome(escalation_),
         form=form,
-        named=named and escalation_.resolved_at is None,
+        answer=answer,
+        inspector=inspector,
+        manager=manager,
         errors=errors,
     ), (400 if errors and request.method == "POST" else 200)
+
+
+def _fill_from_proposal(form: ResolutionForm, proposal: dict[str, Any] | None) -> None:
+    """The inspector's form starts from what they proposed, so a change is an edit."""
+    if not proposal:
+        return
+    form.disposal.data = proposal.get("disposal")
+    form.interventions.data = list(proposal.get("interventions") or [])
+    form.confirmation_rationale.data = proposal.get("rationale")
+    form.departure_rationale.data = proposal.get("departure_rationale")
+    for entry, condition in zip(
+        form.conditions.entries, proposal.get("conditions") or [], strict=False
+    ):
+        entry.form.text.data = condition.get("text")
+        entry.form.due_on.data = dt.date.fromisoformat(condition["due_on"])
 
 
 # --- Police --------------------------------------------------------------------------------------

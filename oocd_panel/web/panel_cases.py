@@ -114,8 +114,12 @@ def _item_page(
     needs_names: str | None = None,
 ) -> Page:
     user = actor()
-    settings = settings_for(item.referral.service)
+    settings = decision_rules.in_force(
+        settings_for(item.referral.service), item.rule, item.tie_break
+    )
     seats = service.seats(item)
+    chair = service.is_chair(item.meeting, user)
+    expected = service.expected_outcome(db_session(), item, user) if chair else None
     vote = vote or _vote_form(item, user, False)
     conflict = conflict or _conflict_form(item, user, False)
     close = close or _close_form(item, False)
@@ -136,7 +140,10 @@ def _item_page(
         quorum=decision_rules.quorum_problems(seats, settings),
         missing=decision_rules.missing_votes(seats, service.ballots(item)),
         visible=service.votes_visible(item, user, settings),
-        chair=service.is_chair(item.meeting, user),
+        chair=chair,
+        # Ask for who resolves an escalation up front, when closing now would escalate.
+        ask_names=bool(needs_names or (expected is not None and expected.escalate)),
+        expected=expected,
         own=own,
         own_vote=item.vote_of(own) if own else None,
         can_confirm=item.status is AgendaStatus.VOTE_CLOSED and service.may_confirm(item, user)[0],

@@ -143,13 +143,22 @@ class DecisionForm(WebForm):
 
 
 class ResolutionForm(DecisionForm):
-    yjs_manager_agreed = _radios("Did the YJS manager agree with this outcome?", YES_NO)
-    yjs_manager_view = TextAreaField(
-        "The YJS manager's view, if they did not agree",
-        widget=GovTextArea(),
-        description="What they wanted, and why. It is kept with the decision.",
-    )
+    """The police inspector's record of the outcome they and the YJS manager reached."""
+
     submit = SubmitField("Record the resolution", widget=GovSubmitInput())
+
+
+class AnswerForm(WebForm):
+    """The YJS manager's answer to the inspector's resolution, given signed in as themselves."""
+
+    version = HiddenField()
+    yjs_manager_agreed = _radios("Do you agree with this resolution?", YES_NO)
+    yjs_manager_view = TextAreaField(
+        "Your view, if you do not agree",
+        widget=GovTextArea(),
+        description="What you wanted, and why. It is kept with the decision.",
+    )
+    submit = SubmitField("Send your answer", widget=GovSubmitInput())
 
 
 class DeliveryForm(WebForm):

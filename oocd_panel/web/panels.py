@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from oocd_panel.models import Agency, MeetingStatus, PanelMeeting, Role, User
 from oocd_panel.plumbing.clock import LONDON, local_today
 from oocd_panel.plumbing.errors import ActionNotAllowed, DomainError, InvalidInput, NotFound
+from oocd_panel.rules import decision_rules
 from oocd_panel.services import panels as service
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
@@ -279,4 +280,6 @@ def minutes(meeting_id: int) -> str:
     meeting_ = _meeting(meeting_id)
     service.load_agenda(db_session(), meeting_, minutes=True)
     audit.viewed_all((i.referral for i in meeting_.items), "panel minutes", meeting=meeting_id)
-    return render_template("panels/minutes.html", meeting=meeting_, items=meeting_.items)
+    return render_template(
+        "panels/minutes.html", meeting=meeting_, items=meeting_.items, rules=decision_rules
+    )

@@ -119,12 +119,13 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "resolve_escalation",
-        "Record how the escalation was resolved",
+        "Agree or disagree with the escalation's resolution",
         (S.ESCALATED,),
         S.DECIDED,
-        frozenset({Role.POLICE_OFFICER, Role.PANEL_MEMBER}),
-        "The named police inspector records the outcome, why, and whether the YJS manager "
-        "agreed. The police hold the final decision; a YJS manager's disagreement is kept.",
+        frozenset({Role.MANAGER}),
+        "The named police inspector records the outcome and why; the named YJS manager, "
+        "signed in as themselves, says whether they agree, and that makes it the decision. The "
+        "police hold the final decision; a YJS manager's disagreement is kept.",
         inputs=(Input.RESOLUTION,),
         guards=(open_escalation, resolution_given, assessment_signed_off),
     ),

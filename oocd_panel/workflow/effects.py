@@ -17,6 +17,7 @@ from oocd_panel.rules.outcome_records import (
     decision_from_vote,
     delivery_record,
 )
+from oocd_panel.rules.service_settings import settings_for
 from oocd_panel.workflow.guards import current_item
 from oocd_panel.workflow.model import Action, Context, Input
 
@@ -81,6 +82,10 @@ def record_effects(action: Action, ctx: Context) -> None:
         assert item is not None  # on_an_agenda has checked
         item.status = AgendaStatus.VOTING
         item.opened_at = ctx.now
+        # The rule in force now decides this vote, whatever the settings say when it closes.
+        settings = settings_for(referral.service)
+        item.rule = settings.decision_rule
+        item.tie_break = settings.majority_tie_break
     elif trigger == "decide":
         item = current_item(referral)
         assert item is not None
@@ -109,14 +114,15 @@ def record_effects(action: Action, ctx: Context) -> None:
         assert escalation is not None
         details = ctx.inputs[Input.RESOLUTION]
         escalation.resolved_at = ctx.now
-        escalation.resolved_by_id = ctx.actor.id
+        # The inspector's decision (the police hold it), made final by the YJS manager's answer.
+        escalation.resolved_by_id = escalation.police_inspector_id
         escalation.resolution = details.disposal
         escalation.rationale = details.rationale
         escalation.yjs_manager_agreed = details.yjs_manager_agreed
         escalation.yjs_manager_view = details.yjs_manager_view
         referral.disposal = details.disposal
         referral.decision = decision_from_escalation(
-            referral, escalation, details, ctx.actor, ctx.now
+            referral, escalation, details, escalation.police_inspector, ctx.now
         )
     elif trigger in DELIVERY_TRIGGERS:
         details = ctx.inputs[Input.DELIVERY]

@@ -208,15 +208,15 @@ def escalation_given(ctx: Context) -> str | None:
 
 
 def resolution_given(ctx: Context) -> str | None:
-    """The resolution's details, recorded by the named inspector or manager."""
+    """The resolution the named inspector proposed, answered by the named YJS manager."""
     details = _details(ctx, Input.RESOLUTION, ResolutionDetails)
     escalation = ctx.referral.open_escalation
-    if details is None or escalation is None:
-        return "Record the resolution from the escalation's page."
-    if ctx.actor.id != escalation.police_inspector_id:
+    if details is None or escalation is None or not escalation.proposal:
+        return "The police inspector records the resolution on the escalation's page first."
+    if ctx.actor.id != escalation.yjs_manager_id:
         return (
-            f"Only the named police inspector, {escalation.police_inspector.full_name}, records "
-            "the resolution (with whether the YJS manager agreed)."
+            f"Only the named YJS manager, {escalation.yjs_manager.full_name}, says whether they "
+            "agree with the inspector's resolution, which makes it the decision."
         )
     if details.disposal not in disposals.codes():
         return "Select the outcome agreed."

@@ -1,5 +1,6 @@
 """A full panel in the browser: planning, attendance, a conflict, votes, a joint disagreement
-escalated and resolved, and the police recording delivery; axe checks every page on the way."""
+escalated (the names asked for before the vote closes), resolved by the inspector and agreed by the
+YJS manager signed in as themselves, and the police recording delivery; axe checks every page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from sqlalchemy import select
 from oocd_panel import demo
 from oocd_panel.models import ReferralStatus, Role, User
 from oocd_panel.plumbing.clock import local_today
-from tests.browser.conftest import LiveServer, assert_accessible, click_through, demo_factory
+from tests.browser.conftest import (
+    LiveServer,
+    assert_accessible,
+    click_through,
+    demo_factory,
+    sign_in,
+)
 
 
 def _sign_in(context: Any, base: str, email: str) -> Any:
@@ -105,9 +112,13 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
     vote(police, "Sergeant Avery Quinlan (you)", "youth_caution")
     assert_accessible(police)
 
+    # Everyone has voted and the decision-makers disagree: the page asks for who resolves it
+    # before the vote is closed, and offers only inspectors.
     chair.reload()
-    click_through(chair, "button:has-text('Close the vote')")
-    assert "Name the police inspector" in chair.locator("main").inner_text()
+    assert "Closing the vote escalates the case" in chair.locator("main").inner_text()
+    offered = chair.locator("#close-police_inspector_id option").all_inner_texts()
+    assert "Inspector Jo Ferris" in offered
+    assert "PC Harper Nkemelu" not in offered
     _choose(chair, "close-police_inspector_id", "Inspector Jo Ferris")
     _choose(chair, "close-yjs_manager_id", "Morgan Achterberg")
     assert_accessible(chair)
@@ -117,16 +128,27 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
     inspector_ctx = browser.new_context(viewport={"width": 1100, "height": 900})
     inspector = _sign_in(inspector_ctx, base, "inspector@example.org")
     inspector.goto(f"{base}/cases/{case_id}")
-    click_through(inspector, "a.govuk-button:has-text('Record how the escalation was resolved')")
+    click_through(inspector, "a.govuk-button:has-text('Record the resolution')")
     assert_accessible(inspector)
     inspector.select_option("#disposal", "community_resolution")
     inspector.fill(
         "#confirmation_rationale", "We met and agreed the YJS view: diversion is proportionate."
     )
     inspector.fill("#departure_rationale", "Early admission and strong support at home.")
-    inspector.check("input[name='yjs_manager_agreed'][value='yes']")
     click_through(inspector, "button:has-text('Record the resolution')")
-    assert "Escalation resolved" in inspector.locator(".govuk-notification-banner").inner_text()
+    assert "Resolution recorded" in inspector.locator(".govuk-notification-banner").inner_text()
+
+    # The YJS manager agrees, signed in as themselves.
+    manager_ctx = browser.new_context(viewport={"width": 1100, "height": 900})
+    manager = manager_ctx.new_page()
+    sign_in(manager, live, "manager@example.org")
+    manager.goto(f"{base}/cases/{case_id}")
+    click_through(manager, "a.govuk-button:has-text('Agree or disagree with the escalation')")
+    assert "The inspector's resolution" in manager.locator("main").inner_text()
+    assert_accessible(manager)
+    manager.check("input[name='answer-yjs_manager_agreed'][value='yes']")
+    click_through(manager, "button:has-text('Send your answer')")
+    assert "now the decision" in manager.locator(".govuk-notification-banner").inner_text()
 
     officer_ctx = browser.new_context(viewport={"width": 1100, "height": 900})
     officer = _sign_in(officer_ctx, base, "police@example.org")
@@ -151,7 +173,8 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
     assert "Conflict of interest: Dr Rowan Petrakis" in minutes
     assert "Escalated to Inspector Jo Ferris and Morgan Achterberg" in minutes
     assert_accessible(chair)
-    for p in (chair, police, inspector, officer):
+    assert "Decision rule applied: Joint" in minutes
+    for p in (chair, police, inspector, manager, officer):
         assert getattr(p, "console_problems", []) == []
-    for ctx in (police_ctx, inspector_ctx, officer_ctx):
+    for ctx in (police_ctx, inspector_ctx, manager_ctx, officer_ctx):
         ctx.close()

@@ -60,14 +60,20 @@ def _fire(factory: Factory, referral: Referral, trigger: str) -> None:
             police_vote="youth_caution",
         )
     elif trigger == "resolve_escalation":
-        panels.resolve_escalation(
+        panels.propose_resolution(
             session,
             factory.panel().inspector,
             referral_id=referral.id,  # type: ignore[arg-type]
             given=panels.DecisionInput(
                 "community_resolution", confirmation_rationale=REASON, departure_rationale=REASON
             ),
-            yjs_manager_agreed=True,
+            expected_version=referral.version,
+        )
+        panels.answer_resolution(
+            session,
+            factory.panel().yjs_manager,
+            referral_id=referral.id,  # type: ignore[arg-type]
+            agreed=True,
             expected_version=referral.version,
         )
     elif trigger == "record_delivery":

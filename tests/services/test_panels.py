@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from oocd_panel.demo import panels as demo_panel
 from oocd_panel.models import Agency, AgendaItem, AgendaStatus, ReferralStatus, Role
 from oocd_panel.plumbing.clock import local_today, utcnow
-from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput
+from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput
 from oocd_panel.rules.decision_rules import Ballot, Seat, apply_rule, quorum_problems
 from oocd_panel.rules.service_settings import ServiceSettings
 from oocd_panel.services import panels
@@ -343,54 +343,101 @@ def test_disagreement_escalates_to_named_people_who_resolve_it(
     # The chair, and the YJS manager alone, cannot settle it: the police inspector records it.
     for who in (cast.chair, escalation.yjs_manager):
         with pytest.raises(ActionNotAllowed, match="Only the named police inspector"):
-            panels.resolve_escalation(
+            panels.propose_resolution(
                 session,
                 who,
                 referral_id=referral.id,
                 given=DecisionInput("youth_caution", confirmation_rationale=REASON),
-                yjs_manager_agreed=True,
                 expected_version=None,
             )
     assert cast.inspector is not None
+    # Nor can the YJS manager answer before there is a resolution to answer.
+    with pytest.raises(ActionNotAllowed, match="has not recorded the resolution"):
+        panels.answer_resolution(
+            session,
+            escalation.yjs_manager,
+            referral_id=referral.id,
+            agreed=True,
+            expected_version=None,
+        )
     with pytest.raises(InvalidInput) as raised:
-        panels.resolve_escalation(
+        panels.propose_resolution(
             session,
             cast.inspector,
             referral_id=referral.id,
             given=DecisionInput("youth_caution"),
-            yjs_manager_agreed=None,
             expected_version=None,
         )
     assert raised.value.errors == {
         "confirmation_rationale": "Give the rationale for the resolution",
-        "yjs_manager_agreed": (
-            f"Select whether {escalation.yjs_manager.full_name}, the YJS manager, agreed"
-        ),
     }
-    with pytest.raises(InvalidInput) as raised:
-        panels.resolve_escalation(
-            session,
-            cast.inspector,
-            referral_id=referral.id,
-            given=DecisionInput("youth_caution", confirmation_rationale=REASON),
-            yjs_manager_agreed=False,
-            expected_version=None,
-        )
-    assert list(raised.value.errors) == ["yjs_manager_view"]
-    panels.resolve_escalation(
+    panels.propose_resolution(
+        session,
+        cast.inspector,
+        referral_id=referral.id,
+        given=DecisionInput("youth_caution", ("one_to_one",), confirmation_rationale=REASON),
+        expected_version=None,
+    )
+    # The inspector may change it until it is answered; a manager who loaded the case before
+    # the change is told it changed and agrees to nothing.
+    seen = referral.version
+    panels.propose_resolution(
         session,
         cast.inspector,
         referral_id=referral.id,
         given=DecisionInput("youth_caution", confirmation_rationale=REASON),
-        yjs_manager_agreed=False,
-        yjs_manager_view="A caution is out of proportion for a first, admitted offence.",
         expected_version=None,
+    )
+    with pytest.raises(CaseChanged):
+        panels.answer_resolution(
+            session,
+            escalation.yjs_manager,
+            referral_id=referral.id,
+            agreed=True,
+            expected_version=seen,
+        )
+    assert referral.status is S.ESCALATED
+    # Only the named YJS manager answers, signed in as themselves: not the inspector for them.
+    with pytest.raises(ActionNotAllowed, match="Only the named YJS manager"):
+        panels.answer_resolution(
+            session, cast.inspector, referral_id=referral.id, agreed=True, expected_version=None
+        )
+    with pytest.raises(InvalidInput) as raised:
+        panels.answer_resolution(
+            session,
+            escalation.yjs_manager,
+            referral_id=referral.id,
+            agreed=None,
+            expected_version=None,
+        )
+    assert raised.value.errors == {
+        "yjs_manager_agreed": "Select whether you agree with this resolution"
+    }
+    with pytest.raises(InvalidInput) as raised:
+        panels.answer_resolution(
+            session,
+            escalation.yjs_manager,
+            referral_id=referral.id,
+            agreed=False,
+            expected_version=None,
+        )
+    assert list(raised.value.errors) == ["yjs_manager_view"]
+    panels.answer_resolution(
+        session,
+        escalation.yjs_manager,
+        referral_id=referral.id,
+        agreed=False,
+        view="A caution is out of proportion for a first, admitted offence.",
+        expected_version=referral.version,
     )
     assert referral.status is S.DECIDED
     assert referral.decision is not None
     assert referral.decision.escalation_id == escalation.id
     assert escalation.resolution == "youth_caution"
     assert escalation.yjs_manager_agreed is False
+    # The decision is the inspector's (the police hold it); the manager's answer made it final.
+    assert escalation.resolved_by_id == cast.inspector.id
+    assert referral.decision.confirmed_by_id == cast.inspector.id
     # The manager's disagreement is kept with the decision's dissent.
     assert {
         "member": escalation.yjs_manager.full_name,
@@ -636,12 +683,11 @@ def test_withdrawing_a_case_at_panel_ends_its_vote_and_its_escalation(
     assert escalation.resolution is None
     assert cast.inspector is not None
     with pytest.raises(ActionNotAllowed, match="no open escalation"):
-        panels.resolve_escalation(
+        panels.propose_resolution(
             session,
             cast.inspector,
             referral_id=escalated.id,
             given=DecisionInput("youth_caution", confirmation_rationale=REASON),
-            yjs_manager_agreed=True,
             expected_version=None,
         )
 

@@ -68,6 +68,26 @@ def test_taking_an_action_through_the_page(
     assert "The victim withdrew their statement." in page  # on the timeline
 
 
+def test_starting_an_assessment_leads_to_it_and_the_case_page_points_to_it(
+    client: FlaskClient, factory: Factory
+) -> None:
+    referral = factory.referral()
+    sign_in(client, factory.cast(Role.PRACTITIONER))
+    response = client.post(
+        f"/cases/{referral.id}/actions/start_assessment", data={"version": str(referral.version)}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/cases/{referral.id}/assessment"
+    page = client.get(f"/cases/{referral.id}")
+    assert "Nothing is waiting on you" not in text_of(page)
+    assert _action_links(page.get_data(as_text=True), referral)[0] == "assessment"
+    assert "Continue the assessment" in text_of(page)
+    # And My work lists it under the practitioner's assessments in progress.
+    mine = text_of(client.get("/"))
+    assert "Your assessments in progress" in mine
+    assert referral.police_reference in mine
+
+
 def test_a_missing_reason_is_explained_and_nothing_changes(
     client: FlaskClient, factory: Factory, session: Session
 ) -> None:

@@ -357,7 +357,6 @@ def _escalation(f: Factory) -> Target:
         "disposal": "youth_caution",
         "confirmation_rationale": "Agreed after discussion.",
         "departure_rationale": "Strong protective factors.",
-        "yjs_manager_agreed": "yes",
     }
     inspector = f.panel().inspector
     assert inspector is not None

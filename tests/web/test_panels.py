@@ -311,15 +311,30 @@ def test_disagreement_is_escalated_and_resolved_through_the_pages(
     for name in ("Chair Person", "Val Volunteer"):
         _vote(panel.chair, item_url, members[name], "community_resolution")
     _vote(panel.health, item_url, members["Nurse Health"], "community_resolution")
-    inspector = factory.user(Role.POLICE_OFFICER, agency=Agency.POLICE, name="Inspector Example")
+    inspector = factory.user(
+        Role.POLICE_OFFICER, Role.POLICE_INSPECTOR, agency=Agency.POLICE, name="Inspector Example"
+    )
+    factory.user(Role.POLICE_OFFICER, agency=Agency.POLICE, name="Constable Ordinary")
     manager = factory.cast(Role.MANAGER)
-    response = panel.chair.post(f"{item_url}/close")
-    assert "Name the police inspector and the YJS manager" in text_of(response)
-    # The decision-maker who disagreed is not offered, and cannot be named, as the inspector.
-    offered = response.get_data(as_text=True).split('id="close-police_inspector_id"')[1]
-    offered = offered.split("</select>")[0]
+    # Everyone has voted and closing would escalate: the chair is asked for the names up front.
+    page = panel.chair.get(item_url).get_data(as_text=True)
+    assert "Closing the vote escalates the case" in page
+    # Only officers marked as inspectors are offered; never the decision-maker who disagreed,
+    # nor an ordinary constable.
+    offered = page.split('id="close-police_inspector_id"')[1].split("</select>")[0]
     assert "Inspector Example" in offered
     assert "Sergeant Police" not in offered
+    assert "Constable Ordinary" not in offered
+    # Closing without them is refused with an error summary at the top, the vote still open.
+    response = panel.chair.post(f"{item_url}/close")
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        (
+            "#close-police_inspector_id",
+            "Select the police inspector who will resolve the escalation",
+        ),
+        ("#close-yjs_manager_id", "Select the YJS manager who will resolve the escalation"),
+    ]
     response = panel.chair.post(
         f"{item_url}/close",
         data={
@@ -330,6 +345,7 @@ def test_disagreement_is_escalated_and_resolved_through_the_pages(
     assert response.status_code == 400
     session.expire_all()
     assert session.get(Referral, referral.id).status is S.AT_PANEL  # type: ignore[union-attr]
+    # One click with both named closes and escalates.
     response = panel.chair.post(
         f"{item_url}/close",
         data={
@@ -344,7 +360,9 @@ def test_disagreement_is_escalated_and_resolved_through_the_pages(
 
     # The YJS manager sees the escalation but the police inspector records the resolution.
     yjs_side = _client(app, manager)
-    assert "Only Inspector Example" in text_of(yjs_side.get(f"/cases/{referral.id}/escalation"))
+    assert "Inspector Example, the police inspector named, records" in text_of(
+        yjs_side.get(f"/cases/{referral.id}/escalation")
+    )
     assert (
         yjs_side.post(
             f"/cases/{referral.id}/escalation",
@@ -363,12 +381,65 @@ def test_disagreement_is_escalated_and_resolved_through_the_pages(
             "disposal": "community_resolution",
             "confirmation_rationale": "We agreed with YJS: the exploitation analysis is strong.",
             "departure_rationale": "Exploitation is a strong mitigating factor.",
-            "yjs_manager_agreed": "yes",
         },
     )
     assert response.status_code == 302, error_summary(response)
     session.expire_all()
-    assert session.get(Referral, referral.id).status is S.DECIDED  # type: ignore[union-attr]
+    referral = session.get(Referral, referral.id)  # type: ignore[assignment]
+    assert referral.status is S.ESCALATED
+    # The inspector cannot answer for the manager; the manager answers signed in as themselves.
+    page = text_of(resolver.get(f"/cases/{referral.id}/escalation"))
+    assert "Waiting for" in page
+    assert "to say whether they agree" in page
+    assert "Your answer" not in page
+    page = text_of(yjs_side.get(f"/cases/{referral.id}/escalation"))
+    assert "The inspector's resolution" in page
+    response = yjs_side.post(
+        f"/cases/{referral.id}/escalation",
+        data={"answer-version": str(referral.version), "answer-submit": "Send your answer"},
+    )
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        ("#answer-yjs_manager_agreed", "Select whether you agree with this resolution")
+    ]
+    response = yjs_side.post(
+        f"/cases/{referral.id}/escalation",
+        data={
+            "answer-version": str(referral.version),
+            "answer-yjs_manager_agreed": "yes",
+            "answer-submit": "Send your answer",
+        },
+    )
+    assert response.status_code == 302, error_summary(response)
+    session.expire_all()
+    decided = session.get(Referral, referral.id)
+    assert decided is not None
+    assert decided.status is S.DECIDED
+    assert decided.escalations[-1].yjs_manager_agreed is True
+
+
+def test_a_rule_changed_while_a_vote_is_open_decides_only_later_votes(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    panel = Panel(app, factory)
+    _referral, item_url = _to_vote(panel, factory, session)  # opened under the joint rule
+    service = factory.service()
+    service.settings = {**(service.settings or {}), "decision_rule": "majority"}
+    session.commit()
+    members = _members(session, item_url)
+    _vote(panel.police, item_url, members["Sergeant Police"], "youth_caution")
+    for name in ("Chair Person", "Val Volunteer"):
+        _vote(panel.chair, item_url, members[name], "community_resolution")
+    _vote(panel.health, item_url, members["Nurse Health"], "community_resolution")
+    page = text_of(panel.chair.get(item_url))
+    assert "Decision rule: Joint" in page
+    assert "(in force when the vote opened)" in page
+    # Under the majority rule this would be a community resolution; the joint rule it opened
+    # under escalates, so the chair is asked for the names.
+    assert "Closing the vote escalates the case" in page
+    meeting_url = item_url.split("/cases/")[0]
+    minutes = text_of(panel.chair.get(f"{meeting_url}/minutes"))
+    assert "Decision rule applied: Joint" in minutes
 
 
 def test_hidden_votes_stay_hidden_on_the_page_until_everyone_has_voted(

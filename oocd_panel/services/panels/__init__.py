@@ -20,11 +20,13 @@ from oocd_panel.services.panels.attendance import (
 )
 from oocd_panel.services.panels.decisions import (
     DecisionInput,
+    answer_resolution,
     confirm_decision,
     current_item_for,
     may_confirm,
     police_decision_maker,
-    resolve_escalation,
+    propose_resolution,
+    proposed_outcome,
 )
 from oocd_panel.services.panels.meetings import (
     MeetingSummary,
@@ -46,6 +48,7 @@ from oocd_panel.services.panels.votes import (
     cast_vote,
     close_vote,
     escalation_candidates,
+    expected_outcome,
     open_vote,
     votes_visible,
 )
@@ -61,6 +64,7 @@ __all__ = [
     "VoteInput",
     "add_to_agenda",
     "agenda_candidates",
+    "answer_resolution",
     "ballots",
     "cast_vote",
     "chair_conflicted",
@@ -70,6 +74,7 @@ __all__ = [
     "current_item_for",
     "declare_conflict",
     "escalation_candidates",
+    "expected_outcome",
     "is_chair",
     "item_for",
     "load_agenda",
@@ -79,9 +84,10 @@ __all__ = [
     "open_vote",
     "plan_meeting",
     "police_decision_maker",
+    "propose_resolution",
+    "proposed_outcome",
     "recent_meetings",
     "record_attendance",
-    "resolve_escalation",
     "seats",
     "take_off_agenda",
     "votes_visible",

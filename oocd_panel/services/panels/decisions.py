@@ -1,24 +1,36 @@
-"""The decision: the police decision-maker confirms the outcome after the vote, and the named
-police inspector resolves an escalation."""
+"""The decision: the police decision-maker confirms the outcome after the vote; on an escalation
+the named police inspector records the resolution and the named YJS manager, signed in as
+themselves, says whether they agree, which makes it the decision."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from oocd_panel.catalogue import disposals, interventions
-from oocd_panel.models import Agency, AgendaItem, AgendaStatus, PanelMember, Referral, User
+from oocd_panel.models import (
+    Agency,
+    AgendaItem,
+    AgendaStatus,
+    Escalation,
+    PanelMember,
+    Referral,
+    User,
+)
 from oocd_panel.plumbing.clock import local_date, utcnow
-from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.rules.outcome_records import (
     Condition,
     DecisionDetails,
     ResolutionDetails,
     departs_from_gravity_default,
 )
+from oocd_panel.services import audit_trail
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.panels._common import MAX_TEXT
 from oocd_panel.services.panels.attendance import may_record_for
@@ -168,25 +180,30 @@ def confirm_decision(
     )
 
 
-def resolve_escalation(
-    session: Session,
-    actor: User,
-    *,
-    referral_id: int,
-    given: DecisionInput,
-    yjs_manager_agreed: bool | None,
-    yjs_manager_view: str | None = None,
-    expected_version: int | None,
-    now: dt.datetime | None = None,
-) -> Referral:
-    """The named police inspector records the outcome, and whether the named YJS manager agreed
-    (national guidance leaves the final decision with the police; a disagreement is kept)."""
+def _open_escalation(session: Session, actor: User, referral_id: int) -> Escalation:
     referral = session.get(Referral, referral_id)
     if referral is None or referral.service_id not in actor.service_ids:
         raise NotFound("There is no such case in your services.")
     escalation = referral.open_escalation
     if escalation is None:
         raise ActionNotAllowed("There is no open escalation on this case.")
+    return escalation
+
+
+def propose_resolution(
+    session: Session,
+    actor: User,
+    *,
+    referral_id: int,
+    given: DecisionInput,
+    expected_version: int | None,
+    now: dt.datetime | None = None,
+) -> Escalation:
+    """The named police inspector records the outcome they and the YJS manager reached. It is
+    the decision once the named YJS manager, signed in as themselves, says whether they agree
+    (answer_resolution); until then the inspector can change it."""
+    escalation = _open_escalation(session, actor, referral_id)
+    referral = escalation_referral(session, escalation)
     if actor.id != escalation.police_inspector_id:
         raise ActionNotAllowed(
             f"Only the named police inspector, {escalation.police_inspector.full_name}, records "
@@ -198,34 +215,105 @@ def resolve_escalation(
     rationale = clean_text(given.confirmation_rationale)
     if not rationale:
         errors["confirmation_rationale"] = "Give the rationale for the resolution"
-    view = clean_text(yjs_manager_view)
-    if yjs_manager_agreed is None:
-        errors["yjs_manager_agreed"] = (
-            f"Select whether {escalation.yjs_manager.full_name}, the YJS manager, agreed"
-        )
-    elif not yjs_manager_agreed and not view:
-        errors["yjs_manager_view"] = "Give the YJS manager's view: what they wanted, and why"
-    elif len(view) > MAX_TEXT:
-        errors["yjs_manager_view"] = f"The view must be {MAX_TEXT:,} characters or fewer"
+    elif len(rationale) > MAX_TEXT:
+        errors["confirmation_rationale"] = f"The rationale must be {MAX_TEXT:,} characters or fewer"
     if errors:
         raise InvalidInput(errors)
     assert given.disposal is not None
-    details = ResolutionDetails(
-        disposal=given.disposal,
-        rationale=rationale,
-        interventions=tuple(given.interventions),
-        conditions=conditions,
-        departure_rationale=clean_text(given.departure_rationale) or None,
-        yjs_manager_agreed=bool(yjs_manager_agreed),
-        yjs_manager_view=None if yjs_manager_agreed else view,
+    with unit_of_work(session):
+        if expected_version is not None and referral.version != expected_version:
+            raise CaseChanged()
+        escalation.proposal = {
+            "disposal": given.disposal,
+            "interventions": list(given.interventions),
+            "conditions": [{"text": c.text, "due_on": c.due_on.isoformat()} for c in conditions],
+            "rationale": rationale,
+            "departure_rationale": clean_text(given.departure_rationale) or None,
+        }
+        escalation.proposed_at = now or utcnow()
+        # A new version of the case: a YJS manager who had the earlier proposal open is told
+        # it changed, and never agrees to an outcome they did not see.
+        referral.updated_at = escalation.proposed_at
+        audit_trail.record(
+            session,
+            actor=actor,
+            action="change",
+            record_type="escalation",
+            record_id=escalation.id,
+            child_id=referral.child_id,
+            details={"proposed": given.disposal},
+        )
+    return escalation
+
+
+def escalation_referral(session: Session, escalation: Escalation) -> Referral:
+    referral = session.get(Referral, escalation.referral_id)
+    assert referral is not None
+    return referral
+
+
+def proposed_outcome(escalation: Escalation) -> ResolutionDetails | None:
+    """The inspector's proposed resolution, as the decision it becomes (None: none yet)."""
+    p = escalation.proposal
+    if not p:
+        return None
+    return ResolutionDetails(
+        disposal=p["disposal"],
+        rationale=p["rationale"],
+        interventions=tuple(p.get("interventions") or ()),
+        conditions=tuple(
+            Condition(c["text"], dt.date.fromisoformat(c["due_on"]))
+            for c in p.get("conditions") or ()
+        ),
+        departure_rationale=p.get("departure_rationale"),
+    )
+
+
+def answer_resolution(
+    session: Session,
+    actor: User,
+    *,
+    referral_id: int,
+    agreed: bool | None,
+    view: str | None = None,
+    expected_version: int | None,
+    now: dt.datetime | None = None,
+) -> Referral:
+    """The named YJS manager, signed in as themselves, says whether they agree with the
+    inspector's proposed resolution: either way it becomes the decision (national guidance
+    leaves the final decision with the police), and a disagreement is kept beside it."""
+    escalation = _open_escalation(session, actor, referral_id)
+    if actor.id != escalation.yjs_manager_id:
+        raise ActionNotAllowed(
+            f"Only the named YJS manager, {escalation.yjs_manager.full_name}, says whether they "
+            "agree with the resolution."
+        )
+    proposal = proposed_outcome(escalation)
+    if proposal is None:
+        raise ActionNotAllowed(
+            f"{escalation.police_inspector.full_name}, the police inspector, has not recorded "
+            "the resolution yet."
+        )
+    errors: dict[str, str] = {}
+    text = clean_text(view)
+    if agreed is None:
+        errors["yjs_manager_agreed"] = "Select whether you agree with this resolution"
+    elif not agreed and not text:
+        errors["yjs_manager_view"] = "Give your view: what you wanted, and why"
+    elif len(text) > MAX_TEXT:
+        errors["yjs_manager_view"] = f"Your view must be {MAX_TEXT:,} characters or fewer"
+    if errors:
+        raise InvalidInput(errors)
+    details = dataclasses.replace(
+        proposal, yjs_manager_agreed=bool(agreed), yjs_manager_view=None if agreed else text
     )
     return take_action(
         session,
-        referral_id=referral.id,
+        referral_id=escalation.referral_id,
         trigger="resolve_escalation",
         actor=actor,
         expected_version=expected_version,
-        reason=rationale,
+        reason=proposal.rationale,
         inputs={Input.RESOLUTION: details},
         now=now,
     )

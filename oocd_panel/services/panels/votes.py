@@ -55,9 +55,10 @@ def ballots(item: AgendaItem) -> list[decision_rules.Ballot]:
 
 
 def _settings(session: Session, item: AgendaItem) -> ServiceSettings:
+    """The service's settings, with the decision rule this item's vote opened under."""
     service = session.get(Service, item.meeting.service_id)
     assert service is not None
-    return settings_for(service)
+    return decision_rules.in_force(settings_for(service), item.rule, item.tie_break)
 
 
 def open_vote(
@@ -224,14 +225,19 @@ def close_vote(
         inspector, manager = _escalation_people(session, item, police_inspector_id, yjs_manager_id)
         if inspector is None or manager is None:
             errors = {}
-            if inspector is None and police_inspector_id is not None:
+            if inspector is None:
                 errors["police_inspector_id"] = (
-                    "Choose a police inspector from the list: not one of this panel's "
+                    "Select the police inspector who will resolve the escalation"
+                    if police_inspector_id is None
+                    else "Choose a police inspector from the list: not one of this panel's "
                     "decision-makers"
                 )
-            if manager is None and yjs_manager_id is not None:
+            if manager is None:
                 errors["yjs_manager_id"] = (
-                    "Choose a YJS manager from the list: not one of this panel's decision-makers"
+                    "Select the YJS manager who will resolve the escalation"
+                    if yjs_manager_id is None
+                    else "Choose a YJS manager from the list: not one of this panel's "
+                    "decision-makers"
                 )
             raise EscalationNeedsNames(outcome, errors)
         details = EscalationDetails(
@@ -257,9 +263,30 @@ def close_vote(
     return outcome
 
 
+def expected_outcome(
+    session: Session, item: AgendaItem, actor: User
+) -> decision_rules.Outcome | None:
+    """What closing the vote now would give, once the panel is quorate and everyone present has
+    voted (None before): the chair's page asks for an inspector and a manager up front when it
+    would escalate."""
+    if item.status is not AgendaStatus.VOTING:
+        return None
+    settings = _settings(session, item)
+    table = seats(item)
+    if decision_rules.quorum_problems(table, settings):
+        return None
+    if decision_rules.missing_votes(table, ballots(item)):
+        return None
+    chair_member = item.meeting.member_for(actor)
+    return decision_rules.apply_rule(
+        table, ballots(item), settings, chair_member.id if chair_member else None
+    )
+
+
 def escalation_candidates(session: Session, item: AgendaItem) -> tuple[list[User], list[User]]:
-    """(police inspectors, YJS managers) who could resolve an escalation of this case: police
-    officers and YJS managers of the service, never the decision-makers who disagreed."""
+    """(police inspectors, YJS managers) who could resolve an escalation of this case: the
+    service's police officers an administrator has marked as inspectors who resolve escalations,
+    and its YJS managers; never the decision-makers who disagreed."""
     deciders = {
         m.user_id for m in item.meeting.members if m.is_decision_maker and m.user_id is not None
     }
@@ -268,11 +295,7 @@ def escalation_candidates(session: Session, item: AgendaItem) -> tuple[list[User
         for u in session.scalars(select(User).where(User.is_active))
         if item.meeting.service_id in u.service_ids and u.id not in deciders
     ]
-    police = [
-        u
-        for u in users
-        if u.agency is Agency.POLICE and u.has_role(Role.POLICE_OFFICER, Role.PANEL_MEMBER)
-    ]
+    police = [u for u in users if u.agency is Agency.POLICE and u.has_role(Role.POLICE_INSPECTOR)]
     managers = [u for u in users if u.has_role(Role.MANAGER) and u.agency is not Agency.POLICE]
     return sorted(police, key=lambda u: u.full_name), sorted(managers, key=lambda u: u.full_name)
 
