@@ -4,6 +4,7 @@ from oocd_panel.models.assessment import Assessment, AssessmentSection, Assessme
 from oocd_panel.models.audit import QualityAudit, QualityAuditAnswer
 from oocd_panel.models.audit_trail import AuditEntry
 from oocd_panel.models.child import Child, Contact
+from oocd_panel.models.correction import Correction
 from oocd_panel.models.enums import (
     Admission,
     Agency,
@@ -12,6 +13,7 @@ from oocd_panel.models.enums import (
     AuditAnswer,
     CareExperience,
     ClosureReason,
+    CorrectionReason,
     DeliveryOutcome,
     LabelledEnum,
     MeetingStatus,
@@ -57,6 +59,8 @@ __all__ = [
     "ClosureReason",
     "Conflict",
     "Contact",
+    "Correction",
+    "CorrectionReason",
     "Decision",
     "DecisionPoint",
     "Delivery",

@@ -59,6 +59,11 @@ class Child(Base):
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Optimistic locking: two people correcting the child's details (or a parent's) at once
+    # cannot both succeed.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="child", cascade="all, delete-orphan", order_by="Contact.id"

@@ -148,3 +148,11 @@ class AgendaStatus(LabelledEnum):
 class DeliveryOutcome(LabelledEnum):
     GIVEN = "given", "The outcome was given"
     DECLINED = "declined", "The child declined the outcome"
+
+
+class CorrectionReason(LabelledEnum):
+    """Why a recorded fact was corrected. The evaluation says how each counts (see README)."""
+
+    TYPO = "typo", "A typing mistake"
+    RECORDED_WRONGLY = "recorded_wrongly", "It was recorded wrongly"
+    CHANGED_SINCE = "changed_since", "It has changed since it was recorded"

@@ -175,37 +175,24 @@ def _text_values(data: NewReferral) -> dict[str, str | None]:
         "victim_views": data.victim_views,
     }
     if data.child is not None:
-        c = data.child
-        values.update(
-            first_name=c.first_name,
-            last_name=c.last_name,
-            preferred_name=c.preferred_name,
-            address_line_1=c.address_line_1,
-            address_line_2=c.address_line_2,
-            town=c.town,
-            postcode=c.postcode,
-            first_language=c.first_language,
-            interpreter_language=c.interpreter_language,
-            neurodiversity_details=c.neurodiversity_details,
-            communication_needs=c.communication_needs,
-        )
+        values.update(child_text_values(data.child))
     if data.contact is not None:
-        values.update(
-            contact_name=data.contact.full_name,
-            contact_relationship=data.contact.relationship_to_child,
-            contact_phone=data.contact.phone,
-            contact_email=data.contact.email,
-            contact_address=data.contact.address,
-        )
+        values.update(contact_text_values(data.contact))
     return values
 
 
-def _length_problems(data: NewReferral) -> dict[str, str]:
+def length_problems(values: dict[str, str | None]) -> dict[str, str]:
+    """Text longer than its field holds, by field name (see MAX_LENGTH and LONG_TEXT)."""
     errors = {}
-    for name, value in _text_values(data).items():
+    for name, value in values.items():
         limit = MAX_LENGTH.get(name, LONG_TEXT)
         if value is not None and len(value) > limit:
             errors[name] = f"{LABELS[name]} must be {limit:,} characters or fewer"
+    return errors
+
+
+def _length_problems(data: NewReferral) -> dict[str, str]:
+    errors = length_problems(_text_values(data))
     for i, offence in enumerate(data.offences):
         if len(offence.description) > LONG_TEXT:
             errors[f"offences-{i}-description"] = (
@@ -218,34 +205,142 @@ def _valid(enum_cls: type[LabelledEnum], value: str | None) -> bool:
     return value in {m.value for m in enum_cls}
 
 
+def _need(errors: dict[str, str], name: str, value: object, message: str) -> bool:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.setdefault(name, message)
+        return False
+    return True
+
+
+def date_problems(
+    offence_date: dt.date | None, received_on: dt.date | None, today: dt.date
+) -> dict[str, str]:
+    """The offence and receipt dates: given, not in the future, received after the offence."""
+    errors: dict[str, str] = {}
+    for name, day, what in (
+        ("offence_date", offence_date, "offence date"),
+        ("received_on", received_on, "date the referral was received"),
+    ):
+        if _need(errors, name, day, f"Enter the {what}") and day is not None and day > today:
+            errors[name] = f"The {what} must be today or in the past"
+    if offence_date and received_on and not errors and received_on < offence_date:
+        errors["received_on"] = (
+            "The date the referral was received must be on or after the offence date"
+        )
+    return errors
+
+
+def offence_problems(given: list[OffenceDetails]) -> dict[str, str]:
+    """At least one offence, each with a type from the list, a description and a gravity score."""
+    errors: dict[str, str] = {}
+    if not given:
+        errors["offences-0-offence_type"] = "Enter at least one offence"
+    for i, offence in enumerate(given):
+        prefix = f"offences-{i}-"
+        if offence.offence_type not in offences.OFFENCE_TYPES:
+            errors[prefix + "offence_type"] = f"Select the type of offence {i + 1}"
+        _need(errors, prefix + "description", offence.description, f"Describe offence {i + 1}")
+        if offence.gravity_score is None:
+            errors[prefix + "gravity_score"] = f"Select the gravity score for offence {i + 1}"
+        elif not 1 <= offence.gravity_score <= 5:
+            errors[prefix + "gravity_score"] = (
+                f"Gravity score for offence {i + 1} must be between 1 and 5"
+            )
+    return errors
+
+
+def child_problems(child: ChildDetails, today: dt.date) -> dict[str, str]:
+    """What is missing or wrong in a child's details (not their age at an offence)."""
+    errors: dict[str, str] = {}
+
+    def need(name: str, value: object, message: str) -> bool:
+        return _need(errors, name, value, message)
+
+    need("first_name", child.first_name, "Enter the child's first name")
+    need("last_name", child.last_name, "Enter the child's last name")
+    need("address_line_1", child.address_line_1, "Enter the first line of the child's address")
+    need("town", child.town, "Enter the town or city")
+    need("postcode", child.postcode, "Enter the postcode")
+    if not _valid(Sex, child.sex):
+        errors["sex"] = "Select the child's sex"
+    police_code = child.police_ethnicity_code
+    if police_code and police_code not in ethnicity.POLICE_16_PLUS_1:
+        errors["police_ethnicity_code"] = "Select a police ethnicity code from the list"
+    if child.ethnicity:
+        if not ethnicity.is_valid(child.ethnicity):
+            errors["ethnicity"] = "Select the child's ethnicity from the list"
+    elif not child.police_ethnicity_code:
+        errors["ethnicity"] = "Select the child's ethnicity, or 'Not stated' if they did not say"
+    if not _valid(CareExperience, child.care_experience):
+        errors["care_experience"] = "Select the child's care experience"
+    if not _valid(SendStatus, child.send):
+        errors["send"] = "Select whether the child has special educational needs"
+    if not _valid(YesNoUnknown, child.neurodivergent):
+        errors["neurodivergent"] = "Select whether the child is neurodivergent"
+    if child.needs_interpreter:
+        need(
+            "interpreter_language",
+            child.interpreter_language,
+            "Enter the language the interpreter needs to speak",
+        )
+    if (
+        need("date_of_birth", child.date_of_birth, "Enter the child's date of birth")
+        and child.date_of_birth is not None
+        and child.date_of_birth > today
+    ):
+        errors["date_of_birth"] = "Date of birth must be in the past"
+    return errors
+
+
+def child_text_values(c: ChildDetails) -> dict[str, str | None]:
+    return {
+        "first_name": c.first_name,
+        "last_name": c.last_name,
+        "preferred_name": c.preferred_name,
+        "address_line_1": c.address_line_1,
+        "address_line_2": c.address_line_2,
+        "town": c.town,
+        "postcode": c.postcode,
+        "first_language": c.first_language,
+        "interpreter_language": c.interpreter_language,
+        "neurodiversity_details": c.neurodiversity_details,
+        "communication_needs": c.communication_needs,
+    }
+
+
+def contact_text_values(c: ContactDetails) -> dict[str, str | None]:
+    return {
+        "contact_name": c.full_name,
+        "contact_relationship": c.relationship_to_child,
+        "contact_phone": c.phone,
+        "contact_email": c.email,
+        "contact_address": c.address,
+    }
+
+
+def contact_problems(contact: ContactDetails) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _need(errors, "contact_name", contact.full_name, "Enter the name of a parent or carer")
+    _need(
+        errors,
+        "contact_relationship",
+        contact.relationship_to_child,
+        "Enter how the parent or carer is related to the child",
+    )
+    return errors
+
+
 def validate(data: NewReferral, today: dt.date, born: dt.date | None = None) -> dict[str, str]:
     """Every problem with `data`, by field name. `born` is the known child's date of birth."""
     errors: dict[str, str] = _length_problems(data)
 
     def need(name: str, value: object, message: str) -> bool:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            errors.setdefault(name, message)
-            return False
-        return True
+        return _need(errors, name, value, message)
 
     need("police_reference", data.police_reference, "Enter the police reference (crime number)")
     need("officer_name", data.officer_name, "Enter the name of the referring officer")
-    for name, day, what in (
-        ("offence_date", data.offence_date, "offence date"),
-        ("received_on", data.received_on, "date the referral was received"),
-    ):
-        if need(name, day, f"Enter the {what}") and day is not None and day > today:
-            errors[name] = f"The {what} must be today or in the past"
-    if (
-        data.offence_date
-        and data.received_on
-        and "offence_date" not in errors
-        and "received_on" not in errors
-        and data.received_on < data.offence_date
-    ):
-        errors["received_on"] = (
-            "The date the referral was received must be on or after the offence date"
-        )
+    for name, message in date_problems(data.offence_date, data.received_on, today).items():
+        errors.setdefault(name, message)
 
     if not _valid(Admission, data.admission):
         errors["admission"] = "Select whether the child admits the offence"
@@ -262,65 +357,17 @@ def validate(data: NewReferral, today: dt.date, born: dt.date | None = None) -> 
     if not _valid(RestorativeWish, data.victim_restorative_wish):
         errors["victim_restorative_wish"] = "Select what the victim wants about restorative justice"
 
-    if not data.offences:
-        errors["offences-0-offence_type"] = "Enter at least one offence"
-    for i, offence in enumerate(data.offences):
-        prefix = f"offences-{i}-"
-        if offence.offence_type not in offences.OFFENCE_TYPES:
-            errors[prefix + "offence_type"] = f"Select the type of offence {i + 1}"
-        need(prefix + "description", offence.description, f"Describe offence {i + 1}")
-        if offence.gravity_score is None:
-            errors[prefix + "gravity_score"] = f"Select the gravity score for offence {i + 1}"
-        elif not 1 <= offence.gravity_score <= 5:
-            errors[prefix + "gravity_score"] = (
-                f"Gravity score for offence {i + 1} must be between 1 and 5"
-            )
+    for name, message in offence_problems(data.offences).items():
+        errors.setdefault(name, message)
 
     child = data.child
     if child is not None:
-        need("first_name", child.first_name, "Enter the child's first name")
-        need("last_name", child.last_name, "Enter the child's last name")
-        need("address_line_1", child.address_line_1, "Enter the first line of the child's address")
-        need("town", child.town, "Enter the town or city")
-        need("postcode", child.postcode, "Enter the postcode")
-        if not _valid(Sex, child.sex):
-            errors["sex"] = "Select the child's sex"
-        if (
-            child.police_ethnicity_code
-            and child.police_ethnicity_code not in ethnicity.POLICE_16_PLUS_1
-        ):
-            errors["police_ethnicity_code"] = "Select a police ethnicity code from the list"
-        if child.ethnicity:
-            if not ethnicity.is_valid(child.ethnicity):
-                errors["ethnicity"] = "Select the child's ethnicity from the list"
-        elif not child.police_ethnicity_code:
-            errors["ethnicity"] = (
-                "Select the child's ethnicity, or 'Not stated' if they did not say"
-            )
-        if not _valid(CareExperience, child.care_experience):
-            errors["care_experience"] = "Select the child's care experience"
-        if not _valid(SendStatus, child.send):
-            errors["send"] = "Select whether the child has special educational needs"
-        if not _valid(YesNoUnknown, child.neurodivergent):
-            errors["neurodivergent"] = "Select whether the child is neurodivergent"
-        if child.needs_interpreter:
-            need(
-                "interpreter_language",
-                child.interpreter_language,
-                "Enter the language the interpreter needs to speak",
-            )
-        if need("date_of_birth", child.date_of_birth, "Enter the child's date of birth"):
-            born = child.date_of_birth
-            if born is not None and born > today:
-                errors["date_of_birth"] = "Date of birth must be in the past"
-                born = None
+        for name, message in child_problems(child, today).items():
+            errors.setdefault(name, message)
+        born = None if "date_of_birth" in errors else child.date_of_birth
     if data.contact is not None:
-        need("contact_name", data.contact.full_name, "Enter the name of a parent or carer")
-        need(
-            "contact_relationship",
-            data.contact.relationship_to_child,
-            "Enter how the parent or carer is related to the child",
-        )
+        for name, message in contact_problems(data.contact).items():
+            errors.setdefault(name, message)
     if born is not None:
         field_name = "date_of_birth" if child is not None else "offence_date"
         if data.offence_date is not None and "offence_date" not in errors:

@@ -39,6 +39,7 @@ def init_web(app: Flask) -> None:
         audits,
         auth,
         cases,
+        corrections,
         letters,
         outcomes,
         panel_cases,  # noqa: F401  (adds one case's views to panels.bp)
@@ -52,6 +53,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(corrections.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(audits.bp)
     app.register_blueprint(panels.bp)

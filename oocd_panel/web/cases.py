@@ -13,8 +13,9 @@ from oocd_panel.models import Child, Referral, ReferralStatus, User
 from oocd_panel.plumbing.clock import local_today
 from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
+from oocd_panel.rules import corrections as correction_rules
 from oocd_panel.rules.referral_rules import validate
-from oocd_panel.services import assessments
+from oocd_panel.services import assessments, corrections
 from oocd_panel.services import cases as case_queries
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.referrals import create_referral
@@ -263,6 +264,10 @@ def show(referral_id: int) -> str:
         "cases/show.html",
         referral=referral,
         actions=buttons,
+        corrections=corrections.history(db_session(), user, referral),
+        may_correct_child=correction_rules.child_refusal(user) is None,
+        may_correct_referral=correction_rules.referral_refusal(user, referral) is None,
+        correction_field=correction_rules.field_for,
         sees_sensitive=case_queries.sees_sensitive_details(user),
     )
 
