@@ -3,6 +3,7 @@ recognisable, and a search of every column of every table for them."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -26,7 +27,7 @@ from oocd_panel.models import (
 from oocd_panel.plumbing.clock import local_today, years_before
 from oocd_panel.plumbing.db import Base
 from oocd_panel.rules.referral_rules import ContactDetails, OffenceDetails
-from oocd_panel.services import interventions, letter_wording, letters
+from oocd_panel.services import corrections, interventions, letter_wording, letters
 from tests.factories import Factory, child_details
 
 S = ReferralStatus
@@ -170,6 +171,17 @@ def marked_case(
     session.commit()
 
     worker = factory.cast(Role.PRACTITIONER)
+    # A correction keeps the value it replaced, and a note about why.
+    corrections.correct_child(
+        session,
+        worker,
+        child_id=referral.child_id,
+        details=dataclasses.replace(
+            corrections.child_details_of(referral.child), preferred_name=f"Zeb{tag}"
+        ),
+        why=corrections.Why("changed_since", f"{first} prefers it now"),
+        expected_version=None,
+    )
     if letters_out:
         for recipient in ("child", f"contact-{referral.child.contacts[0].id}"):
             letters.issue(session, worker, referral.id, recipient)

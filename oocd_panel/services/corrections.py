@@ -72,6 +72,9 @@ class ReferralFacts:
     received_on: dt.date | None
     admission: str
     offences: list[OffenceDetails]
+    # Which recorded offence (by its place on the referral) each of `offences` corrects; None
+    # for an offence added. Without it, the offences correct the recorded ones in order.
+    sources: list[int | None] | None = None
 
 
 def _opt(value: str | None) -> str | None:
@@ -421,7 +424,7 @@ def correct_referral(
             due_days = settings_for(referral.service).assessment_due_working_days
             values["assessment_due_on"] = add_working_days(facts.received_on, due_days)
         changes.compare(referral, "referral", values)
-        _correct_offences(session, referral, facts.offences, changes)
+        _correct_offences(session, referral, facts, changes)
         changes.compare(
             referral,
             "referral",
@@ -437,25 +440,29 @@ def _offence_text(o: OffenceDetails | Offence) -> str:
 
 
 def _correct_offences(
-    session: Session, referral: Referral, given: Sequence[OffenceDetails], changes: _Changes
+    session: Session, referral: Referral, facts: ReferralFacts, changes: _Changes
 ) -> None:
     current = list(referral.offences)
-    for i, details in enumerate(given):
+    given = facts.offences
+    sources = facts.sources or [i if i < len(current) else None for i in range(len(given))]
+    kept = {j for j in sources if j is not None and j < len(current)}
+    for offence in [o for j, o in enumerate(current) if j not in kept]:
+        changes.note("offence", offence.id, "removed", _offence_text(offence), None)
+        referral.offences.remove(offence)
+    for position, (details, source) in enumerate(zip(given, sources, strict=True)):
         values = {
             "offence_type": details.offence_type,
             "description": clean_text(details.description),
             "gravity_score": details.gravity_score or 1,
         }
-        if i < len(current):
-            changes.compare(current[i], "offence", values)
+        if source is not None and source < len(current):
+            current[source].position = position
+            changes.compare(current[source], "offence", values)
         else:
-            offence = Offence(position=i, **values)
+            offence = Offence(position=position, **values)
             referral.offences.append(offence)
             session.flush()
             changes.note("offence", offence.id, "added", None, _offence_text(details))
-    for offence in current[len(given) :]:
-        changes.note("offence", offence.id, "removed", _offence_text(offence), None)
-        referral.offences.remove(offence)
 
 
 # --- The history ----------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from oocd_panel.models import (
     Child,
     Conflict,
     Contact,
+    Correction,
     Decision,
     Delivery,
     Escalation,
@@ -300,6 +301,13 @@ def purge_child(session: Session, child_id: int, today: dt.date) -> None:
 
 def _purge_child_record(session: Session, child: Child, now: dt.datetime) -> None:
     session.execute(delete(Contact).where(Contact.child_id == child.id))
+    # The history of corrections keeps which fields were corrected, when and why (the
+    # evaluation counts them), never the values or notes.
+    session.execute(
+        update(Correction)
+        .where(Correction.child_id == child.id)
+        .values(old_value=None, new_value=None, note=None)
+    )
     child.first_name = ""
     child.last_name = ""
     child.preferred_name = None

@@ -169,7 +169,10 @@ class ReferralCorrectionForm(_WhyForm):
     # The offences recorded, and one blank to add an offence left out.
     offences = FieldList(FormField(CorrectedOffenceForm), max_entries=MAX_OFFENCES + 1)
 
+    recorded = HiddenField()  # how many offences the referral had when the page was made
+
     def fill(self, facts: ReferralFacts) -> None:
+        self.recorded.data = str(len(facts.offences))
         self.police_reference.data = facts.police_reference
         self.offence_date.data = facts.offence_date
         self.received_on.data = facts.received_on
@@ -199,12 +202,14 @@ class ReferralCorrectionForm(_WhyForm):
             if not blank and not entry.form.remove.data:
                 kept.append(details)
                 self.kept.append(i)
+        recorded = int(self.recorded.data) if (self.recorded.data or "").isdigit() else 0
         return ReferralFacts(
             police_reference=_text(self, "police_reference"),
             offence_date=self.offence_date.data,
             received_on=self.received_on.data,
             admission=_text(self, "admission"),
             offences=kept,
+            sources=[i if i < recorded else None for i in self.kept],
         )
 
     def on_entries(self, errors: dict[str, str]) -> dict[str, str]:

@@ -15,9 +15,11 @@ from wtforms import SelectField, SubmitField
 
 from oocd_panel.evaluation import charts, extract, practice, reports
 from oocd_panel.evaluation.rates import Ratio
+from oocd_panel.evaluation.suppression import Cell, suppress
 from oocd_panel.models import Role, Service
 from oocd_panel.plumbing.clock import local_today
 from oocd_panel.rules.service_settings import settings_for
+from oocd_panel.services import corrections
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import reports_session
@@ -146,6 +148,21 @@ def _timeliness(req: Request) -> list[practice.Figure]:
     )
 
 
+def _corrections(req: Request) -> tuple[dict[str, Cell], Cell] | None:
+    """Corrections made in the period (all, of characteristics recorded wrongly, of
+    characteristics otherwise, of other details), suppressed like every published count."""
+    if req.filters is None:
+        return None
+    start, end = req.filters.moments()
+    counts = corrections.counts_in_period(reports_session(), req.filters.service_ids, start, end)
+    cells = {
+        "wrongly": counts.characteristics_recorded_wrongly,
+        "characteristics": counts.characteristics - counts.characteristics_recorded_wrongly,
+        "other": counts.total - counts.characteristics,
+    }
+    return suppress(cells, req.threshold)
+
+
 def _ratio_text(ratio: Ratio) -> str:
     if ratio.value is None:
         return f"Not measured: {ratio.why_not}"
@@ -224,6 +241,7 @@ def index() -> tuple[str, int]:
                 ),
                 quarterly=req.quarterly,
             )
+        context["corrections"] = _corrections(req)
     return render_template(
         "reports/index.html",
         form=req.form,

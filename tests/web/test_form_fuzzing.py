@@ -383,6 +383,36 @@ def _notes(f: Factory) -> Target:
     return Target(f.cast(Role.PRACTITIONER), url, url, {"text": "First session went well."})
 
 
+def _correct_child(f: Factory) -> Target:
+    referral = f.referral()
+    url = f"/cases/{referral.id}/correct/child"
+    return Target(
+        f.cast(Role.PRACTITIONER), url, url, {"first_name": "Corrected", "reason": "typo"}
+    )
+
+
+def _correct_contact(f: Factory) -> Target:
+    referral = f.referral()
+    url = f"/cases/{referral.id}/correct/contacts/{referral.child.contacts[0].id}"
+    return Target(
+        f.cast(Role.MANAGER), url, url, {"contact_phone": "07700 900999", "reason": "typo"}
+    )
+
+
+def _add_contact(f: Factory) -> Target:
+    referral = f.referral()
+    url = f"/cases/{referral.id}/correct/contacts/new"
+    values = {"contact_name": "Sam Parent", "contact_relationship": "father", "reason": "typo"}
+    return Target(f.cast(Role.PRACTITIONER), url, url, values)
+
+
+def _correct_referral(f: Factory) -> Target:
+    referral = f.referral()
+    url = f"/cases/{referral.id}/correct/referral"
+    values = {"police_reference": "NB/99/26", "reason": "recorded_wrongly"}
+    return Target(f.cast(Role.POLICE_OFFICER), url, url, values)
+
+
 def _police_search(f: Factory) -> Target:
     referral = f.referral()
     url = "/police"
@@ -557,6 +587,10 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "cases.new_referral": (_new_referral, 12),
     "cases.new_referral_for_child": (_new_referral_for_child, 8),
     "cases.action": (_action, 10),
+    "corrections.child": (_correct_child, 10),
+    "corrections.contact": (_correct_contact, 8),
+    "corrections.new_contact": (_add_contact, 6),
+    "corrections.referral_facts": (_correct_referral, 10),
     "assessments.section": (_section, 12),
     "assessments.submit": (_submit, 6),
     "assessments.review": (_review, 10),

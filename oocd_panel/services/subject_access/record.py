@@ -21,6 +21,7 @@ from oocd_panel.models import (
     AuditEntry,
     Child,
     Conflict,
+    Correction,
     DecisionPoint,
     Delivery,
     Escalation,
@@ -32,6 +33,7 @@ from oocd_panel.models import (
     User,
     Vote,
 )
+from oocd_panel.rules.corrections import field_for as correction_field
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def gather(
             for c in child.contacts
         ],
         "cases": cases,
+        "corrections": _corrections(session, child),
         "evaluation_records": _decision_points(session, child),
         "who_has_seen_or_changed_the_record": _audit(session, child),
     }
@@ -409,6 +412,32 @@ def _case(session: Session, referral: Referral) -> tuple[dict[str, Any], list[Le
         ],
     }
     return case, files
+
+
+def _corrections(session: Session, child: Child) -> list[dict[str, Any]]:
+    """Every correction of the child's details and their cases' facts, with what it replaced."""
+    rows = session.scalars(
+        select(Correction)
+        .where(Correction.child_id == child.id)
+        .order_by(Correction.corrected_at, Correction.id)
+    )
+    references = {
+        r.id: r.police_reference
+        for r in session.scalars(select(Referral).where(Referral.child_id == child.id))
+    }
+    return [
+        {
+            "case": references.get(c.referral_id) if c.referral_id else None,
+            "what": f"{c.record_type}: {correction_field(c.record_type, c.field).label}",
+            "was": c.old_value,
+            "now": c.new_value,
+            "why": c.reason.label,
+            "note": c.note,
+            "corrected_by": _name(c.corrected_by),
+            "corrected_at": _when(c.corrected_at),
+        }
+        for c in rows
+    ]
 
 
 def _decision_points(session: Session, child: Child) -> list[dict[str, Any]]:
