@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from oocd_panel import workflow
@@ -109,45 +110,77 @@ def _filters_from(form: CaseFilterForm, user: User) -> case_queries.CaseFilters:
     )
 
 
-@bp.route("/cases")
+NAME_IN_ADDRESS = (
+    "Search for a child's name with the search box: names are never read from the page's "
+    "address, where browser history and proxy logs would keep them"
+)
+
+
+def _is_name(query: str | None) -> bool:
+    text = clean_text(query)
+    return bool(text) and not case_queries.is_reference(text)
+
+
+@bp.route("/cases", methods=["GET", "POST"])
 @allow(*CASE_READER_ROLES)
-def case_list() -> Page:
+def case_list() -> Page | Response:
+    """The case list. Filters, a reference and the page come in the address (links can be
+    shared); a search by a child's name is posted, with its CSRF token, and the pages of its
+    results are posted too, so a name never reaches the address bar, history or a proxy's log."""
     user = actor()
-    form = CaseFilterForm(formdata=request.args if request.args else None)
+    posted = request.method == "POST"
+    args = MultiDict(request.form if posted else request.args)
+    args.pop("csrf_token", None)
+    refused = not posted and _is_name(args.get("q"))
+    if refused:
+        args.pop("q")
+    kept = [(k, v) for k, v in args.items(multi=True) if k in CaseFilterForm.FILTERS]
+    if posted and not _is_name(args.get("q")):
+        # Nothing personal: the usual address, to bookmark and share.
+        query = [(k, v) for k, v in kept if v]
+        return redirect(url_for("cases.case_list") + ("?" + urlencode(query) if query else ""))
+    form = CaseFilterForm(formdata=args if args else None)
     form.service.choices = [("", "All your services")] + [
         (str(s.id), s.name) for s in user.services
     ]
     form.validate()
+    if refused:
+        form.q.errors = [NAME_IN_ADDRESS]
     filters = _filters_from(form, user)
-    after = case_queries.Cursor.parse(request.args.get("after"))
-    before = None if after else case_queries.Cursor.parse(request.args.get("before"))
+    after = case_queries.Cursor.parse(args.get("after"))
+    before = None if after else case_queries.Cursor.parse(args.get("before"))
     page = case_queries.list_cases(
         db_session(),
         user,
         filters,
         after=after,
         before=before,
-        first=int_or_none(request.args.get("from")) or 1,
+        first=int_or_none(args.get("from")) or 1,
         per_page=int(current_app.config["CASES_PER_PAGE"]),
     )
-    # Page links keep the filters (and only the filters) of this search.
-    kept = [
-        (k, v) for k, v in request.args.items(multi=True) if k in form._fields and k != "submit"
-    ]
 
     def page_url(direction: str, cursor: case_queries.Cursor, first: int) -> str:
         query = [*kept, (direction, str(cursor)), ("from", str(max(first, 1)))]
         return url_for("cases.case_list") + "?" + urlencode(query)
 
+    def page_fields(direction: str, cursor: case_queries.Cursor, first: int) -> list[Pair]:
+        """A page of a name search: the same search, posted."""
+        return [*kept, (direction, str(cursor)), ("from", str(max(first, 1)))]
+
+    errors = error_summary(form)
     return render_template(
         "cases/list.html",
         form=form,
-        errors=error_summary(form),
+        errors=errors,
         page=page,
         filters=filters,
         page_url=page_url,
+        page_fields=page_fields if posted else None,
         page_size=int(current_app.config["CASES_PER_PAGE"]),
-    )
+    ), (400 if refused else 200)
+
+
+Pair = tuple[str, str]
 
 
 def _service_choices(form: ReferralForm, user: User) -> None:

@@ -81,7 +81,7 @@ class ActionForm(WebForm):
 
 class CaseFilterForm(WebForm):
     class Meta:
-        csrf = False  # a GET search form changes nothing
+        csrf = False  # a search changes nothing (a posted one carries the app's CSRF token)
 
     q = StringField(
         "Child's name or police reference",
@@ -104,3 +104,6 @@ class CaseFilterForm(WebForm):
     received_to = GovDateField("Received on or before")
     service = SelectField("Service", validate_choice=False, widget=GovSelect())
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+    # What a search is made of (and all a page link keeps of it).
+    FILTERS = frozenset({"q", "status", "gravity", "received_from", "received_to", "service"})

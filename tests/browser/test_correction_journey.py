@@ -33,7 +33,7 @@ def test_a_misspelt_name_a_wrong_birthday_and_a_reference_are_corrected(
 
     sign_in(page, live, "practitioner@example.org")
     page.goto(f"{live.url}/cases/{case_id}")
-    click_through(page, "a:has-text(\"Correct Jaimee Correctjourney's details\")")
+    click_through(page, 'a:has-text("Correct Jaimee Correctjourney\'s details")')
     assert_accessible(page)
     page.fill("#first_name", "Jamie")
     page.fill("#date_of_birth-day", str(born.day))
@@ -62,7 +62,7 @@ def test_a_misspelt_name_a_wrong_birthday_and_a_reference_are_corrected(
     sign_in(officer, live, "police@example.org")
     officer.goto(f"{live.url}/cases/{case_id}")
     assert "Correct Jamie" not in officer.locator("main").inner_text()  # the YJS's to correct
-    click_through(officer, "a:has-text(\"Correct the referral's facts\")")
+    click_through(officer, 'a:has-text("Correct the referral\'s facts")')
     assert_accessible(officer)
     officer.fill("#police_reference", "NB/66010/26")
     officer.check("input[name='reason'][value='recorded_wrongly']")

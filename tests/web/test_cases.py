@@ -16,7 +16,7 @@ from oocd_panel.models import Referral, ReferralStatus, Role
 from oocd_panel.plumbing.clock import local_today
 from oocd_panel.rules.referral_rules import OffenceDetails
 from oocd_panel.web.cases import DEDICATED_PAGES
-from tests.factories import Factory
+from tests.factories import Factory, child_details
 from tests.web.helpers import error_summary, sign_in, text_of
 
 S = ReferralStatus
@@ -185,8 +185,22 @@ def test_the_case_list_filters_and_pages(client: FlaskClient, factory: Factory, 
     )
     assert grave.child.full_name in page
     assert old.child.full_name not in page
-    assert old.child.full_name in text_of(client.get(f"/cases?q={old.child.last_name[:8]}"))
-    assert old.child.full_name in text_of(client.get(f"/cases?q={old.police_reference.lower()}"))
+    # A name is searched for by posting the form: never read from the address.
+    by_name = client.post("/cases", data={"q": old.child.first_name})
+    assert by_name.status_code == 200
+    assert old.child.full_name in text_of(by_name)
+    in_address = client.get(f"/cases?q={old.child.first_name}")
+    assert in_address.status_code == 400
+    assert "names are never read from the page's address" in text_of(in_address)
+    # The name from the address is not searched for, nor written back into the search box.
+    assert f'value="{old.child.first_name}"' not in in_address.get_data(as_text=True)
+    # A reference (or no search) posted comes back as an ordinary address to share.
+    posted = client.post("/cases", data={"q": old.police_reference.lower(), "gravity": "3"})
+    assert posted.status_code == 302
+    assert posted.headers["Location"] == (
+        f"/cases?q={old.police_reference.lower().replace('/', '%2F')}&gravity=3"
+    )
+    assert old.child.full_name in text_of(client.get(posted.headers["Location"]))
     assert "No cases match" in text_of(client.get("/cases?status=escalated"))
 
     for _ in range(3):
@@ -205,6 +219,29 @@ def test_the_case_list_filters_and_pages(client: FlaskClient, factory: Factory, 
         assert "Showing cases 3 to 4, newest first" in text_of(back)
         assert text_of(back) == text_of(second)
         assert "Showing cases 1 to 2" in text_of(client.get(_link(back, "prev") or ""))
+    finally:
+        app.config["CASES_PER_PAGE"] = 25
+
+
+def test_the_pages_of_a_name_search_are_posted_and_keep_the_name_out_of_addresses(
+    client: FlaskClient, factory: Factory, app: Flask
+) -> None:
+    for _ in range(3):
+        factory.referral(child=child_details(last_name="Pagesearch"))
+    sign_in(client, factory.cast(Role.PRACTITIONER))
+    app.config["CASES_PER_PAGE"] = 2
+    try:
+        first = client.post("/cases", data={"q": "pagesearch"})
+        html = first.get_data(as_text=True)
+        assert "Showing cases 1 to 2" in text_of(first)
+        assert "pagesearch" not in " ".join(re.findall(r'href="([^"]*)"', html)).lower()
+        fields = re.search(r'<nav class="govuk-pagination".*?</nav>', html, re.S)
+        assert fields is not None
+        posted = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', fields.group(0)))
+        assert posted["q"] == "pagesearch"
+        second = client.post("/cases", data=posted)
+        assert "Showing cases 3 to 3" in text_of(second)
+        assert text_of(second).count("Pagesearch") >= 1
     finally:
         app.config["CASES_PER_PAGE"] = 25
 

@@ -413,6 +413,11 @@ def _correct_referral(f: Factory) -> Target:
     return Target(f.cast(Role.POLICE_OFFICER), url, url, values)
 
 
+def _case_search(f: Factory) -> Target:
+    referral = f.referral()
+    return Target(f.cast(Role.PRACTITIONER), "/cases", "/cases", {"q": referral.child.first_name})
+
+
 def _police_search(f: Factory) -> Target:
     referral = f.referral()
     url = "/police"
@@ -587,6 +592,7 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "cases.new_referral": (_new_referral, 12),
     "cases.new_referral_for_child": (_new_referral_for_child, 8),
     "cases.action": (_action, 10),
+    "cases.case_list": (_case_search, 8),
     "corrections.child": (_correct_child, 10),
     "corrections.contact": (_correct_contact, 8),
     "corrections.new_contact": (_add_contact, 6),

@@ -86,7 +86,7 @@ def test_a_practitioner_creates_a_referral_and_sees_it_in_the_list(
     assert "Referral saved." in page
     assert "Ada Formtest" in page
     assert "Start the assessment" in page
-    listing = text_of(practitioner_client.get("/cases?q=formtest"))
+    listing = text_of(practitioner_client.post("/cases", data={"q": "formtest"}))
     assert "Ada Formtest" in listing
 
 

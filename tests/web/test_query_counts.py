@@ -66,7 +66,7 @@ def _pages(session: Session) -> list[Page]:
         ("practitioner", "/cases"),
         ("practitioner", filtered),
         ("practitioner", f"/cases?q={case.police_reference}"),
-        ("practitioner", f"/cases?q={child.last_name}"),
+        ("practitioner", f"POST /cases?q={child.last_name}"),
         ("practitioner", f"/cases/{case.id}"),
         ("practitioner", f"/cases/{case.id}/assessment"),
         ("practitioner", f"/cases/{case.id}/letters"),
