@@ -10,7 +10,7 @@ import click
 import pyotp
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -21,7 +21,7 @@ from oocd_panel.plumbing.config import PROJECT_ROOT
 from oocd_panel.plumbing.db import Database
 from oocd_panel.plumbing.errors import DomainError, InvalidInput
 from oocd_panel.plumbing.unit_of_work import unit_of_work
-from oocd_panel.services import accounts, audit_trail, backup, letters, retention
+from oocd_panel.services import accounts, audit_trail, backup, letters, retention, set_up_links
 from oocd_panel.services.accounts import create_user
 from oocd_panel.workflow.diagram import render_workflow_markdown
 
@@ -137,7 +137,10 @@ def demo_code() -> None:
     default=None,
     help="The agency a panel member or officer represents.",
 )
-@click.password_option(help="Prompted for if not given (at least 12 characters).")
+@click.password_option(
+    help="Prompted for if not given (at least 12 characters, not a common password). For a "
+    "first administrator; on the Users page, new users get a set-up link instead."
+)
 @with_appcontext
 def create_user_command(
     email: str,
@@ -169,6 +172,27 @@ def create_user_command(
                 click.echo(message, err=True)
             sys.exit(2)
         click.echo(f"Created user {user.email}.")
+
+
+@click.command("set-up-link")
+@click.option("--email", required=True, help="The user's email address.")
+@with_appcontext
+def set_up_link_command(email: str) -> None:
+    """Print a one-time link for a user to choose a new password (a forgotten one, or the only
+    administrator's). It works once, for 24 hours; earlier links stop working."""
+    with _database().session() as session:
+        user = accounts.find_by_email(session, email)
+        if user is None or not user.is_active:
+            click.echo("There is no active user with that email address.", err=True)
+            sys.exit(2)
+        issued = set_up_links.issue(session, user, issued_by=None)
+    with current_app.test_request_context():
+        path = url_for("passwords.set_up", token=issued.token)
+    base = current_app.config.get("BASE_URL")
+    click.echo(f"{base}{path}" if base else path)
+    if not base:
+        click.echo("(open it at the service's address; set OOCD_BASE_URL to print it whole)")
+    click.echo(f"It works once, until {set_up_links.london_time(issued.expires_at)} (UK time).")
 
 
 @click.command("create-service")
@@ -329,6 +353,7 @@ def init_app(app: Flask) -> None:
         demo_sign_ins,
         demo_code,
         create_user_command,
+        set_up_link_command,
         create_service,
         workflow_diagram,
         issue_letters,

@@ -4,11 +4,17 @@ app's own commits become savepoints inside it."""
 
 from __future__ import annotations
 
+import email
 import os
 import secrets
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -163,6 +169,68 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def factory(session: Session) -> Factory:
     return Factory(session)
+
+
+@dataclass
+class SMTPServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, keeping what it is sent."""
+
+    port: int
+    username: str = "mailer"
+    password: str = "mail-server-password"
+    received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=default_policy)
+        assert isinstance(message, EmailMessage)
+        self.received.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def settings(self, **overrides: Any) -> dict[str, Any]:
+        """The app's settings for sending through this server."""
+        return {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": self.port,
+            "SMTP_FROM": "oocd-panel@northbrook.example",
+            "SMTP_USERNAME": None,
+            "SMTP_PASSWORD": None,
+            "SMTP_STARTTLS": False,
+            **overrides,
+        }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPServer]:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    server = SMTPServer(free_port())
+
+    def authenticate(
+        _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any
+    ) -> Any:
+        right = data.login == server.username.encode() and data.password == server.password.encode()
+        return AuthResult(success=right)
+
+    controller = Controller(
+        server,
+        hostname="127.0.0.1",
+        port=server.port,
+        authenticator=authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        yield server
+    finally:
+        controller.stop()
 
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pyotp
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -167,6 +168,30 @@ def test_create_user(app: Flask, session: Session) -> None:
     )
     assert unknown.exit_code == 2
     assert "No service with slug: nowhere" in unknown.output
+
+
+def test_set_up_link_prints_a_link_that_works_once(
+    app: Flask, client: FlaskClient, factory: Factory
+) -> None:
+    user = factory.cast(Role.ADMIN)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["set-up-link", "--email", user.email.upper()])
+    assert result.exit_code == 0, result.output
+    path = result.output.splitlines()[0]
+    assert path.startswith("/set-up-password/")
+    assert "It works once, until" in result.output
+    new = "walrus teapot meadow"
+    done = client.post(path, data={"password": new, "confirm_password": new})
+    assert done.headers["Location"] == "/sign-in"
+    app.config["BASE_URL"] = "https://oocd.example"
+    try:
+        whole = runner.invoke(args=["set-up-link", "--email", user.email])
+    finally:
+        app.config["BASE_URL"] = None
+    assert whole.output.startswith("https://oocd.example/set-up-password/")
+    nobody = runner.invoke(args=["set-up-link", "--email", "nobody@example.org"])
+    assert nobody.exit_code == 2
+    assert "no active user" in nobody.output
 
 
 def test_issue_letters_issues_every_due_letter_of_a_service(app: Flask, session: Session) -> None:

@@ -41,7 +41,13 @@ from oocd_panel.models.panel import (
 from oocd_panel.models.referral import Offence, Referral, ReferralEvent
 from oocd_panel.models.service import Service
 from oocd_panel.models.sign_in import SignInAttempt
-from oocd_panel.models.user import RecoveryCode, User, UserRole, user_service
+from oocd_panel.models.user import (
+    PasswordSetUpLink,
+    RecoveryCode,
+    User,
+    UserRole,
+    user_service,
+)
 
 __all__ = [
     "Admission",
@@ -75,6 +81,7 @@ __all__ = [
     "Offence",
     "PanelMeeting",
     "PanelMember",
+    "PasswordSetUpLink",
     "QualityAudit",
     "QualityAuditAnswer",
     "RecoveryCode",

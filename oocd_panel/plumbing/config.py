@@ -38,6 +38,26 @@ def _development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def _mail_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    port = (env.get("SMTP_PORT") or "").strip()
+    if port and not (port.isascii() and port.isdecimal()):
+        raise RuntimeError("SMTP_PORT must be a port number, like 587")
+    return {
+        "SMTP_HOST": env.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(port) if port else 587,
+        "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_FROM": env.get("SMTP_FROM") or None,
+        "SMTP_STARTTLS": _flag(env.get("SMTP_STARTTLS"), default=True),
+    }
+
+
 def load_config(
     environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -79,6 +99,11 @@ def load_config(
         "REMEMBER_COOKIE_SECURE": mode == "production",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "SERVICE_NAME": env.get("OOCD_SERVICE_NAME", "Out-of-court disposal panel"),
+        # The address people open the service at, for links in emails (set-up links); without
+        # it, the address of the administrator's own request.
+        "BASE_URL": (env.get("OOCD_BASE_URL") or "").rstrip("/") or None,
+        # Mail (set-up links): off unless SMTP_HOST and SMTP_FROM are set.
+        **_mail_settings(env),
         "CASES_PER_PAGE": 25,
         # Sessions end after this long idle, and this long after sign-in, whatever happens.
         "SESSION_IDLE_MINUTES": 30,

@@ -1,15 +1,23 @@
-"""User accounts: creating them, checking passwords (argon2id) and ending sessions."""
+"""User accounts: creating them, the rules for their details and passwords, checking passwords
+(argon2id), changing one's own password and ending sessions.
+
+A password is refused when it is short, or when zxcvbn (its offline lists of common and breached
+passwords, words and names, and the patterns guessers try first) would guess it soon."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
+import threading
 from collections.abc import Iterable
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, bindparam, delete, func, select
 from sqlalchemy.orm import Session, joinedload
+from zxcvbn import zxcvbn
 
 from oocd_panel.models import Agency, Role, Service, SignInAttempt, User
 from oocd_panel.models.user import new_session_token
@@ -31,78 +39,69 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-# Words the most breached passwords are built from: one of these plus digits or symbols is
-# guessed in seconds, whatever its length.
-COMMON_WORDS = frozenset(
-    [
-        "password",
-        "passw0rd",
-        "qwerty",
-        "qwertyuiop",
-        "asdfghjkl",
-        "zxcvbnm",
-        "letmein",
-        "welcome",
-        "iloveyou",
-        "admin",
-        "administrator",
-        "monkey",
-        "dragon",
-        "football",
-        "baseball",
-        "sunshine",
-        "princess",
-        "trustno1",
-        "master",
-        "shadow",
-        "superman",
-        "batman",
-        "starwars",
-        "liverpool",
-        "chelsea",
-        "arsenal",
-        "manchester",
-        "london",
-        "england",
-        "abc",
-        "abcdef",
-        "abcdefgh",
-        "changeme",
-        "secret",
-        "login",
-        "default",
-        "youthjustice",
-        "police",
-        "summer",
-        "winter",
-        "autumn",
-        "spring",
-    ]
-)
-_FILLER = re.compile(r"[\d\W_]*")
+# zxcvbn estimates guesses from a password's parts; fewer than this is refused (its "score" 3:
+# safe from guessing online, not from an offline attack on a stolen hash).
+_ENOUGH_GUESSES_LOG10 = 8
+# zxcvbn looks at this much of a password (more is slow, and adds nothing it would catch).
+_CHECKED_LENGTH = 64
+# Words anyone would try against this service's staff, checked like the person's own name.
+SERVICE_WORDS = ("youth", "justice", "youthjustice", "yjs", "police", "panel", "oocd", "diversion")
+_WORDS = re.compile(r"[^\W_]+")
+_LOCK = threading.Lock()  # zxcvbn keeps the personal words in a module-level dictionary
+_WHY = {
+    "user_inputs": "it contains your name or email address, or a word about this service",
+    "passwords": "it is on a list of common and breached passwords, or is one with a few "
+    "letters, numbers or symbols added or changed",
+    "spatial": "it follows a row of keys on the keyboard",
+    "sequence": "it is a sequence such as abcd or 1234",
+    "repeat": "it repeats the same characters or words",
+    "date": "it is mostly a date",
+}
 
 
-def _is_common(password: str) -> bool:
-    lowered = password.lower()
-    if len(set(lowered)) <= 3:
-        return True  # aaaaaaaaaaaa, abababababab
-    digits = "01234567890123456789"
-    if lowered.isdigit() and (lowered in digits or lowered in digits[::-1]):
-        return True
-    for word in COMMON_WORDS:
-        for cut in (lowered.removeprefix(word), lowered.removesuffix(word)):
-            if cut != lowered and _FILLER.fullmatch(cut):
-                return True
-        if _FILLER.fullmatch(lowered.replace(word, "")):
-            return True  # passwordpassword, password!password
-    return False
+def _matches(password: str, personal: Iterable[str]) -> tuple[float, list[dict[str, Any]]]:
+    words = {w.lower() for text in personal for w in _WORDS.findall(text) if len(w) >= 3}
+    with _LOCK:
+        result = zxcvbn(password[:_CHECKED_LENGTH], user_inputs=[*SERVICE_WORDS, *words])
+    return float(result["guesses_log10"]), list(result["sequence"])
 
 
-def password_problem(password: str) -> str | None:
+def _kind(match: dict[str, Any]) -> str:
+    if match["pattern"] == "dictionary":
+        return str(match["dictionary_name"])
+    return str(match["pattern"])
+
+
+def _why_guessable(password: str, personal: Iterable[str]) -> str | None:
+    """Why zxcvbn (its lists of common and breached passwords, words and names, and the patterns
+    guessers try) would guess this password soon, or None. Also refused: one common password or
+    personal word with only digits or symbols around it, however many ("Summer2026!!!")."""
+    guesses_log10, matches = _matches(password, personal)
+    kinds = {_kind(m) for m in matches}
+    worded = [m for m in matches if any(c.isalpha() for c in m["token"])]
+    # One common word with digits and symbols around it (several unrelated words are fine).
+    built_on_common = len(worded) == 1 and _kind(worded[0]) in {"passwords", "user_inputs"}
+    if guesses_log10 >= _ENOUGH_GUESSES_LOG10 and not built_on_common:
+        return None
+    for kind, why in _WHY.items():
+        if kind in kinds:
+            return why
+    return "it is made of common words and patterns that guessers try first"
+
+
+def password_problem(password: str, *, personal: Iterable[str] = ()) -> str | None:
+    """What is wrong with a new password, or None. `personal`: the person's name and email
+    address (a password made of them is refused)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
-    if _is_common(password):
-        return "That password is too common to be safe: use three or more unrelated words instead"
+        return (
+            f"Password must be at least {MIN_PASSWORD_LENGTH} characters: three or more "
+            "unrelated words work well"
+        )
+    why = _why_guessable(password, personal)
+    if why is not None:
+        return (
+            f"That password is too easy to guess: {why}. Use three or more unrelated words instead"
+        )
     return None
 
 
@@ -230,6 +229,67 @@ def sign_out(session: Session, user: User) -> None:
         end_sessions(session, user)
 
 
+def replace_password(user: User, password: str) -> None:
+    """Store a new password (already checked) and end every session of the user. The caller's
+    unit of work commits it, with its audit row."""
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()
+
+
+# The fields of the form to change one's password, as services name them in InvalidInput.
+_CURRENT, _NEW, _CONFIRM = "current_password", "new_password", "confirm_password"
+
+
+def change_password(
+    session: Session,
+    user: User,
+    *,
+    current: str,
+    new: str,
+    confirm: str,
+    address: str = "unknown",
+    now: dt.datetime | None = None,
+) -> None:
+    """The signed-in user changes their own password: the current one first (wrong ones count
+    toward sign-in throttling, SignInThrottled while it waits), then the new one twice, under
+    the usual rules. Every session of theirs ends (the caller signs this one in again)."""
+    now = now or utcnow()
+    errors: dict[str, str] = {}
+    if not new:
+        errors[_NEW] = "Enter a new password"
+    else:
+        problem = password_problem(new, personal=(user.full_name, user.email))
+        if problem:
+            errors[_NEW] = problem
+        elif new != confirm:
+            errors[_CONFIRM] = "The new passwords do not match: type it again twice"
+    if not current:
+        errors = {_CURRENT: "Enter your current password", **errors}
+    else:
+        with unit_of_work(session):
+            check_throttle(session, user.email, address[:64], now)
+            right = _verifies(user.password_hash, current)
+            record_attempt(session, user.email, address, now, succeeded=right)
+        if not right:
+            errors = {_CURRENT: "Your current password is not right", **errors}
+        elif current == new:
+            errors[_NEW] = "Your new password must be different from your current one"
+    if errors:
+        raise InvalidInput(errors)
+    with unit_of_work(session):
+        replace_password(user, new)
+        audit_trail.record(
+            session, actor=user, action="change_password", record_type="user", record_id=user.id
+        )
+
+
+def _verifies(stored: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 # Failed and successful sign-ins (email, address, time) are kept this long for throttling and
 # for looking into an attack, then removed by `flask purge`: they are personal data too.
 SIGN_IN_ATTEMPTS_KEPT = dt.timedelta(days=90)
@@ -254,34 +314,39 @@ def prune_sign_in_attempts(session: Session, now: dt.datetime) -> int:
     return int(removed or 0)
 
 
-def new_user_problems(
+def user_problems(
     session: Session,
     *,
-    email: str,
     full_name: str,
-    password: str,
     roles: set[Role],
     services: list[Service],
     agency: Agency | None,
+    email: str | None = None,
 ) -> dict[str, str]:
-    """What is wrong with a new user's details, by field name (empty if nothing)."""
+    """What is wrong with a user's details, by field name (empty if nothing): the rules for a
+    new user and for an edit alike. `email` is checked when it is being set (a new user)."""
     errors: dict[str, str] = {}
-    email = normalise_email(email)
-    if "@" not in email:
-        errors["email"] = "Enter an email address like name@example.org"
-    elif find_by_email(session, email) is not None:
-        errors["email"] = "A user with this email address already exists"
+    if email is not None:
+        email = normalise_email(email)
+        if "@" not in email:
+            errors["email"] = "Enter an email address like name@example.org"
+        elif find_by_email(session, email) is not None:
+            errors["email"] = "A user with this email address already exists"
     if not clean_text(full_name):
         errors["full_name"] = "Enter the person's full name"
-    problem = password_problem(password)
-    if problem:
-        errors["password"] = problem
     if not roles:
         errors["roles"] = "Give the user at least one role"
     if not services:
         errors["services"] = "Give the user at least one service"
     if Role.PANEL_MEMBER in roles and agency is None:
         errors["agency"] = "A panel member must represent an agency"
+    if Role.POLICE_INSPECTOR in roles and (
+        agency is not Agency.POLICE or not roles & {Role.POLICE_OFFICER, Role.PANEL_MEMBER}
+    ):
+        errors["roles"] = (
+            "A police inspector who resolves escalations must also be a police officer (or a "
+            "panel member) of the police agency"
+        )
     return errors
 
 
@@ -290,31 +355,37 @@ def create_user(
     *,
     email: str,
     full_name: str,
-    password: str,
+    password: str | None,
     roles: Iterable[Role],
     services: Iterable[Service],
     agency: Agency | None = None,
     actor: User | None = None,
 ) -> User:
-    """A new user; an audit row names who made it (`actor`, None for the command line)."""
+    """A new user; an audit row names who made it (`actor`, None for the command line).
+
+    Without a password, nobody can sign in as them until they set one through a set-up link
+    (services.set_up_links): the stored hash is of a random secret nobody knows."""
     role_set = set(roles)
     service_list = list(services)
-    errors = new_user_problems(
+    errors = user_problems(
         session,
         email=email,
         full_name=full_name,
-        password=password,
         roles=role_set,
         services=service_list,
         agency=agency,
     )
+    if password is not None:
+        problem = password_problem(password, personal=(full_name, email))
+        if problem:
+            errors["password"] = problem
     if errors:
         raise InvalidInput(errors)
     email = normalise_email(email)
     user = User(
         email=email,
         full_name=clean_text(full_name),
-        password_hash=hash_password(password),
+        password_hash=hash_password(password if password is not None else _unguessable()),
         agency=agency,
         services=service_list,
     )
@@ -331,6 +402,11 @@ def create_user(
             details={
                 "roles": sorted(r.value for r in role_set),
                 "services": sorted(s.id for s in service_list),
+                "password": "chosen" if password is not None else "set-up link",
             },
         )
     return user
+
+
+def _unguessable() -> str:
+    return secrets.token_urlsafe(32)

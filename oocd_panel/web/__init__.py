@@ -44,6 +44,7 @@ def init_web(app: Flask) -> None:
         outcomes,
         panel_cases,  # noqa: F401  (adds one case's views to panels.bp)
         panels,
+        passwords,
         privacy,
         reports,
         users,
@@ -51,6 +52,7 @@ def init_web(app: Flask) -> None:
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(passwords.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(corrections.bp)

@@ -1,20 +1,18 @@
-"""The administrator's form for a new user. It parses what was typed; the rules live in
-services (accounts.create_user, user_admin)."""
+"""The administrator's forms for a new user and for editing one. They parse what was typed; the
+rules live in services (accounts.user_problems, user_admin)."""
 
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovPasswordInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms.fields import PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length
 
 from oocd_panel.models import Agency, Role
-from oocd_panel.services.accounts import MIN_PASSWORD_LENGTH
 from oocd_panel.web.form_fields import WebForm
 
 
@@ -28,6 +26,7 @@ class NewUserForm(WebForm):
         "Email address",
         widget=GovTextInput(),
         validators=[Length(max=254, message="Email address must be 254 characters or fewer")],
+        description="They get a set-up link to choose their own password.",
     )
     roles = SelectMultipleField(
         "Roles",
@@ -48,12 +47,11 @@ class NewUserForm(WebForm):
     services = SelectMultipleField(
         "Services", choices=[], validate_choice=False, widget=GovCheckboxesInput()
     )
-    password = PasswordField(
-        "Password",
-        widget=GovPasswordInput(),
-        validators=[Length(max=1000, message="Password must be 1,000 characters or fewer")],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters: three or more unrelated words "
-        "work well. Give it to them in person or by phone, never in the same email as their "
-        "address.",
-    )
     submit = SubmitField("Create the user", widget=GovSubmitInput())
+
+
+class EditUserForm(NewUserForm):
+    """The same details but the email address (which identifies the person)."""
+
+    email = None
+    submit = SubmitField("Save the changes", widget=GovSubmitInput())

@@ -24,3 +24,30 @@ def test_development_is_explicit_and_not_secure_cookies() -> None:
 def test_database_urls_use_psycopg_3() -> None:
     assert normalise_database_url("postgresql://a/b") == "postgresql+psycopg://a/b"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_mail_settings_come_from_the_environment() -> None:
+    env = {
+        "OOCD_ENV": "development",
+        "SMTP_HOST": "smtp.northbrook.example",
+        "SMTP_PORT": "2525",
+        "SMTP_USERNAME": "oocd",
+        "SMTP_PASSWORD": "relay-secret",
+        "SMTP_FROM": "oocd-panel@northbrook.example",
+        "SMTP_STARTTLS": "false",
+        "OOCD_BASE_URL": "https://oocd.northbrook.example/",
+    }
+    settings = load_config(env, {"SECRET_KEY": "x"})
+    assert settings["SMTP_HOST"] == "smtp.northbrook.example"
+    assert settings["SMTP_PORT"] == 2525
+    assert (settings["SMTP_USERNAME"], settings["SMTP_PASSWORD"]) == ("oocd", "relay-secret")
+    assert settings["SMTP_FROM"] == "oocd-panel@northbrook.example"
+    assert settings["SMTP_STARTTLS"] is False
+    assert settings["BASE_URL"] == "https://oocd.northbrook.example"
+    # Unset: no mail, STARTTLS on for when it is, port 587.
+    quiet = load_config({"OOCD_ENV": "development"}, {"SECRET_KEY": "x"})
+    assert quiet["SMTP_HOST"] is None
+    assert quiet["SMTP_FROM"] is None
+    assert (quiet["SMTP_PORT"], quiet["SMTP_STARTTLS"]) == (587, True)
+    with pytest.raises(RuntimeError, match="SMTP_PORT"):
+        load_config({**env, "SMTP_PORT": "smtp"}, {"SECRET_KEY": "x"})

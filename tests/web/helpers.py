@@ -42,3 +42,10 @@ def text_of(response: TestResponse) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def link_on(response: TestResponse) -> str:
+    """The path of the set-up link shown on an administrator's page."""
+    found = re.search(r'id="set-up-link">\s*http://[^/]+(/set-up-password/[^<\s]+)', response.text)
+    assert found is not None, "no set-up link on the page"
+    return found.group(1)

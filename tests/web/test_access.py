@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel.models import AuditEntry, Letter, Referral, ReferralStatus, Role
+from oocd_panel.services.set_up_links import issue
 from oocd_panel.web.access import rule_for
 from tests.factories import Factory
 from tests.web.helpers import sign_in, text_of
@@ -37,13 +38,32 @@ EXPECTED: dict[str, set[Role] | None] = {
     "account.set_up_two_factor": EVERYONE,
     "account.new_recovery_codes": EVERYONE,
     "account.turn_off_two_factor": EVERYONE,
+    "passwords.change": EVERYONE,
+    # A set-up link's page checks its token itself; what to do about a forgotten password.
+    "passwords.set_up": None,
+    "passwords.forgotten": None,
     **{
         f"users.{name}": {Role.ADMIN}
-        for name in ["index", "new", "show", "disable", "enable", "reset_two_factor"]
+        for name in [
+            "index",
+            "new",
+            "show",
+            "edit",
+            "set_up_link",
+            "disable",
+            "enable",
+            "reset_two_factor",
+        ]
     },
     "cases.my_work": EVERYONE,
     "cases.case_list": CASE_READERS,
     "cases.show": CASE_READERS,
+    # The YJS correct a child and their parents or carers; the police (until the decision) and
+    # YJS managers a referral's facts (the page refuses the police once it is decided).
+    "corrections.child": YJS,
+    "corrections.contact": YJS,
+    "corrections.new_contact": YJS,
+    "corrections.referral_facts": {Role.POLICE_OFFICER, Role.MANAGER},
     "cases.action": CASE_READERS,
     "cases.new_referral": REFERRERS,
     "cases.new_referral_for_child": REFERRERS,
@@ -137,10 +157,13 @@ def _issued_letter(factory: Factory) -> int:
     return row.id
 
 
-def _url(rule: str, referral: Referral, letter_id: int = 0, user_id: int = 0) -> str:
+def _url(
+    rule: str, referral: Referral, letter_id: int = 0, user_id: int = 0, token: str = ""
+) -> str:
     item = referral.agenda_items[-1]
     return (
         rule.replace("<id:user_id>", str(user_id))
+        .replace("<token>", token)
         .replace("<id:referral_id>", str(referral.id))
         .replace("<id:letter_id>", str(letter_id))
         .replace("<recipient>", "child")
@@ -149,6 +172,7 @@ def _url(rule: str, referral: Referral, letter_id: int = 0, user_id: int = 0) ->
         .replace("<id:item_id>", str(item.id))
         .replace("<id:service_id>", str(referral.service_id))
         .replace("<id:child_id>", str(referral.child_id))
+        .replace("<id:contact_id>", str(referral.child.contacts[0].id))
         .replace("<trigger>", "start_assessment")
         .replace("<key>", "exploitation")
         .replace("<id:number>", "1")
@@ -162,14 +186,21 @@ def test_each_role_gets_exactly_its_endpoints(
     referral = factory.referral_at(ReferralStatus.ESCALATED)
     letter_id = _issued_letter(factory)
     # Someone else in the service, for the user administration pages.
-    colleague = factory.user(Role.PRACTITIONER, two_factor_set_up=True).id
+    colleague_user = factory.user(Role.PRACTITIONER, two_factor_set_up=True)
+    colleague = colleague_user.id
     if who != ANON:
         assert isinstance(who, Role)
         sign_in(client, factory.cast(who))
     for endpoint, (rule, methods) in _endpoints(app).items():
         if endpoint == "auth.sign_out":
             continue  # exercised in test_auth: it would end this session
-        url = _url(rule, referral, letter_id, colleague)
+        # A set-up link's page, on a link issued just now (the administrator issues others).
+        token = (
+            issue(factory.session, colleague_user, issued_by=None).token
+            if "<token>" in rule
+            else ""
+        )
+        url = _url(rule, referral, letter_id, colleague, token)
         method = "GET" if "GET" in methods else "POST"
         response = client.open(url, method=method)
         allowed = EXPECTED[endpoint]

@@ -544,9 +544,43 @@ def _new_user(f: Factory) -> Target:
         "email": "pat.example@example.org",
         "roles": ["practitioner"],
         "services": [f.service().id],
-        "password": "three unrelated words",
     }
-    return Target(f.cast(Role.ADMIN), "/users/new", "/users/new", values)
+    # Created, the page shows the new user's set-up link (mail is not configured here).
+    saved = "Set-up link for"
+    return Target(f.cast(Role.ADMIN), "/users/new", "/users/new", values, saved_when=saved)
+
+
+def _edit_user(f: Factory) -> Target:
+    user = f.user(Role.PANEL_MEMBER, services=[f.service(), f.service("not-the-admins")])
+    page = f"/users/{user.id}/edit"
+    values: dict[str, object] = {"full_name": "Pat Renamed", "roles": ["panel_member", "analyst"]}
+    return Target(f.cast(Role.ADMIN), page, page, values)
+
+
+def _set_up_link(f: Factory) -> Target:
+    target = _user_change(f, f.cast(Role.PRACTITIONER), "set-up-link")
+    return replace(target, saved_when="Set-up link for")
+
+
+def _change_password(f: Factory) -> Target:
+    new = "walrus teapot meadow"
+    values = {"current_password": PASSWORD, "new_password": new, "confirm_password": new}
+    return Target(
+        f.user(Role.PRACTITIONER),
+        "/account/password",
+        "/account/password",
+        values,
+        may_write=frozenset({"sign_in_attempt"}),  # wrong current passwords are counted
+        sign_in_each_time=True,  # a change ends the sessions signed in with the old password
+    )
+
+
+def _set_password_by_link(f: Factory) -> Target:
+    user = f.cast(Role.PRACTITIONER)
+    issued = user_admin.issue_set_up_link(f.session, f.cast(Role.ADMIN), user.id)
+    page = f"/set-up-password/{issued.token}"
+    new = "walrus teapot meadow"
+    return Target(None, page, page, {"password": new, "confirm_password": new})
 
 
 def _user_change(f: Factory, user: User, change: str) -> Target:
@@ -585,6 +619,10 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "account.new_recovery_codes": (_new_recovery_codes, 8),
     "account.turn_off_two_factor": (_turn_off_two_factor, 8),
     "users.new": (_new_user, 10),
+    "users.edit": (_edit_user, 10),
+    "users.set_up_link": (_set_up_link, 4),
+    "passwords.change": (_change_password, 8),
+    "passwords.set_up": (_set_password_by_link, 8),
     "users.disable": (_disable, 4),
     "users.enable": (_enable, 4),
     "users.reset_two_factor": (_reset_two_factor, 4),
