@@ -61,8 +61,9 @@ def load_config(
     pseudonym_key = (
         overrides.get("PSEUDONYM_KEY") or env.get("PSEUDONYM_KEY") or f"pseudonym:{secret_key}"
     )
-    # Encrypts two-factor secrets at rest. Several keys, comma-separated, rotate it: the first
-    # encrypts, any of them decrypts.
+    # Encrypts two-factor secrets and identity providers' client secrets at rest (each kind
+    # under its own derived key). Several keys, comma-separated, rotate it: the first encrypts,
+    # any of them decrypts.
     totp_key = overrides.get("TOTP_KEY") or env.get("TOTP_KEY") or f"totp:{secret_key}"
     settings: dict[str, Any] = {
         "ENV_MODE": mode,
@@ -79,6 +80,9 @@ def load_config(
         "REMEMBER_COOKIE_SECURE": mode == "production",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "SERVICE_NAME": env.get("OOCD_SERVICE_NAME", "Out-of-court disposal panel"),
+        # The address people use (https://panel.example.org), behind a proxy: identity
+        # providers' redirect URIs are built from it. Unset: from each request's own address.
+        "PUBLIC_URL": env.get("OOCD_PUBLIC_URL") or None,
         "CASES_PER_PAGE": 25,
         # Sessions end after this long idle, and this long after sign-in, whatever happens.
         "SESSION_IDLE_MINUTES": 30,

@@ -39,6 +39,7 @@ def init_web(app: Flask) -> None:
         audits,
         auth,
         cases,
+        identity,
         letters,
         outcomes,
         panel_cases,  # noqa: F401  (adds one case's views to panels.bp)
@@ -49,6 +50,7 @@ def init_web(app: Flask) -> None:
     )
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(identity.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(cases.bp)

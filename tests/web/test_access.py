@@ -33,6 +33,11 @@ EXPECTED: dict[str, set[Role] | None] = {
     # The second step of signing in: it checks the pending sign-in itself.
     "auth.two_factor_code": None,
     "auth.set_up_at_sign_in": None,
+    # Signing in with a service's identity provider: the answer is checked by the view.
+    "identity.start": None,
+    "identity.callback": None,
+    "identity.settings": {Role.ADMIN},
+    "identity.remove": {Role.ADMIN},
     "account.two_factor_status": EVERYONE,
     "account.set_up_two_factor": EVERYONE,
     "account.new_recovery_codes": EVERYONE,
@@ -152,6 +157,7 @@ def _url(rule: str, referral: Referral, letter_id: int = 0, user_id: int = 0) ->
         .replace("<trigger>", "start_assessment")
         .replace("<key>", "exploitation")
         .replace("<id:number>", "1")
+        .replace("<slug>", referral.service.slug)
     )
 
 
