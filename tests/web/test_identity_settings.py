@@ -32,7 +32,10 @@ def test_an_administrator_sets_up_the_provider_and_never_sees_the_secret_again(
     )
     page = client.get(url)
     assert page.status_code == 200
-    assert f"http://localhost/sign-in/with/{service.slug}/callback" in text_of(page)
+    assert (
+        f'<code id="redirect-uri">http://localhost/sign-in/with/{service.slug}/callback</code>'
+        in page.get_data(as_text=True)
+    )
 
     saved = client.post(url, data=FORM)
     assert saved.status_code == 302
