@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from oocd_panel.models import IdentityProvider, User
 from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.plumbing.db import begin_writing
 from oocd_panel.plumbing.errors import DomainError, NotFound
 from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import audit_trail, oidc
@@ -103,9 +104,8 @@ MESSAGES = {
         "service's administrator."
     ),
     "other_service": (
-        "{organisation}'s sign-in worked, but your account here does not work for "
-        "{organisation}'s service: sign in the way your own service uses, or ask your "
-        "service's administrator."
+        "{organisation}'s sign-in worked, but your account here belongs to another service: "
+        "sign in the way your own service does, or ask your service's administrator."
     ),
 }
 
@@ -149,8 +149,23 @@ class Pending:
         return cls(service, oidc.Request(state, nonce, verifier), float(at))
 
 
+def _end_reading(session: Session) -> None:
+    """End the transaction that has only read, so that none is open while the provider is
+    asked (for seconds, at worst) and the next one can begin ready to write."""
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
+
+
+def _ready_to_write(session: Session) -> None:
+    """Begin the transaction that writes the outcome ready to write: on SQLite one that reads
+    and then writes fails when another process wrote in between (plumbing.db.begin_writing)."""
+    _end_reading(session)
+    begin_writing(session)
+
+
 def _provider(session: Session, slug: str) -> IdentityProvider:
     provider = by_slug(session, slug)
+    _end_reading(session)
     if provider is None:
         raise NotFound("That service does not sign in through an organisation.")
     return provider
@@ -160,6 +175,7 @@ def _refuse(
     session: Session, provider: IdentityProvider, reason: str, user: User | None = None
 ) -> SignInRefused:
     """Record the refusal (its reason only) and return the error to raise."""
+    _ready_to_write(session)
     with unit_of_work(session):
         audit_trail.record(
             session,
@@ -229,6 +245,7 @@ def finish(
         claims = oidc.check_id_token(id_token, discovery, provider.client_id, pending.request)
     except oidc.Refused as refused:
         raise _refuse(session, provider, refused.reason) from None
+    _ready_to_write(session)
     user = _match(session, provider, claims)
     with unit_of_work(session):
         user.last_signed_in_at = utcnow()

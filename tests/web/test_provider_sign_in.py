@@ -317,7 +317,7 @@ def test_users_of_other_services_and_disabled_users_are_refused(
     disabled.is_active = False
     session.commit()
     for user, reason, words in (
-        (elsewhere, "other_service", "your account here does not work for"),
+        (elsewhere, "other_service", "your account here belongs to another service"),
         (disabled, "account_disabled", "your account here is disabled"),
     ):
         identity_provider.behaviour.email = user.email
