@@ -38,11 +38,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     from oocd_panel import cli
-    from oocd_panel.services import audit_trail, two_factor
+    from oocd_panel.services import audit_trail, identity_providers, two_factor
     from oocd_panel.web import init_web
 
     audit_trail.configure(app.config["AUDIT_KEY"])
     two_factor.configure(app.config["TOTP_KEY"])
+    identity_providers.configure(app.config["TOTP_KEY"])
     init_web(app)
     cli.init_app(app)
     return app

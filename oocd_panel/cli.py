@@ -188,10 +188,10 @@ def set_up_link_command(email: str) -> None:
         issued = set_up_links.issue(session, user, issued_by=None)
     with current_app.test_request_context():
         path = url_for("passwords.set_up", token=issued.token)
-    base = current_app.config.get("BASE_URL")
+    base = current_app.config.get("PUBLIC_URL")
     click.echo(f"{base}{path}" if base else path)
     if not base:
-        click.echo("(open it at the service's address; set OOCD_BASE_URL to print it whole)")
+        click.echo("(open it at the service's address; set OOCD_PUBLIC_URL to print it whole)")
     click.echo(f"It works once, until {set_up_links.london_time(issued.expires_at)} (UK time).")
 
 

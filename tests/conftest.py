@@ -29,8 +29,9 @@ from oocd_panel import create_app
 from oocd_panel.cli import alembic_config
 from oocd_panel.plumbing.config import normalise_database_url
 from oocd_panel.plumbing.db import make_engine
-from oocd_panel.services import accounts
+from oocd_panel.services import accounts, oidc
 from tests.factories import Factory
+from tests.oidc_provider import Provider, running_provider
 
 # Property-based tests are deterministic (the same examples every run, nothing saved between
 # runs), so a failure in CI is a failure on every machine. HYPOTHESIS_PROFILE=explore looks
@@ -231,6 +232,21 @@ def smtp_server() -> Iterator[SMTPServer]:
         yield server
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="session")
+def running_identity_provider() -> Iterator[Provider]:
+    """A real OpenID Connect provider on loopback (tests/oidc_provider.py), for the run."""
+    with running_provider() as provider:
+        yield provider
+
+
+@pytest.fixture
+def identity_provider(running_identity_provider: Provider) -> Provider:
+    """The provider, behaving well again, and the product's cache of it forgotten."""
+    running_identity_provider.reset()
+    oidc.forget_cached()
+    return running_identity_provider
 
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

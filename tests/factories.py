@@ -153,6 +153,10 @@ class Factory:
         n = next(_counter)
         if Role.PANEL_MEMBER in roles and agency is None:
             agency = Agency.POLICE
+        if Role.POLICE_INSPECTOR in roles:  # given beside Police officer, in the police
+            agency = Agency.POLICE
+            if not {Role.POLICE_OFFICER, Role.PANEL_MEMBER} & set(roles):
+                roles = (*roles, Role.POLICE_OFFICER)
         user = create_user(
             self.session,
             email=f"user{n}@example.org",

@@ -183,11 +183,11 @@ def test_set_up_link_prints_a_link_that_works_once(
     new = "walrus teapot meadow"
     done = client.post(path, data={"password": new, "confirm_password": new})
     assert done.headers["Location"] == "/sign-in"
-    app.config["BASE_URL"] = "https://oocd.example"
+    app.config["PUBLIC_URL"] = "https://oocd.example"
     try:
         whole = runner.invoke(args=["set-up-link", "--email", user.email])
     finally:
-        app.config["BASE_URL"] = None
+        app.config["PUBLIC_URL"] = None
     assert whole.output.startswith("https://oocd.example/set-up-password/")
     nobody = runner.invoke(args=["set-up-link", "--email", "nobody@example.org"])
     assert nobody.exit_code == 2

@@ -27,6 +27,7 @@ from oocd_panel.models.enums import (
     YesNoUnknown,
 )
 from oocd_panel.models.evaluation import DecisionPoint
+from oocd_panel.models.identity_provider import IdentityProvider
 from oocd_panel.models.letter import Letter, LetterImmutable, LetterWording
 from oocd_panel.models.outcome import Delivery, InterventionNote, SettingChange
 from oocd_panel.models.panel import (
@@ -72,6 +73,7 @@ __all__ = [
     "Delivery",
     "DeliveryOutcome",
     "Escalation",
+    "IdentityProvider",
     "InterventionNote",
     "LabelledEnum",
     "Letter",

@@ -81,8 +81,9 @@ def load_config(
     pseudonym_key = (
         overrides.get("PSEUDONYM_KEY") or env.get("PSEUDONYM_KEY") or f"pseudonym:{secret_key}"
     )
-    # Encrypts two-factor secrets at rest. Several keys, comma-separated, rotate it: the first
-    # encrypts, any of them decrypts.
+    # Encrypts two-factor secrets and identity providers' client secrets at rest (each kind
+    # under its own derived key). Several keys, comma-separated, rotate it: the first encrypts,
+    # any of them decrypts.
     totp_key = overrides.get("TOTP_KEY") or env.get("TOTP_KEY") or f"totp:{secret_key}"
     settings: dict[str, Any] = {
         "ENV_MODE": mode,
@@ -99,9 +100,10 @@ def load_config(
         "REMEMBER_COOKIE_SECURE": mode == "production",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "SERVICE_NAME": env.get("OOCD_SERVICE_NAME", "Out-of-court disposal panel"),
-        # The address people open the service at, for links in emails (set-up links); without
-        # it, the address of the administrator's own request.
-        "BASE_URL": (env.get("OOCD_BASE_URL") or "").rstrip("/") or None,
+        # The address people open the service at (https://panel.example.org): the start of
+        # links in emails (set-up links) and, behind a proxy, of identity providers' redirect
+        # URIs. Unset: each request's own address.
+        "PUBLIC_URL": (env.get("OOCD_PUBLIC_URL") or "").rstrip("/") or None,
         # Mail (set-up links): off unless SMTP_HOST and SMTP_FROM are set.
         **_mail_settings(env),
         "CASES_PER_PAGE": 25,

@@ -5,28 +5,25 @@ secret to an authenticator app and giving a code made from it; each code is acce
 (the time-step of the last accepted code is kept), wrong codes count toward the sign-in
 throttling like wrong passwords, and eight one-time recovery codes stand in for a lost phone.
 
-Secrets are stored encrypted (Fernet) with a key from configuration (`TOTP_KEY`, set at start-up
-by `configure`); recovery codes are stored as their SHA-256 only.
+Secrets are stored encrypted (Fernet, plumbing.encryption) with a key from configuration
+(`TOTP_KEY`, set at start-up by `configure`); recovery codes are stored as their SHA-256 only.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import secrets
 from typing import Any, cast
 
 import pyotp
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from oocd_panel.models import RecoveryCode, Role, User
 from oocd_panel.models.user import new_session_token
 from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.plumbing.encryption import SecretBox, Unreadable
 from oocd_panel.plumbing.errors import ActionNotAllowed, DomainError, InvalidInput
 from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import audit_trail
@@ -51,35 +48,22 @@ class TwoFactorUnreadable(DomainError):
 
 # --- Keeping secrets encrypted -------------------------------------------------------------------
 
-
-def _fernet_key(material: str) -> bytes:
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"oocd-panel totp secrets"
-    ).derive(material.encode())
-    return base64.urlsafe_b64encode(derived)
-
-
-_CIPHER: dict[str, MultiFernet] = {
-    "cipher": MultiFernet([Fernet(_fernet_key("development key: not secret"))])
-}
+SECRETS = SecretBox(b"oocd-panel totp secrets")
 
 
 def configure(keys: str) -> None:
     """Set the key(s) from configuration: comma-separated, the first encrypts, any decrypts."""
-    parts = [k.strip() for k in keys.split(",") if k.strip()]
-    if not parts:
-        raise ValueError("TOTP_KEY is empty")
-    _CIPHER["cipher"] = MultiFernet([Fernet(_fernet_key(k)) for k in parts])
+    SECRETS.configure(keys)
 
 
 def _encrypt(secret: str) -> str:
-    return _CIPHER["cipher"].encrypt(secret.encode()).decode()
+    return SECRETS.encrypt(secret)
 
 
 def _decrypt(token: str) -> str:
     try:
-        return _CIPHER["cipher"].decrypt(token.encode()).decode()
-    except InvalidToken:
+        return SECRETS.decrypt(token)
+    except Unreadable:
         raise TwoFactorUnreadable() from None
 
 

@@ -40,6 +40,7 @@ def init_web(app: Flask) -> None:
         auth,
         cases,
         corrections,
+        identity,
         letters,
         outcomes,
         panel_cases,  # noqa: F401  (adds one case's views to panels.bp)
@@ -51,6 +52,7 @@ def init_web(app: Flask) -> None:
     )
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(identity.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(passwords.bp)
     app.register_blueprint(users.bp)

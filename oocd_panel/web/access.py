@@ -25,6 +25,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 ALL_ROLES = frozenset(Role)
 # The only pages an administrator or manager without two-factor sign-in may use.
 SET_UP_ENDPOINTS = frozenset({"account.set_up_two_factor", "auth.sign_out"})
+# In the session of someone signed in through their service's identity provider (its
+# service's id): two-factor is the provider's job for them, so none is asked for here.
+THROUGH_PROVIDER = "signed_in_through_provider"
 
 csrf = CSRFProtect()
 
@@ -94,6 +97,10 @@ def _load_user(token: str) -> User | None:
     return user
 
 
+def signed_in_through_provider() -> bool:
+    return isinstance(session.get(THROUGH_PROVIDER), int)
+
+
 def start_session_clock() -> None:
     """At sign-in: the session's absolute and idle clocks start now."""
     now = time.time()
@@ -137,7 +144,11 @@ def _enforce() -> Response | None:
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     assert isinstance(rule, frozenset)
     user = actor()
-    if two_factor.must_set_up(user) and endpoint not in SET_UP_ENDPOINTS:
+    if (
+        two_factor.must_set_up(user)
+        and endpoint not in SET_UP_ENDPOINTS
+        and not signed_in_through_provider()
+    ):
         # A session from before two-factor was needed (or a role given since): set it up first.
         return redirect(url_for("account.set_up_two_factor"))
     if not user.has_role(*rule):

@@ -2,7 +2,10 @@
 
 With two-factor sign-in, a right password only leaves a *pending* sign-in in the session (the
 user's id, their session token and the time); the user is signed in (`login_user`, in a fresh
-session) only after a right code, or after setting two-factor up where their role needs it."""
+session) only after a right code, or after setting two-factor up where their role needs it.
+
+The sign-in page also offers each service's identity provider, if it has one (web.identity
+signs those people in, through `start_session`), and says why such a sign-in was refused."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from oocd_panel.models import User
-from oocd_panel.services import two_factor
+from oocd_panel.services import identity_providers, two_factor
 from oocd_panel.services.accounts import (
     SignInThrottled,
     authenticate,
@@ -42,9 +45,11 @@ bp = Blueprint("auth", __name__)
 
 PENDING_SECONDS = 5 * 60  # time to give the code after the password
 _PENDING = "pending_sign_in"
+# Why a sign-in through an identity provider was refused: shown once, on the sign-in page.
+PROBLEM = "sign_in_problem"
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only a path on this site: never another host (an open redirect)."""
     if not target:
         return None
@@ -60,6 +65,9 @@ def sign_in() -> tuple[str, int] | Response:
     if signed_in_user() is not None:
         return redirect(url_for("cases.my_work"))
     form = SignInForm()
+    problem = session.pop(PROBLEM, None)
+    if isinstance(problem, str) and request.method == "GET":
+        return _page(form, [problem]), 200
     if form.validate_on_submit():
         try:
             user = authenticate(
@@ -70,9 +78,9 @@ def sign_in() -> tuple[str, int] | Response:
             )
         except SignInThrottled as exc:
             form.email.errors = [exc.message]
-            return render_template("auth/sign_in.html", form=form, errors=error_summary(form)), 429
+            return _page(form), 429
         if user is not None:
-            next_url = _safe_next(request.args.get("next"))
+            next_url = safe_next(request.args.get("next"))
             if not user.has_two_factor and not two_factor.required_for(user):
                 return _complete(user, next_url)
             session.clear()
@@ -87,15 +95,30 @@ def sign_in() -> tuple[str, int] | Response:
             return redirect(url_for("auth.set_up_at_sign_in"))
         form.email.errors = ["Enter a correct email address and password"]
     status = 400 if form.errors else 200
-    return render_template("auth/sign_in.html", form=form, errors=error_summary(form)), status
+    return _page(form), status
+
+
+def _page(form: SignInForm, extra: list[str] | None = None) -> str:
+    return render_template(
+        "auth/sign_in.html",
+        form=form,
+        errors=error_summary(form, extra),
+        providers=identity_providers.sign_in_choices(db_session()),
+        next_url=safe_next(request.args.get("next")),
+    )
+
+
+def start_session(user: User) -> None:
+    """Sign in a user already recorded as signed in, in a fresh session (no fixation)."""
+    session.clear()
+    login_user(user)
+    start_session_clock()
 
 
 def _sign_in(user: User) -> None:
     """Sign the user in, in a fresh session (no fixation)."""
     mark_signed_in(db_session(), user)
-    session.clear()
-    login_user(user)
-    start_session_clock()
+    start_session(user)
 
 
 def _complete(user: User, next_url: str | None) -> Response:
@@ -119,7 +142,7 @@ def _pending() -> tuple[User, str | None] | None:
     if user is None or not user.is_active or user.session_token != token:
         return None
     next_url = data.get("next")
-    return user, _safe_next(next_url if isinstance(next_url, str) else None)
+    return user, safe_next(next_url if isinstance(next_url, str) else None)
 
 
 def _start_again() -> Response:

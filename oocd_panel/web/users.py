@@ -93,7 +93,7 @@ def new() -> Page | Response:
 
 
 def _link_url(token: str) -> str:
-    base = current_app.config.get("BASE_URL")
+    base = current_app.config.get("PUBLIC_URL")
     if base:
         return str(base) + url_for("passwords.set_up", token=token)
     return url_for("passwords.set_up", token=token, _external=True)

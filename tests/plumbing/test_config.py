@@ -35,7 +35,7 @@ def test_mail_settings_come_from_the_environment() -> None:
         "SMTP_PASSWORD": "relay-secret",
         "SMTP_FROM": "oocd-panel@northbrook.example",
         "SMTP_STARTTLS": "false",
-        "OOCD_BASE_URL": "https://oocd.northbrook.example/",
+        "OOCD_PUBLIC_URL": "https://oocd.northbrook.example/",
     }
     settings = load_config(env, {"SECRET_KEY": "x"})
     assert settings["SMTP_HOST"] == "smtp.northbrook.example"
@@ -43,7 +43,7 @@ def test_mail_settings_come_from_the_environment() -> None:
     assert (settings["SMTP_USERNAME"], settings["SMTP_PASSWORD"]) == ("oocd", "relay-secret")
     assert settings["SMTP_FROM"] == "oocd-panel@northbrook.example"
     assert settings["SMTP_STARTTLS"] is False
-    assert settings["BASE_URL"] == "https://oocd.northbrook.example"
+    assert settings["PUBLIC_URL"] == "https://oocd.northbrook.example"
     # Unset: no mail, STARTTLS on for when it is, port 587.
     quiet = load_config({"OOCD_ENV": "development"}, {"SECRET_KEY": "x"})
     assert quiet["SMTP_HOST"] is None

@@ -56,7 +56,7 @@ def test_the_secret_is_stored_encrypted_and_the_key_can_be_rotated(
     factory: Factory, session: Session
 ) -> None:
     user = factory.user(Role.PRACTITIONER)
-    saved = two_factor._CIPHER["cipher"]
+    saved = two_factor.SECRETS.cipher
     try:
         two_factor.configure("old key")
         secret, _ = _set_up(session, user, utcnow())
@@ -70,7 +70,7 @@ def test_the_secret_is_stored_encrypted_and_the_key_can_be_rotated(
         with pytest.raises(two_factor.TwoFactorUnreadable):
             two_factor.current_secret(user)
     finally:
-        two_factor._CIPHER["cipher"] = saved
+        two_factor.SECRETS.cipher = saved
 
 
 def test_a_code_is_accepted_once_and_only_near_now(factory: Factory, session: Session) -> None:

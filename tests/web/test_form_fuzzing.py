@@ -39,7 +39,7 @@ from oocd_panel.demo import panels as demo_panel
 from oocd_panel.demo.assessment_answers import answers_for
 from oocd_panel.models import AgendaItem, ReferralStatus, Role, User
 from oocd_panel.plumbing.clock import local_today, utcnow
-from oocd_panel.services import letter_wording, panels, two_factor, user_admin
+from oocd_panel.services import identity_providers, letter_wording, panels, two_factor, user_admin
 from tests.db_state import (
     Snapshot,
     audit_problems,
@@ -431,6 +431,32 @@ def _settings(f: Factory) -> Target:
     return Target(f.cast(Role.ADMIN), url, url, {"escalation_due_days": "7"})
 
 
+def _identity_provider(f: Factory) -> Target:
+    url = f"/admin/services/{f.service().id}/sign-in"
+    values = {
+        "organisation": "Westvale Council",
+        "issuer": "https://login.westvale.example/realms/staff",
+        "client_id": "oocd-panel",
+        "client_secret": "a secret from the provider",
+    }
+    return Target(f.cast(Role.ADMIN), url, url, values)
+
+
+def _remove_identity_provider(f: Factory) -> Target:
+    service = f.service()
+    identity_providers.save_provider(
+        f.session,
+        f.cast(Role.ADMIN),
+        service_id=service.id,
+        organisation="Westvale Council",
+        issuer="https://login.westvale.example/realms/staff",
+        client_id="oocd-panel",
+        client_secret="a secret from the provider",
+    )
+    url = f"/admin/services/{service.id}/sign-in"
+    return Target(f.cast(Role.ADMIN), url, f"{url}/remove")
+
+
 def _letter(f: Factory) -> Target:
     referral = f.referral_at(S.OUTCOME_DELIVERED)
     letter_wording.save_wording(
@@ -653,6 +679,8 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "outcomes.notes": (_notes, 8),
     "outcomes.police_search": (_police_search, 8),
     "outcomes.service_settings": (_settings, 10),
+    "identity.settings": (_identity_provider, 10),
+    "identity.remove": (_remove_identity_provider, 4),
     "letters.letter": (_letter, 4),
     "letters.wording": (_wording, 8),
 }
