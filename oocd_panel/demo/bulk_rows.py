@@ -59,6 +59,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "agenda_item": (
         "id", "meeting_id", "referral_id", "position", "status", "opened_at", "closed_at",
         "rule", "rule_outcome", "rule_note", "version", "police_position", "yjs_position",
+        "tie_break",
     ),
     "panel_vote": (
         "id", "item_id", "member_id", "disposal", "interventions", "rationale",
@@ -68,6 +69,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "referral_id", "item_id", "police_inspector_id", "yjs_manager_id", "due_on",
         "police_position", "yjs_position", "opened_at", "resolved_at", "resolved_by_id",
         "resolution", "rationale", "yjs_manager_agreed", "yjs_manager_view", "withdrawn",
+        "proposal", "proposed_at",
     ),
     "decision": (
         "id", "referral_id", "item_id", "escalation_id", "rule", "rule_outcome", "disposal",

@@ -186,6 +186,7 @@ class _Walk:
         versions: list[list[Any]] = []
         item: list[Any] | None = None
         positions: tuple[str | None, str | None] = (None, None)  # the decision-makers' votes
+        tie_break: str | None = None
         votes: list[tuple[int, str]] = []  # (member id, disposal), in the order cast
         escalation: list[Any] | None = None
         answers = plan.answers if not notification else None
@@ -233,8 +234,11 @@ class _Walk:
                 assert plan.meeting_start is not None
                 meeting = out.meeting(service, plan.meeting_start)
                 meeting.items += 1
+                # The rule in force when the vote opens is kept with the item (it decides it).
                 item = [ids.take("agenda_item"), meeting.id, referral_id, meeting.items,
-                        "voting", at, None, None, None, None, 2, meeting]  # fmt: skip
+                        "voting", at, None, service.settings.decision_rule, None, None, 2,
+                        meeting]  # fmt: skip
+                tie_break = service.settings.majority_tie_break
             elif trigger in {"decide", "escalate"}:
                 assert item is not None
                 assert step.disposal is not None
@@ -288,7 +292,7 @@ class _Walk:
                     escalation = [ids.take("escalation"), referral_id, item[0],
                                   service.inspector_id, service.yjs_manager_id, due.isoformat(),
                                   rule.police_position, rule.yjs_position, at, None, None, None,
-                                  None, None, None, False]  # fmt: skip
+                                  None, None, None, False, None, None]  # fmt: skip
                     reason = rule.note
                     details = {
                         "escalation": {
@@ -310,6 +314,15 @@ class _Walk:
                 departure = _departure_reason(gravity, disposal)
                 reason = ESCALATION_RESOLUTION
                 escalation[9:15] = [at, actor_id, disposal, reason, True, None]
+                # The inspector proposed it (a new version of the case), the YJS manager agreed
+                # signed in as themselves: the event is the manager's.
+                escalation[16:18] = [
+                    _json({"disposal": disposal, "interventions": ["one_to_one"],
+                           "conditions": conditions, "rationale": reason,
+                           "departure_rationale": departure}),
+                    at,
+                ]  # fmt: skip
+                version += 1
                 tally: dict[str, int] = {}
                 dissent = []
                 for (_member, vote), m in zip(votes, service.members, strict=True):
@@ -335,6 +348,7 @@ class _Walk:
                         "yjs_manager_view": None,
                     }
                 }
+                actor_id = service.yjs_manager_id  # the event is the manager's answer
             elif trigger == "record_delivery":
                 day = local_date(moment)
                 caution = disposal in CAUTIONS
@@ -395,7 +409,7 @@ class _Walk:
             rows["assessment"].append(tuple(assessment))
             rows["assessment_version"].extend(tuple(v) for v in versions)
         if item is not None:
-            rows["agenda_item"].append((*item[:11], *positions))
+            rows["agenda_item"].append((*item[:11], *positions, tie_break))
         if escalation is not None:
             rows["escalation"].append(tuple(escalation))
         if delivery_at is not None and decision_id is not None and decision_day is not None:

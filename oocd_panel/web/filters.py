@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from flask import Flask
+from flask_login import current_user
 
 from oocd_panel.catalogue import disposals, ethnicity, interventions, offences
 from oocd_panel.letters.render import letter_date
-from oocd_panel.models import Referral, ReferralStatus
+from oocd_panel.models import Referral, ReferralEvent, ReferralStatus
 from oocd_panel.plumbing.clock import LONDON, local_today
 from oocd_panel.rules.timeliness import assessment_due
 from oocd_panel.services.assessments import display_value
@@ -89,12 +90,22 @@ def event_label(trigger: str) -> str:
     return action.label if action else trigger.replace("_", " ").capitalize()
 
 
+def event_reason(event: ReferralEvent) -> str | None:
+    """The reason written with a step of the case, if the signed-in user may read it (a police
+    officer never reads an assessment's notes, review comment or return directions)."""
+    action = ACTIONS_BY_TRIGGER.get(event.trigger)
+    if action is not None and not action.reason_readable_by(current_user.roles):
+        return None
+    return event.reason
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(govuk_date)
     app.add_template_filter(letter_date)
     app.add_template_filter(govuk_datetime)
     app.add_template_filter(disposal_name)
     app.add_template_filter(event_label)
+    app.add_template_filter(event_reason)
     app.add_template_filter(intervention_name)
     app.add_template_filter(gravity_default_name)
     app.add_template_filter(offences.label, "offence_label")

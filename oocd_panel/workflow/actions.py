@@ -33,6 +33,7 @@ from oocd_panel.workflow.guards import (
     work_is_voluntary,
 )
 from oocd_panel.workflow.model import (
+    ASSESSMENT_READERS,
     BEFORE_DECISION,
     MANAGER,
     POLICE,
@@ -51,6 +52,7 @@ ACTIONS: tuple[Action, ...] = (
         S.ASSESSING,
         YJS,
         "Take on this referral and start the pre-panel assessment. The case is allocated to you.",
+        reason_readers=ASSESSMENT_READERS,
     ),
     Action(
         "submit_for_sign_off",
@@ -60,6 +62,7 @@ ACTIONS: tuple[Action, ...] = (
         YJS,
         "A manager will check the assessment and sign it off or return it with directions.",
         guards=(assessment_ready,),
+        reason_readers=ASSESSMENT_READERS,
     ),
     Action(
         "sign_off",
@@ -70,6 +73,7 @@ ACTIONS: tuple[Action, ...] = (
         "Confirm the assessment is good enough for the panel. You cannot sign off your own.",
         reason=Reason.REQUIRED,
         reason_label="Your comment on the assessment",
+        reason_readers=ASSESSMENT_READERS,
         guards=(assessment_submitted, not_own_assessment),
     ),
     Action(
@@ -81,6 +85,7 @@ ACTIONS: tuple[Action, ...] = (
         "Send the assessment back to the practitioner with what needs to change.",
         reason=Reason.REQUIRED,
         reason_label="Directions: what needs to change",
+        reason_readers=ASSESSMENT_READERS,
         guards=(assessment_submitted,),
         warning=True,
     ),

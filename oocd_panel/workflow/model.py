@@ -78,6 +78,13 @@ class Action:
     warning: bool = False
     # Taken as part of another step (opening or closing a vote), never offered as a button.
     automatic: bool = False
+    # Who may read the reason written with it (None: everyone who may read the case). An
+    # assessment's notes, its review comment and its return directions are the YJS's and the
+    # panel's: a police officer sees that the step happened, never what was written.
+    reason_readers: frozenset[Role] | None = None
+
+    def reason_readable_by(self, user_roles: frozenset[Role]) -> bool:
+        return self.reason_readers is None or not self.reason_readers.isdisjoint(user_roles)
 
 
 # --- Who -----------------------------------------------------------------------------------------
@@ -86,6 +93,9 @@ YJS = frozenset({Role.PRACTITIONER, Role.MANAGER})
 MANAGER = frozenset({Role.MANAGER})
 PANEL = frozenset({Role.PANEL_MEMBER})
 POLICE = frozenset({Role.POLICE_OFFICER})
+
+# Who may read what is written about the assessment (its notes, review and directions).
+ASSESSMENT_READERS = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.PANEL_MEMBER})
 
 # Who may enter a new referral or notification (police refer; YJS staff key in what arrives).
 REFERRER_ROLES = frozenset({Role.POLICE_OFFICER, Role.PRACTITIONER, Role.MANAGER})

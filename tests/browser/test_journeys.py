@@ -90,5 +90,10 @@ def test_practitioner_enters_a_referral_and_finds_it(live_server: str, page: Any
     click_through(page, "a.govuk-button:has-text('Start the assessment')")
     assert_accessible(page)
     click_through(page, "button:has-text('Start the assessment')")
+    # Straight to the assessment now waiting; the case is being assessed.
+    assert page.url.endswith("/assessment")
+    assert "Done: start the assessment." in page.locator(".govuk-notification-banner").inner_text()
+    click_through(page, "a.govuk-service-navigation__link:has-text('Cases')")
+    click_through(page, "table a:has-text('Journey Browsertest')")
     assert page.locator(".govuk-tag").first.inner_text() == "Being assessed"
     assert page.console_problems == []

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from oocd_panel import demo
-from oocd_panel.models import ReferralStatus, Role, User
+from oocd_panel.models import ReferralStatus, Role, Service, User
 from oocd_panel.plumbing.clock import local_today
 from tests.browser.conftest import (
     LiveServer,
@@ -27,6 +27,18 @@ def _sign_in(context: Any, base: str, email: str) -> Any:
     page.fill("#password", demo.DEMO_PASSWORD)
     click_through(page, "button:has-text('Sign in')")
     return page
+
+
+def _set_rule(
+    live: LiveServer, rule: str | None, settings: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Set Northbrook's decision rule (or put its settings back); returns them as they were."""
+    with live.session() as session:
+        service = session.scalars(select(Service).where(Service.slug == "northbrook")).one()
+        before = dict(service.settings or {})
+        service.settings = settings if settings is not None else {**before, "decision_rule": rule}
+        session.commit()
+    return before
 
 
 def _ready_case(live: LiveServer) -> tuple[int, str, str]:
@@ -88,6 +100,12 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
     click_through(chair, f"a:has-text('{name}')")
     click_through(chair, "button:has-text('Open the vote')")
     assert "The vote is open." in chair.locator(".govuk-notification-banner").inner_text()
+    # The administrator changes the rule to a majority vote while this vote is open: the joint
+    # rule it opened under still decides it (by majority it would not escalate).
+    settings_before = _set_rule(live, "majority")
+    chair.reload()
+    assert "Decision rule: Joint" in chair.locator("main").inner_text()
+    assert "(in force when the vote opened)" in chair.locator("main").inner_text()
 
     # The health member has a conflict of interest: recorded, and they cannot vote.
     _choose(chair, "conflict-member_id", "Dr Rowan Petrakis")
@@ -124,6 +142,7 @@ def test_a_full_panel_with_conflict_escalation_and_delivery(
     assert_accessible(chair)
     click_through(chair, "button:has-text('Close the vote')")
     assert "escalated" in chair.locator(".govuk-notification-banner").inner_text()
+    _set_rule(live, None, settings_before)
 
     inspector_ctx = browser.new_context(viewport={"width": 1100, "height": 900})
     inspector = _sign_in(inspector_ctx, base, "inspector@example.org")
