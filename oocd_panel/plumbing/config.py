@@ -94,6 +94,9 @@ def load_config(
         "DATABASE_URL": normalise_database_url(env.get("DATABASE_URL") or default_database_url()),
         # A read replica for the evaluation reports (and the panel pack's briefing): optional.
         "REPORTS_DATABASE_URL": env.get("REPORTS_DATABASE_URL") or None,
+        # Nothing the product takes is a file: a request body over 1 MB is refused (413) before
+        # it is read, and a form's text fields together over 500 KB too (Flask's own limit).
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_SECURE": mode == "production",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -36,7 +36,8 @@ def init_app(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         if production:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if request.endpoint != "static":
-            # Pages carry children's personal data: never keep them in a cache.
+        if request.endpoint != "static" or response.status_code >= 400:
+            # Pages carry children's personal data: never keep them in a cache (nor an error,
+            # which may say what was asked for).
             response.headers["Cache-Control"] = "no-store"
         return response
