@@ -157,6 +157,7 @@ def check_throttle(session: Session, email: str, address: str, now: dt.datetime)
     recording, so twenty sent at once are checked no more often than one after another."""
     if not in_unit_of_work(session):
         raise RuntimeError("check_throttle belongs in the unit of work that records the attempt")
+    email, address = email[:254], address[:64]  # as record_attempt keeps them
     _take_turn(session, email)
     since = now - THROTTLE_WINDOW
     failures = session.execute(
@@ -178,6 +179,7 @@ def check_throttle(session: Session, email: str, address: str, now: dt.datetime)
     from_here = [f.at for f in failures if f.address == address]
     if len(from_here) >= ADDRESS_FAILURES_PER_EMAIL and _busy(session, address, since):
         raise SignInThrottled(
+            # "twice": ADDRESS_FAILURES_PER_EMAIL
             "There have been too many failed sign-ins from your network, and this email "
             f"address has already failed twice from it. Wait until "
             f"{_until(from_here[ADDRESS_FAILURES_PER_EMAIL - 1])} to try it again from there, "
