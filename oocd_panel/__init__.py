@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from oocd_panel.plumbing.config import INSTANCE_DIR, PROJECT_ROOT, load_config
 
@@ -22,6 +23,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     app.config.update(settings)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        # Each request's address (and whether it came by HTTPS) as the proxies in front say:
+        # the last `proxies` entries of X-Forwarded-For are theirs, and anything a client put
+        # before them is ignored.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies
+        )
     app.jinja_environment = Environment
     app.jinja_loader = ChoiceLoader(
         [

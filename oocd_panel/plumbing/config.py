@@ -58,6 +58,19 @@ def _mail_settings(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def _trusted_proxies(env: Mapping[str, str]) -> int:
+    """How many proxies in front of the workers add to X-Forwarded-For (0: none is trusted, so
+    the header is ignored and each request's address is the connection's)."""
+    value = (env.get("OOCD_TRUSTED_PROXIES") or "").strip()
+    if not value:
+        return 0
+    if not (value.isascii() and value.isdecimal()):
+        raise RuntimeError(
+            "OOCD_TRUSTED_PROXIES must be the number of proxies in front of the app, like 1"
+        )
+    return int(value)
+
+
 def load_config(
     environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -107,6 +120,9 @@ def load_config(
         # links in emails (set-up links) and, behind a proxy, of identity providers' redirect
         # URIs. Unset: each request's own address.
         "PUBLIC_URL": (env.get("OOCD_PUBLIC_URL") or "").rstrip("/") or None,
+        # Behind a proxy (or several), each request's address is the one the last of them puts
+        # in X-Forwarded-For: throttling sign-ins and the audit trail's origin depend on it.
+        "TRUSTED_PROXIES": _trusted_proxies(env),
         # Mail (set-up links): off unless SMTP_HOST and SMTP_FROM are set.
         **_mail_settings(env),
         "CASES_PER_PAGE": 25,

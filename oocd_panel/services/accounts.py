@@ -15,17 +15,17 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, bindparam, delete, func, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, text
 from sqlalchemy.orm import Session, joinedload
 from zxcvbn import zxcvbn
 
 from oocd_panel.models import Agency, Role, Service, SignInAttempt, User
 from oocd_panel.models.user import new_session_token
 from oocd_panel.plumbing.clock import LONDON
-from oocd_panel.plumbing.db import utcnow
+from oocd_panel.plumbing.db import begin_writing, utcnow
 from oocd_panel.plumbing.errors import DomainError, InvalidInput
 from oocd_panel.plumbing.text_input import clean_text
-from oocd_panel.plumbing.unit_of_work import unit_of_work
+from oocd_panel.plumbing.unit_of_work import in_unit_of_work, unit_of_work
 from oocd_panel.services import audit_trail
 
 MIN_PASSWORD_LENGTH = 12
@@ -131,10 +131,17 @@ def find_by_email(session: Session, email: str) -> User | None:
     ).one_or_none()
 
 
-# Throttling: after this many failures in the window, an account (or an address) waits until
-# the window after its last failure has passed.
+# Throttling. An email address (anyone's, or one nobody has: they are treated alike, so being
+# refused says nothing about who has an account) with ACCOUNT_FAILURES failures within
+# THROTTLE_WINDOW is not tried again, from anywhere, until the oldest of them is that old. An
+# address with ADDRESS_FAILURES failures within the window is busy: from it, each email address
+# may fail only ADDRESS_FAILURES_PER_EMAIL times. A busy address never stops an email address
+# that has not failed from it: behind a shared address (an office, or a proxy that is not
+# trusted), everyone else still signs in. Refused attempts are not recorded (waiting cannot be
+# made longer by trying), and wrong two-factor codes and current passwords count as failures.
 ACCOUNT_FAILURES = 5
 ADDRESS_FAILURES = 20
+ADDRESS_FAILURES_PER_EMAIL = 2
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 
 
@@ -143,24 +150,90 @@ class SignInThrottled(DomainError):
 
 
 def check_throttle(session: Session, email: str, address: str, now: dt.datetime) -> None:
-    """Raise SignInThrottled while the account or the address has failed too often lately.
-    Wrong passwords and wrong two-factor codes count alike."""
+    """Raise SignInThrottled while this email address may not be tried (from this address).
+
+    Call it first in the unit of work that checks the password (or code) and records the
+    attempt (record_attempt): attempts on one email address then take turns, from counting to
+    recording, so twenty sent at once are checked no more often than one after another."""
+    if not in_unit_of_work(session):
+        raise RuntimeError("check_throttle belongs in the unit of work that records the attempt")
+    email, address = email[:254], address[:64]  # as record_attempt keeps them
+    _take_turn(session, email)
     since = now - THROTTLE_WINDOW
-    for column, value, limit, whom in (
-        (SignInAttempt.email, email, ACCOUNT_FAILURES, "for this account"),
-        (SignInAttempt.address, address, ADDRESS_FAILURES, "from your network"),
-    ):
-        failures, last = session.execute(
-            select(func.count(), func.max(SignInAttempt.at)).where(
-                column == value, SignInAttempt.at >= since, SignInAttempt.succeeded.is_(False)
-            )
-        ).one()
-        if failures >= limit and last is not None:
-            until = (last + THROTTLE_WINDOW).astimezone(LONDON).strftime("%H:%M")
-            raise SignInThrottled(
-                f"There have been too many failed sign-ins {whom}. Wait until {until} and try "
-                "again, or ask an administrator to reset your password."
-            )
+    failures = session.execute(
+        select(SignInAttempt.at, SignInAttempt.address)
+        .where(
+            SignInAttempt.email == email,
+            SignInAttempt.at > since,
+            SignInAttempt.succeeded.is_(False),
+        )
+        .order_by(SignInAttempt.at.desc())
+        .limit(ACCOUNT_FAILURES)
+    ).all()
+    if len(failures) >= ACCOUNT_FAILURES:
+        raise SignInThrottled(
+            "There have been too many failed sign-ins for this account. Wait until "
+            f"{_until(failures[ACCOUNT_FAILURES - 1].at)} and try again, or ask an administrator "
+            "to reset your password."
+        )
+    from_here = [f.at for f in failures if f.address == address]
+    if len(from_here) >= ADDRESS_FAILURES_PER_EMAIL and _busy(session, address, since):
+        raise SignInThrottled(
+            # "twice": ADDRESS_FAILURES_PER_EMAIL
+            "There have been too many failed sign-ins from your network, and this email "
+            f"address has already failed twice from it. Wait until "
+            f"{_until(from_here[ADDRESS_FAILURES_PER_EMAIL - 1])} to try it again from there, "
+            "or ask an administrator to reset your password."
+        )
+
+
+# The two-key advisory locks of attempts on an email address (this number, and a hash of the
+# address) on PostgreSQL; the audit chain's lock has one key, so the two never meet.
+_ATTEMPTS_LOCK = 74_201_312
+
+
+def _take_turn(session: Session, email: str) -> None:
+    """Wait until no other attempt on this email address is between counting and recording.
+
+    On PostgreSQL: a transaction-level advisory lock of the email address, released when the
+    attempt commits or rolls back (attempts on other email addresses never wait for it). On
+    SQLite: the transaction begins with the write lock (BEGIN IMMEDIATE), so every attempt
+    waits for the one before; a transaction already under way (a web request that may write
+    began so already) is left as it is. The address's own count is not locked: it only decides
+    whether an email address may fail twice or five times from there, and attempts on that
+    email address take turns anyway."""
+    begin_writing(session)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:email))"),
+            {"space": _ATTEMPTS_LOCK, "email": email},
+        )
+
+
+def _busy(session: Session, address: str, since: dt.datetime) -> bool:
+    """Whether the address has failed ADDRESS_FAILURES times within the window (counting no
+    further than that)."""
+    recent = (
+        select(SignInAttempt.id)
+        .where(
+            SignInAttempt.address == address,
+            SignInAttempt.at > since,
+            SignInAttempt.succeeded.is_(False),
+        )
+        .limit(ADDRESS_FAILURES)
+        .subquery()
+    )
+    return (session.scalar(select(func.count()).select_from(recent)) or 0) >= ADDRESS_FAILURES
+
+
+def _until(failure: dt.datetime) -> str:
+    """When a failure stops counting, as London's time, rounded up to the minute (so trying
+    at the minute shown works)."""
+    until = failure + THROTTLE_WINDOW
+    shown = until.replace(second=0, microsecond=0)
+    if shown < until:
+        shown += dt.timedelta(minutes=1)
+    return shown.astimezone(LONDON).strftime("%H:%M")
 
 
 def authenticate(
@@ -173,8 +246,8 @@ def authenticate(
 ) -> User | None:
     """The active user with this email and password, or None. Rehashes outdated hashes.
 
-    Every attempt is recorded; too many failures lock the account (and the address) for a while,
-    before the password is even checked (SignInThrottled)."""
+    Every attempt is recorded; too many failures for the email address (or for it from a busy
+    address) refuse it for a while, before the password is even checked (SignInThrottled)."""
     now = now or utcnow()
     email = normalise_email(email or "")[:254]
     address = address[:64]

@@ -188,8 +188,8 @@ def verify_sign_in(
 ) -> bool:
     """The second step of signing in: a current code from the app, or an unused recovery code.
 
-    Each attempt is recorded like a password attempt, so wrong codes lock the account (and the
-    address) for a while (SignInThrottled, from accounts), before the code is even checked."""
+    Each attempt is recorded like a password attempt, so wrong codes are throttled alike
+    (SignInThrottled, from accounts), before the code is even checked."""
     return _verify(session, user, code, address=address, now=now or utcnow(), signing_in=True)
 
 
@@ -202,9 +202,9 @@ def _verify(
     now: dt.datetime,
     signing_in: bool,
 ) -> bool:
-    check_throttle(session, user.email, address, now)
     code = normalise_code(code)
     with unit_of_work(session):
+        check_throttle(session, user.email, address, now)
         if _is_totp(code):
             step = _matching_step(current_secret(user), code, user.totp_last_step, now)
             accepted = step is not None and _use_step(session, user, step)

@@ -51,3 +51,12 @@ def test_mail_settings_come_from_the_environment() -> None:
     assert (quiet["SMTP_PORT"], quiet["SMTP_STARTTLS"]) == (587, True)
     with pytest.raises(RuntimeError, match="SMTP_PORT"):
         load_config({**env, "SMTP_PORT": "smtp"}, {"SECRET_KEY": "x"})
+
+
+def test_trusted_proxies_is_a_count_and_none_by_default() -> None:
+    env = {"OOCD_ENV": "development", "SECRET_KEY": "x"}
+    assert load_config(env)["TRUSTED_PROXIES"] == 0
+    assert load_config({**env, "OOCD_TRUSTED_PROXIES": " 2 "})["TRUSTED_PROXIES"] == 2
+    for wrong in ("-1", "one", "1.5", "²"):
+        with pytest.raises(RuntimeError, match="OOCD_TRUSTED_PROXIES"):
+            load_config({**env, "OOCD_TRUSTED_PROXIES": wrong})
