@@ -18,6 +18,7 @@ from oocd_panel.services.accounts import SignInThrottled
 from oocd_panel.services.set_up_links import LinkNotValid
 from oocd_panel.web.access import (
     ALL_ROLES,
+    THROUGH_PROVIDER,
     actor,
     allow,
     public,
@@ -57,7 +58,10 @@ def change() -> Page | Response:
         else:
             # Every session of theirs has ended with the old token: this one goes on, in a
             # fresh session with the new one.
+            through_provider = session.get(THROUGH_PROVIDER)
             session.clear()
+            if through_provider is not None:  # still signed in through their organisation
+                session[THROUGH_PROVIDER] = through_provider
             login_user(user)
             start_session_clock()
             flash("Your password has been changed. You have been signed out everywhere else.")
