@@ -164,6 +164,26 @@ def test_a_known_verified_email_signs_in_without_a_code_in_a_fresh_session(
     assert manager.last_signed_in_at is not None
 
 
+def test_changing_a_local_password_keeps_the_session_signed_in_through_the_provider(
+    client: FlaskClient, factory: Factory, identity_provider: Provider
+) -> None:
+    service = _set_up(factory, identity_provider)
+    manager = factory.user(Role.MANAGER, services=[service], two_factor_set_up=False)
+    identity_provider.behaviour.email = manager.email
+    _through_provider(client, identity_provider, service.slug)
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "lantern orchard gravel teapot",
+            "confirm_password": "lantern orchard gravel teapot",
+        },
+    )
+    assert response.status_code == 302
+    # Still the provider's session: no two-factor set-up is asked for on the next page.
+    assert client.get("/cases").status_code == 200
+
+
 def test_a_password_sign_in_of_the_same_user_still_needs_two_factor(
     app: Flask, factory: Factory, identity_provider: Provider
 ) -> None:
