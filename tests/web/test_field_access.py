@@ -229,3 +229,35 @@ def test_no_page_a_police_officer_can_reach_shows_sensitive_fields(
     assert f"{MARK}-event-return_for_rework" in worker.get(f"/cases/{returned.id}").get_data(
         as_text=True
     )
+
+
+CASE_MARK = "ZQXCASETEXT"
+
+
+def test_no_page_an_analyst_can_reach_shows_any_case_text(
+    app: Flask, client: FlaskClient, factory: Factory, session: Session
+) -> None:
+    """Analysts work from counts: no page of theirs shows what anyone wrote about a case, not
+    even what the police may read."""
+    referral = factory.referral_at(ReferralStatus.OUTCOME_DELIVERED)
+    _mark_case(factory, session, referral)
+    referral.victim_details = f"{CASE_MARK}-victim"
+    referral.victim_views = f"{CASE_MARK}-views"
+    referral.officer_name = f"{CASE_MARK}-officer"
+    for offence in referral.offences:
+        offence.description = f"{CASE_MARK}-offence"
+    decision = referral.decision
+    assert decision is not None
+    decision.confirmation_rationale = f"{CASE_MARK}-rationale"
+    session.commit()
+
+    sign_in(client, factory.cast(Role.ANALYST))
+    reached = 0
+    for url in [*_police_pages(app, referral), "/reports?by=quarter"]:
+        response = client.get(url)
+        if response.status_code == 200:
+            reached += 1
+        body = response.get_data(as_text=True)
+        assert MARK not in body, url
+        assert CASE_MARK not in body, url
+    assert reached >= 4  # the evaluation and its exports were really read
