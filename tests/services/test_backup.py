@@ -31,6 +31,7 @@ def _app(url: str) -> Flask:
             "ENV_MODE": "development",
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
+            "AUDIT_CHECKPOINT": None,  # backups do not carry it yet
         }
     )
 
