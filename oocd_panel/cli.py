@@ -362,17 +362,29 @@ def audit_checkpoint_command(source: Path | None, force: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The backup file (default: instance/backups/oocd-panel-<UTC time>.sqlite3 or .dump).",
 )
+@click.option(
+    "--wait",
+    "lock_wait",
+    type=click.FloatRange(min=0),
+    default=backup.LOCK_WAIT_SECONDS,
+    show_default=True,
+    help="Seconds to wait (in tries) for a busy database's write lock before giving up.",
+)
 @with_appcontext
-def backup_command(destination: Path | None) -> None:
-    """Back up the whole database while the app runs (SQLite online backup, or pg_dump)."""
-    engine = _database().engine
-    target = destination or backup.default_path(engine, Path(current_app.instance_path) / "backups")
+def backup_command(destination: Path | None, lock_wait: float) -> None:
+    """Back up the whole database while the app runs (SQLite online backup, or pg_dump), with
+    the audit checkpoint beside it; private (0600), and whole or not at all."""
+    database = _database()
+    folder = Path(current_app.instance_path) / "backups"
+    target = destination or backup.default_path(database.engine, folder)
     try:
-        done = backup.backup(engine, target)
+        done = backup.backup(database, target, checkpoint=_checkpoint(), lock_wait=lock_wait)
     except backup.BackupFailed as exc:
-        click.echo(exc.message, err=True)
+        click.echo(f"Backup failed: {exc.message}", err=True)
         sys.exit(1)
     click.echo(f"Backed up to {done.path} ({done.size:,} bytes, {done.method}).")
+    if done.checkpoint is not None:
+        click.echo(f"Its audit checkpoint: {done.checkpoint} (keep the two together).")
 
 
 def _cases(n: int) -> str:
