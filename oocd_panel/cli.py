@@ -13,6 +13,7 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from oocd_panel import demo
 from oocd_panel.models import Agency, Role, Service, User
@@ -21,8 +22,17 @@ from oocd_panel.plumbing.config import PROJECT_ROOT
 from oocd_panel.plumbing.db import Database
 from oocd_panel.plumbing.errors import DomainError, InvalidInput
 from oocd_panel.plumbing.unit_of_work import unit_of_work
-from oocd_panel.services import accounts, audit_trail, backup, letters, retention, set_up_links
+from oocd_panel.services import (
+    accounts,
+    audit_checkpoint,
+    audit_trail,
+    backup,
+    letters,
+    retention,
+    set_up_links,
+)
 from oocd_panel.services.accounts import create_user
+from oocd_panel.services.audit_checkpoint import Checkpoint
 from oocd_panel.workflow.diagram import render_workflow_markdown
 
 
@@ -247,18 +257,102 @@ def issue_letters(slug: str, email: str) -> None:
             click.echo(f"Held {reference}: {why}")
 
 
+def _checkpoint() -> audit_checkpoint.CheckpointFile | None:
+    checkpoint: audit_checkpoint.CheckpointFile | None = current_app.extensions[
+        "oocd_audit_checkpoint"
+    ]
+    return checkpoint
+
+
+def _report(findings: list[audit_trail.Finding]) -> None:
+    for finding in findings[:50]:
+        where = "Checkpoint" if finding.entry_id is None else f"Row {finding.entry_id}"
+        click.echo(f"{where}: {finding.problem}", err=True)
+
+
+def _verified(
+    session: Session, *, missing_ok: bool = False
+) -> tuple[int, list[audit_trail.Finding], Checkpoint | None]:
+    """(rows, problems, the checkpoint read) of the chain and of its end by the checkpoint."""
+    checkpoint = _checkpoint()
+    count, findings = audit_trail.verify(session)
+    current = None
+    if checkpoint is not None:
+        current, by_checkpoint = audit_checkpoint.findings(
+            session, checkpoint, rows=count, missing_ok=missing_ok
+        )
+        findings = [*by_checkpoint, *findings]
+    return count, findings, current
+
+
 @click.command("verify-audit")
 @with_appcontext
 def verify_audit() -> None:
-    """Check the audit trail's hash chain: report any edited, deleted or reordered row."""
+    """Check the audit trail's hash chain and its end against the checkpoint: report any
+    edited, deleted or reordered row, rows removed from the end, or a forged checkpoint."""
+    checkpoint = _checkpoint()
     with _database().session() as session:
-        count, findings = audit_trail.verify(session)
+        count, findings, current = _verified(session)
+        head = audit_checkpoint.last_row(session)
     if findings:
-        for finding in findings[:50]:
-            click.echo(f"Row {finding.entry_id}: {finding.problem}", err=True)
+        _report(findings)
         click.echo(f"The audit trail has been tampered with: {len(findings)} problems.", err=True)
         sys.exit(1)
     click.echo(f"The audit trail is intact: {count:,} rows checked.")
+    if checkpoint is None:
+        click.echo("No checkpoint is configured: rows removed from the end would not be found.")
+        return
+    if current is not None:
+        click.echo(
+            f"Its end is as the checkpoint of {current.written_at:%Y-%m-%d %H:%M:%S} UTC "
+            f"says (row {current.entry_id:,})."
+        )
+    if head is not None and checkpoint.advance(head, expected=current, base=None):
+        click.echo(f"Checkpoint moved on to row {head.entry_id:,} ({checkpoint.path}).")
+
+
+@click.command("audit-checkpoint")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Put back this checkpoint (the one beside a backup just restored) instead.",
+)
+@click.option("--force", is_flag=True, help="Write it even though the trail has problems.")
+@with_appcontext
+def audit_checkpoint_command(source: Path | None, force: bool) -> None:
+    """Anchor the audit trail's end: check the trail, then write a checkpoint of its last row
+    (or put back a backup's checkpoint, once its row is found in this database)."""
+    checkpoint = _checkpoint()
+    if checkpoint is None:
+        click.echo("No checkpoint is configured (AUDIT_CHECKPOINT).", err=True)
+        sys.exit(2)
+    with _database().session() as session:
+        if source is not None:
+            try:
+                restored = audit_checkpoint.parse(source.read_bytes(), checkpoint.key, str(source))
+            except audit_checkpoint.CheckpointUnreadable as exc:
+                click.echo(exc.message, err=True)
+                sys.exit(1)
+            problem = audit_checkpoint.anchored_row_problem(session, restored)
+            if problem is not None and not force:
+                _report([audit_trail.Finding(restored.entry_id, problem)])
+                click.echo("This checkpoint is not of this database: nothing written.", err=True)
+                sys.exit(1)
+            written = checkpoint.replace(restored.head)
+        else:
+            _, findings, _ = _verified(session, missing_ok=True)
+            if findings and not force:
+                _report(findings)
+                click.echo(
+                    "The audit trail has problems: nothing written. Look into them first; "
+                    "--force anchors the trail as it is now.",
+                    err=True,
+                )
+                sys.exit(1)
+            head = audit_checkpoint.last_row(session) or audit_trail.Head(0, audit_trail.GENESIS)
+            written = checkpoint.replace(head)
+    click.echo(f"Checkpoint written: row {written.entry_id:,}, to {checkpoint.path}.")
 
 
 @click.command("backup")
@@ -268,17 +362,29 @@ def verify_audit() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The backup file (default: instance/backups/oocd-panel-<UTC time>.sqlite3 or .dump).",
 )
+@click.option(
+    "--wait",
+    "lock_wait",
+    type=click.FloatRange(min=0),
+    default=backup.LOCK_WAIT_SECONDS,
+    show_default=True,
+    help="Seconds to wait (in tries) for a busy database's write lock before giving up.",
+)
 @with_appcontext
-def backup_command(destination: Path | None) -> None:
-    """Back up the whole database while the app runs (SQLite online backup, or pg_dump)."""
-    engine = _database().engine
-    target = destination or backup.default_path(engine, Path(current_app.instance_path) / "backups")
+def backup_command(destination: Path | None, lock_wait: float) -> None:
+    """Back up the whole database while the app runs (SQLite online backup, or pg_dump), with
+    the audit checkpoint beside it; private (0600), and whole or not at all."""
+    database = _database()
+    folder = Path(current_app.instance_path) / "backups"
+    target = destination or backup.default_path(database.engine, folder)
     try:
-        done = backup.backup(engine, target)
+        done = backup.backup(database, target, checkpoint=_checkpoint(), lock_wait=lock_wait)
     except backup.BackupFailed as exc:
-        click.echo(exc.message, err=True)
+        click.echo(f"Backup failed: {exc.message}", err=True)
         sys.exit(1)
     click.echo(f"Backed up to {done.path} ({done.size:,} bytes, {done.method}).")
+    if done.checkpoint is not None:
+        click.echo(f"Its audit checkpoint: {done.checkpoint} (keep the two together).")
 
 
 def _cases(n: int) -> str:
@@ -358,6 +464,7 @@ def init_app(app: Flask) -> None:
         workflow_diagram,
         issue_letters,
         verify_audit,
+        audit_checkpoint_command,
         backup_command,
         purge,
     ):

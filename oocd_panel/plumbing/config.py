@@ -6,11 +6,14 @@ serves cookies marked Secure. `make run` sets `OOCD_ENV=development`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -18,6 +21,21 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 def default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'oocd_panel.sqlite3'}"
+
+
+def default_audit_checkpoint(database_url: str) -> str | None:
+    """Where the audit trail's checkpoint is kept unless AUDIT_CHECKPOINT says: beside a SQLite
+    database file (named after it), in the instance folder for a server database (named after
+    it, with a digest of its address, so two databases never share one); none in memory."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:" or "mode=memory" in str(url):
+            return None
+        database = Path(url.database).resolve()
+        return str(database.with_name(database.name + ".audit-checkpoint"))
+    address = url.render_as_string(hide_password=True).encode()
+    digest = hashlib.sha256(address).hexdigest()[:12]
+    return str(INSTANCE_DIR / f"{url.database or 'database'}-{digest}.audit-checkpoint")
 
 
 def normalise_database_url(url: str) -> str:
@@ -98,12 +116,19 @@ def load_config(
     # under its own derived key). Several keys, comma-separated, rotate it: the first encrypts,
     # any of them decrypts.
     totp_key = overrides.get("TOTP_KEY") or env.get("TOTP_KEY") or f"totp:{secret_key}"
+    # Signs the audit trail's checkpoint (its head, kept outside the database).
+    checkpoint_key = (
+        overrides.get("AUDIT_CHECKPOINT_KEY")
+        or env.get("AUDIT_CHECKPOINT_KEY")
+        or f"audit-checkpoint:{secret_key}"
+    )
     settings: dict[str, Any] = {
         "ENV_MODE": mode,
         "SECRET_KEY": secret_key,
         "AUDIT_KEY": audit_key,
         "PSEUDONYM_KEY": pseudonym_key,
         "TOTP_KEY": totp_key,
+        "AUDIT_CHECKPOINT_KEY": checkpoint_key,
         "DATABASE_URL": normalise_database_url(env.get("DATABASE_URL") or default_database_url()),
         # A read replica for the evaluation reports (and the panel pack's briefing): optional.
         "REPORTS_DATABASE_URL": env.get("REPORTS_DATABASE_URL") or None,
@@ -132,6 +157,11 @@ def load_config(
     }
     settings.update(overrides)
     settings["DATABASE_URL"] = normalise_database_url(str(settings["DATABASE_URL"]))
+    # The audit checkpoint's file: AUDIT_CHECKPOINT, else beside the database (None: off).
+    if "AUDIT_CHECKPOINT" not in overrides:
+        settings["AUDIT_CHECKPOINT"] = env.get("AUDIT_CHECKPOINT") or default_audit_checkpoint(
+            settings["DATABASE_URL"]
+        )
     if settings["REPORTS_DATABASE_URL"]:
         settings["REPORTS_DATABASE_URL"] = normalise_database_url(
             str(settings["REPORTS_DATABASE_URL"])

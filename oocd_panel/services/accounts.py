@@ -363,6 +363,11 @@ def _verifies(stored: str, password: str) -> bool:
         return False
 
 
+def password_matches(user: User, password: str) -> bool:
+    """Whether `password` is the user's (for confirming a change; the caller throttles)."""
+    return _verifies(user.password_hash, password)
+
+
 # Failed and successful sign-ins (email, address, time) are kept this long for throttling and
 # for looking into an attack, then removed by `flask purge`: they are personal data too.
 SIGN_IN_ATTEMPTS_KEPT = dt.timedelta(days=90)

@@ -5,6 +5,10 @@ breaks its own hash, and deleting or reordering rows breaks the chain. Writers t
 PostgreSQL (a transaction-level advisory lock) before reading the last hash, so concurrent
 writers never fork the chain; SQLite has one writer at a time anyway.
 
+What is left after the last rows are removed is still a whole chain: the chain's head is
+anchored outside the database by `audit_checkpoint`, which reads the head each transaction
+wrote (and the row it chained onto) from the session's `info` (HEAD, BASE).
+
 The key comes from configuration (`AUDIT_KEY`); where a request is being served, the web layer
 sets who is asking from where (`origin`)."""
 
@@ -19,8 +23,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.orm import Session, SessionTransaction
 
 from oocd_panel.models import User
 from oocd_panel.models.audit_trail import AuditEntry
@@ -30,6 +34,48 @@ GENESIS = "0" * 64
 _LOCK_ID = 74_201_311  # the audit chain's advisory lock on PostgreSQL
 _KEY = {"key": b"development audit key: not secret"}  # set from configuration at start-up
 origin: ContextVar[str] = ContextVar("audit_origin", default="system")
+
+
+# In a session's `info`, while its transaction is open: the hash of the last row it wrote
+# (HEAD) and the row its first one chained onto (BASE, a Head). Forgotten at every commit or
+# rollback.
+HEAD = "oocd_audit_head"
+BASE = "oocd_audit_base"
+
+
+@dataclass(frozen=True)
+class Head:
+    """A row of the trail, by id and hash: the end of the chain, or a row it passed."""
+
+    entry_id: int
+    hash: str
+
+
+def written_head(session: Session) -> tuple[Head, Head | None] | None:
+    """(the last row this session's open transaction wrote, the row its first row chained
+    onto), or None if it wrote none. Asked before the transaction commits (one lookup by the
+    unique hash: the insert itself reads back no ids, to stay one statement)."""
+    digest = session.info.get(HEAD)
+    if not isinstance(digest, str):
+        return None
+    entry_id = session.scalar(select(AuditEntry.id).where(AuditEntry.hash == digest))
+    if entry_id is None:  # rolled back under us
+        return None
+    return Head(entry_id, digest), session.info.get(BASE)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_commit(session: Session) -> None:
+    session.info.pop(HEAD, None)
+    session.info.pop(BASE, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, _previous: SessionTransaction) -> None:
+    # A savepoint rolled back may have held the rows: forgetting them only leaves the
+    # checkpoint behind until the next commit, never ahead of what was committed.
+    session.info.pop(HEAD, None)
+    session.info.pop(BASE, None)
 
 
 def configure(key: str | bytes) -> None:
@@ -84,8 +130,12 @@ def record_many(session: Session, actor: User | None, rows: Iterable[Row]) -> No
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
     session.flush()  # rows this transaction already added come first in the chain
-    last = session.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
-    previous = last or GENESIS
+    last = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    base = Head(last.id, last.hash) if last is not None else Head(0, GENESIS)
+    session.info.setdefault(BASE, base)
+    previous = base.hash
     at = utcnow()
     values = []
     for action, record_type, record_id, child_id, details in rows:
@@ -105,6 +155,7 @@ def record_many(session: Session, actor: User | None, rows: Iterable[Row]) -> No
     if values:
         # Core executemany: the ORM would insert one row at a time to read back each id.
         session.execute(insert(AuditEntry), values)
+        session.info[HEAD] = previous  # its id is looked up only when asked (written_head)
 
 
 _COLUMNS = (
@@ -123,7 +174,7 @@ _COLUMNS = (
 
 @dataclass(frozen=True)
 class Finding:
-    entry_id: int
+    entry_id: int | None  # None: about the checkpoint itself, not a row
     problem: str
 
 

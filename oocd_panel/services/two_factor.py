@@ -5,6 +5,11 @@ secret to an authenticator app and giving a code made from it; each code is acce
 (the time-step of the last accepted code is kept), wrong codes count toward the sign-in
 throttling like wrong passwords, and eight one-time recovery codes stand in for a lost phone.
 
+Once it is set up, changing it (a new phone, new recovery codes, turning it off) asks for the
+account's password and a current code or an unused recovery code, throttled like signing in,
+so a signed-in session alone (a stolen cookie, an unlocked screen) cannot take it over. Someone
+who has lost both their phone and their codes asks an administrator to reset it (`reset`).
+
 Secrets are stored encrypted (Fernet, plumbing.encryption) with a key from configuration
 (`TOTP_KEY`, set at start-up by `configure`); recovery codes are stored as their SHA-256 only.
 """
@@ -27,7 +32,7 @@ from oocd_panel.plumbing.encryption import SecretBox, Unreadable
 from oocd_panel.plumbing.errors import ActionNotAllowed, DomainError, InvalidInput
 from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import audit_trail
-from oocd_panel.services.accounts import check_throttle, record_attempt
+from oocd_panel.services.accounts import check_throttle, password_matches, record_attempt
 
 REQUIRED_FOR = frozenset({Role.ADMIN, Role.MANAGER})
 VALID_WINDOW = 1  # codes from one time-step before or after now are accepted too (clock drift)
@@ -190,7 +195,7 @@ def verify_sign_in(
 
     Each attempt is recorded like a password attempt, so wrong codes are throttled alike
     (SignInThrottled, from accounts), before the code is even checked."""
-    return _verify(session, user, code, address=address, now=now or utcnow(), signing_in=True)
+    return _verify(session, user, code, address=address, now=now or utcnow())
 
 
 def _verify(
@@ -200,30 +205,33 @@ def _verify(
     *,
     address: str,
     now: dt.datetime,
-    signing_in: bool,
 ) -> bool:
-    code = normalise_code(code)
     with unit_of_work(session):
+        # Counted and checked in one step (accounts.check_throttle takes its turn first).
         check_throttle(session, user.email, address, now)
-        if _is_totp(code):
-            step = _matching_step(current_secret(user), code, user.totp_last_step, now)
-            accepted = step is not None and _use_step(session, user, step)
-            used_recovery = False
-        elif signing_in:
-            accepted = used_recovery = _use_recovery_code(session, user, code, now)
-        else:
-            accepted = used_recovery = False
-        if used_recovery:
-            audit_trail.record(
-                session,
-                actor=user,
-                action="use_recovery_code",
-                record_type="user",
-                record_id=user.id,
-                details={"left": recovery_codes_left(session, user)},
-            )
+        accepted = _verify_in_unit(session, user, code, now)
         record_attempt(session, user.email, address, now, succeeded=accepted)
     return accepted
+
+
+def _verify_in_unit(session: Session, user: User, code: str, now: dt.datetime) -> bool:
+    """A current code from the app, or an unused recovery code (used up, with an audit row),
+    checked in the caller's unit of work."""
+    code = normalise_code(code)
+    if _is_totp(code):
+        step = _matching_step(current_secret(user), code, user.totp_last_step, now)
+        return step is not None and _use_step(session, user, step)
+    if not _use_recovery_code(session, user, code, now):
+        return False
+    audit_trail.record(
+        session,
+        actor=user,
+        action="use_recovery_code",
+        record_type="user",
+        record_id=user.id,
+        details={"left": recovery_codes_left(session, user)},
+    )
+    return True
 
 
 # --- Setting up, replacing, turning off ----------------------------------------------------------
@@ -243,12 +251,8 @@ def pending_secret(session: Session, user: User) -> str:
     return secret
 
 
-def confirm_set_up(
-    session: Session, user: User, code: str, *, now: dt.datetime | None = None
-) -> list[str]:
-    """Make the pending secret the user's, if `code` was made from it. Returns new recovery
-    codes, to show once (only their hashes are kept)."""
-    now = now or utcnow()
+def _code_from_pending(user: User, code: str, now: dt.datetime) -> int:
+    """The time-step of `code` if it was made from the secret being set up (InvalidInput if not)."""
     if user.totp_pending_secret is None:
         raise InvalidInput({"code": "Your set-up had expired: scan the new QR code and try again"})
     secret = _decrypt(user.totp_pending_secret)
@@ -258,46 +262,121 @@ def confirm_set_up(
         raise InvalidInput(
             {"code": "The code is not right: enter the 6-digit code your app shows now"}
         )
-    with unit_of_work(session):
-        replacing = user.has_two_factor
-        user.totp_secret = user.totp_pending_secret
-        user.totp_pending_secret = None
-        user.totp_last_step = step
-        user.totp_enrolled_at = now
-        codes = _new_recovery_codes(session, user)
-        audit_trail.record(
-            session,
-            actor=user,
-            action="replace_two_factor" if replacing else "set_up_two_factor",
-            record_type="user",
-            record_id=user.id,
-        )
+    return step
+
+
+def _enrol(session: Session, user: User, step: int, now: dt.datetime, action: str) -> list[str]:
+    """Make the pending secret the user's (in the caller's unit of work), with new recovery
+    codes, and the audit row."""
+    user.totp_secret = user.totp_pending_secret
+    user.totp_pending_secret = None
+    user.totp_last_step = step
+    user.totp_enrolled_at = now
+    codes = _new_recovery_codes(session, user)
+    audit_trail.record(session, actor=user, action=action, record_type="user", record_id=user.id)
     return codes
 
 
-def _check_current_code(
-    session: Session, user: User, code: str, *, address: str, now: dt.datetime
-) -> None:
-    """For changes to two-factor itself: a current code from the app (throttled like sign-in)."""
-    if not _verify(session, user, code, address=address, now=now, signing_in=False):
-        raise InvalidInput(
-            {"code": "The code is not right: enter the 6-digit code your app shows now"}
+def confirm_set_up(
+    session: Session, user: User, code: str, *, now: dt.datetime | None = None
+) -> list[str]:
+    """Set up two-factor for someone who has none yet: the pending secret becomes theirs, if
+    `code` was made from it. Returns new recovery codes, to show once (only their hashes are
+    kept). Someone who has it already replaces it with `replace`, which asks for more."""
+    now = now or utcnow()
+    if user.has_two_factor:
+        raise ActionNotAllowed(
+            "Two-factor sign-in is set up already: to move it to a new phone, give a code from "
+            "your current app (or a recovery code) and your password."
         )
+    step = _code_from_pending(user, code, now)
+    with unit_of_work(session):
+        return _enrol(session, user, step, now, "set_up_two_factor")
+
+
+# The fields a change to two-factor itself asks for, as InvalidInput names them.
+CURRENT_CODE, PASSWORD = "current_code", "password"
+
+
+def _confirm_factors(
+    session: Session,
+    user: User,
+    *,
+    current_code: str,
+    password: str,
+    address: str,
+    now: dt.datetime,
+) -> None:
+    """For a change to two-factor itself (replacing it, new recovery codes, turning it off):
+    the account's password and a current code from the app or an unused recovery code, so a
+    session left open or stolen cannot change it. Throttled and counted like signing in
+    (SignInThrottled while the account or address waits). A recovery code given is used up;
+    the code is not even checked when the password is wrong."""
+    errors: dict[str, str] = {}
+    if not normalise_code(current_code):
+        errors[CURRENT_CODE] = "Enter a code from your authenticator app, or a recovery code"
+    if not password:
+        errors[PASSWORD] = "Enter your password"
+    if errors:
+        raise InvalidInput(errors)
+    address = address[:64]
+    with unit_of_work(session):
+        check_throttle(session, user.email, address, now)
+        right_password = password_matches(user, password)
+        accepted = right_password and _verify_in_unit(session, user, current_code, now)
+        record_attempt(session, user.email, address, now, succeeded=accepted)
+    if not right_password:
+        raise InvalidInput({PASSWORD: "Your password is not right"})
+    if not accepted:
+        raise InvalidInput(
+            {
+                CURRENT_CODE: "The code is not right, or was used already: enter the newest "
+                "code your current app shows, or an unused recovery code"
+            }
+        )
+
+
+def replace(
+    session: Session,
+    user: User,
+    code: str,
+    *,
+    current_code: str,
+    password: str,
+    address: str = "unknown",
+    now: dt.datetime | None = None,
+) -> list[str]:
+    """Move two-factor to a new app (a new phone): `code` from the pending secret, and the
+    current factor and password (`_confirm_factors`). Returns new recovery codes; the old app
+    and codes stop working. Someone who has lost both asks an administrator to reset it."""
+    now = now or utcnow()
+    if not user.has_two_factor:
+        raise ActionNotAllowed("Two-factor sign-in is not set up for this account.")
+    step = _code_from_pending(user, code, now)  # a typo here uses up nothing
+    _confirm_factors(
+        session, user, current_code=current_code, password=password, address=address, now=now
+    )
+    with unit_of_work(session):
+        return _enrol(session, user, step, now, "replace_two_factor")
 
 
 def new_recovery_codes(
     session: Session,
     user: User,
-    code: str,
+    current_code: str,
     *,
+    password: str,
     address: str = "unknown",
     now: dt.datetime | None = None,
 ) -> list[str]:
-    """Replace the user's recovery codes (the old ones stop working), given a current code."""
+    """Replace the user's recovery codes (the old ones stop working), given the current factor
+    and the password."""
     now = now or utcnow()
     if not user.has_two_factor:
         raise ActionNotAllowed("Set up two-factor sign-in first.")
-    _check_current_code(session, user, code, address=address, now=now)
+    _confirm_factors(
+        session, user, current_code=current_code, password=password, address=address, now=now
+    )
     with unit_of_work(session):
         codes = _new_recovery_codes(session, user)
         audit_trail.record(
@@ -321,12 +400,14 @@ def _clear(session: Session, user: User) -> None:
 def turn_off(
     session: Session,
     user: User,
-    code: str,
+    current_code: str,
     *,
+    password: str,
     address: str = "unknown",
     now: dt.datetime | None = None,
 ) -> None:
-    """Someone who may sign in without it turns two-factor off, given a current code."""
+    """Someone who may sign in without it turns two-factor off, given the current factor and
+    the password."""
     now = now or utcnow()
     if required_for(user):
         raise ActionNotAllowed(
@@ -334,7 +415,9 @@ def turn_off(
         )
     if not user.has_two_factor:
         raise ActionNotAllowed("Two-factor sign-in is not set up for this account.")
-    _check_current_code(session, user, code, address=address, now=now)
+    _confirm_factors(
+        session, user, current_code=current_code, password=password, address=address, now=now
+    )
     with unit_of_work(session):
         _clear(session, user)
         audit_trail.record(

@@ -1,4 +1,5 @@
-"""One database session per request, closed when the request ends."""
+"""One database session per request, closed when the request ends; and the audit trail's
+checkpoint, moved on after each commit of the app's sessions that adds audit rows."""
 
 from __future__ import annotations
 
@@ -6,10 +7,16 @@ from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
 from oocd_panel.plumbing.db import Database, begin_writing
+from oocd_panel.services import audit_checkpoint
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["oocd_db"] = Database(app.config["DATABASE_URL"])
+    db = app.extensions["oocd_db"] = Database(app.config["DATABASE_URL"])
+    checkpoint = app.extensions["oocd_audit_checkpoint"] = audit_checkpoint.from_settings(
+        app.config
+    )
+    if checkpoint is not None:
+        audit_checkpoint.watch(db.sessionmaker, checkpoint)
     replica = app.config.get("REPORTS_DATABASE_URL")
     app.extensions["oocd_reports_db"] = Database(replica) if replica else None
 

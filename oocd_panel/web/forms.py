@@ -55,6 +55,47 @@ class CodeForm(WebForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+_CURRENT_CODE_LABEL = "Code from your current authenticator app, or a recovery code"
+_CURRENT_CODE_MISSING = "Enter a code from your authenticator app, or a recovery code"
+
+
+class ConfirmFactorsForm(WebForm):
+    """What a change to two-factor sign-in asks for: the current factor and the password."""
+
+    current_code = StringField(
+        _CURRENT_CODE_LABEL,
+        widget=GovTextInput(),
+        validators=[Required(_CURRENT_CODE_MISSING), Length(max=50)],
+    )
+    password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[Required("Enter your password"), Length(max=1000)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ReplaceTwoFactorForm(WebForm):
+    """Moving two-factor sign-in to a new app: a code from it, the current factor, the password."""
+
+    code = StringField(
+        "Code from your new authenticator app",
+        widget=GovTextInput(),
+        validators=[Required("Enter the code from your new authenticator app"), Length(max=50)],
+    )
+    current_code = StringField(
+        _CURRENT_CODE_LABEL,
+        widget=GovTextInput(),
+        validators=[Required(_CURRENT_CODE_MISSING), Length(max=50)],
+    )
+    password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[Required("Enter your password"), Length(max=1000)],
+    )
+    submit = SubmitField("Confirm the new app", widget=GovSubmitInput())
+
+
 class ActionForm(WebForm):
     """Confirms one workflow action that needs at most a reason (the others have pages)."""
 

@@ -47,10 +47,16 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real app on a free port, on its own database with the demo services and users."""
-    with fresh_database(tmp_path_factory.mktemp("live")) as url:
+    folder = tmp_path_factory.mktemp("live")
+    with fresh_database(folder) as url:
         # The app first: it sets the key the demo users' two-factor secrets are encrypted with.
         app = create_app(
-            {"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "ENV_MODE": "development"}
+            {
+                "DATABASE_URL": url,
+                "SECRET_KEY": "browser-tests",
+                "ENV_MODE": "development",
+                "AUDIT_CHECKPOINT": str(folder / "live.audit-checkpoint"),
+            }
         )
         db = Database(url)
         with db.session() as session:

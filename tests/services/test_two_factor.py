@@ -104,12 +104,13 @@ def test_a_recovery_code_works_once(factory: Factory, session: Session) -> None:
     assert not two_factor.verify_sign_in(session, user, codes[0], now=now)
     assert two_factor.recovery_codes_left(session, user) == 7
     assert "use_recovery_code" in _actions(session, user)
-    # New codes replace the old ones, and need a current code from the app.
+    # New codes replace the old ones, and need the current factor and the password.
     later = now + 2 * STEP
+    totp = pyotp.TOTP(two_factor.current_secret(user))
     with pytest.raises(InvalidInput):
-        two_factor.new_recovery_codes(session, user, codes[1], now=later)
+        two_factor.new_recovery_codes(session, user, totp.at(later), password="", now=later)
     fresh = two_factor.new_recovery_codes(
-        session, user, pyotp.TOTP(two_factor.current_secret(user)).at(later), now=later
+        session, user, totp.at(later), password=PASSWORD, now=later
     )
     assert not two_factor.verify_sign_in(session, user, codes[1], now=later)
     assert two_factor.verify_sign_in(session, user, fresh[1], now=later)
@@ -140,10 +141,12 @@ def test_only_those_who_may_go_without_it_can_turn_it_off(
     now = utcnow()
     secret, _ = _set_up(session, practitioner, now - 3 * STEP)
     with pytest.raises(ActionNotAllowed, match="must use two-factor"):
-        two_factor.turn_off(session, manager, "123456", now=now)
+        two_factor.turn_off(session, manager, "123456", password=PASSWORD, now=now)
     with pytest.raises(InvalidInput):
-        two_factor.turn_off(session, practitioner, "12345", now=now)
-    two_factor.turn_off(session, practitioner, pyotp.TOTP(secret).at(now), now=now)
+        two_factor.turn_off(session, practitioner, "12345", password=PASSWORD, now=now)
+    two_factor.turn_off(
+        session, practitioner, pyotp.TOTP(secret).at(now), password=PASSWORD, now=now
+    )
     assert not practitioner.has_two_factor
     assert two_factor.recovery_codes_left(session, practitioner) == 0
 
@@ -154,3 +157,110 @@ def test_who_must_set_it_up(factory: Factory) -> None:
     assert not two_factor.must_set_up(factory.user(Role.MANAGER))
     for role in (Role.PRACTITIONER, Role.PANEL_MEMBER, Role.POLICE_OFFICER, Role.ANALYST):
         assert not two_factor.must_set_up(factory.user(role))
+
+
+# --- Changing it asks for the current factor and the password -------------------------------
+
+
+def test_setting_up_again_over_a_current_factor_is_refused(
+    factory: Factory, session: Session
+) -> None:
+    """A signed-in session alone (a stolen cookie) cannot put its own app in place of the
+    user's: a first set-up is refused once there is a factor, and replacing asks for more."""
+    user = factory.user(Role.MANAGER)
+    before = user.totp_secret
+    now = utcnow()
+    attacker = two_factor.pending_secret(session, user)
+    with pytest.raises(ActionNotAllowed, match="set up already"):
+        two_factor.confirm_set_up(session, user, pyotp.TOTP(attacker).at(now), now=now)
+    for current, password in (("", PASSWORD), ("123456", ""), ("", "")):
+        with pytest.raises(InvalidInput):
+            two_factor.replace(
+                session,
+                user,
+                pyotp.TOTP(attacker).at(now),
+                current_code=current,
+                password=password,
+                now=now,
+            )
+    session.refresh(user)
+    assert user.totp_secret == before
+    assert "replace_two_factor" not in _actions(session, user)
+
+
+def _replace(
+    session: Session, user: User, *, current: str, password: str, now: dt.datetime
+) -> list[str]:
+    new = two_factor.pending_secret(session, user)
+    return two_factor.replace(
+        session,
+        user,
+        pyotp.TOTP(new).at(now),
+        current_code=current,
+        password=password,
+        address="10.0.0.9",
+        now=now,
+    )
+
+
+def test_replacing_needs_the_password_and_the_current_code_or_a_recovery_code(
+    factory: Factory, session: Session
+) -> None:
+    user = factory.user(Role.PRACTITIONER)
+    now = utcnow()
+    old_secret, codes = _set_up(session, user, now - 4 * STEP)
+    old = pyotp.TOTP(old_secret)
+    with pytest.raises(InvalidInput) as wrong_password:
+        _replace(session, user, current=old.at(now), password="not my password", now=now)
+    assert wrong_password.value.errors == {"password": "Your password is not right"}
+    with pytest.raises(InvalidInput) as wrong_code:
+        _replace(session, user, current="000000", password=PASSWORD, now=now)
+    assert list(wrong_code.value.errors) == ["current_code"]
+    assert two_factor.current_secret(user) == old_secret
+
+    fresh = _replace(session, user, current=old.at(now), password=PASSWORD, now=now)
+    new_secret = two_factor.current_secret(user)
+    assert new_secret != old_secret
+    later = now + 2 * STEP
+    assert not two_factor.verify_sign_in(session, user, old.at(later), now=later)
+    assert two_factor.verify_sign_in(session, user, pyotp.TOTP(new_secret).at(later), now=later)
+    assert not two_factor.verify_sign_in(session, user, codes[0], now=later)  # old codes gone
+    # A recovery code stands in for the current app (a lost phone), and is used up.
+    _replace(session, user, current=fresh[0], password=PASSWORD, now=later)
+    assert two_factor.current_secret(user) != new_secret
+    assert _actions(session, user).count("replace_two_factor") == 2
+    assert "use_recovery_code" in _actions(session, user)
+
+
+def test_wrong_passwords_when_changing_it_are_throttled_like_sign_in(
+    factory: Factory, session: Session
+) -> None:
+    user = factory.user(Role.MANAGER)
+    now = utcnow()
+    right = pyotp.TOTP(two_factor.current_secret(user)).at(now)
+    for _ in range(ACCOUNT_FAILURES):
+        with pytest.raises(InvalidInput):
+            two_factor.new_recovery_codes(
+                session, user, right, password="guess", address="a", now=now
+            )
+    with pytest.raises(SignInThrottled, match="for this account"):
+        two_factor.new_recovery_codes(session, user, right, password=PASSWORD, now=now)
+    with pytest.raises(SignInThrottled):
+        _replace(session, user, current=right, password=PASSWORD, now=now)
+    with pytest.raises(SignInThrottled):  # and signing in waits too
+        authenticate(session, user.email, PASSWORD, address="b", now=now)
+    # The right code was never even checked, so it was not used up meanwhile.
+    session.refresh(user)
+    assert user.totp_last_step is None
+
+
+def test_turning_it_off_needs_the_password(factory: Factory, session: Session) -> None:
+    user = factory.user(Role.PRACTITIONER)
+    now = utcnow()
+    secret, codes = _set_up(session, user, now - 3 * STEP)
+    with pytest.raises(InvalidInput, match="password"):
+        two_factor.turn_off(session, user, pyotp.TOTP(secret).at(now), password="x", now=now)
+    assert user.has_two_factor
+    two_factor.turn_off(session, user, codes[2], password=PASSWORD, now=now)
+    assert not user.has_two_factor
+    assert _actions(session, user)[-1] == "turn_off_two_factor"

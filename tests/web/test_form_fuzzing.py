@@ -485,9 +485,9 @@ def _password_only(email: str) -> Callable[[FlaskClient], None]:
     return prepare
 
 
-def _current_code(user_id: int) -> Callable[[Session], dict[str, str]]:
-    """A code the user's app shows now (one not used yet), in the form's field `code`."""
-    return lambda session: {"code": next_code(session, session.get_one(User, user_id))}
+def _current_code(user_id: int, name: str = "code") -> Callable[[Session], dict[str, str]]:
+    """A code the user's app shows now (one not used yet), in the form's field `name`."""
+    return lambda session: {name: next_code(session, session.get_one(User, user_id))}
 
 
 def _set_up_code(f: Factory, user: User) -> Callable[[Session], dict[str, str]]:
@@ -541,15 +541,34 @@ def _prefixed(
     return lambda session: {f"{prefix}-{k}": v for k, v in values(session).items()}
 
 
+def _replace_two_factor(f: Factory) -> Target:
+    """A manager moves two-factor to a new phone: a code from the new secret, the current
+    code and the password."""
+    manager = f.cast(Role.MANAGER)
+    url = "/account/two-factor/set-up"
+    new_code = _set_up_code(f, manager)
+    current = _current_code(manager.id, "current_code")
+    return Target(
+        manager,
+        url,
+        url,
+        {"password": PASSWORD},
+        may_write=frozenset({"sign_in_attempt"}),  # wrong codes and passwords are counted
+        saved_when="Your recovery codes",
+        fresh_values=lambda session: {**new_code(session), **current(session)},
+    )
+
+
 def _new_recovery_codes(f: Factory) -> Target:
     manager = f.cast(Role.MANAGER)
     return Target(
         manager,
         "/account/two-factor",
         "/account/two-factor/recovery-codes",
+        {"recovery-password": PASSWORD},
         may_write=frozenset({"sign_in_attempt"}),  # wrong codes count toward throttling
         saved_when="Your recovery codes",
-        fresh_values=_prefixed("recovery", _current_code(manager.id)),
+        fresh_values=_prefixed("recovery", _current_code(manager.id, "current_code")),
     )
 
 
@@ -559,8 +578,9 @@ def _turn_off_two_factor(f: Factory) -> Target:
         user,
         "/account/two-factor",
         "/account/two-factor/turn-off",
+        {"off-password": PASSWORD},
         may_write=frozenset({"sign_in_attempt"}),
-        fresh_values=_prefixed("off", _current_code(user.id)),
+        fresh_values=_prefixed("off", _current_code(user.id, "current_code")),
     )
 
 
@@ -634,14 +654,16 @@ def _subject_access(f: Factory) -> Target:
     return Target(f.cast(Role.MANAGER), page, f"/children/{referral.child_id}/subject-access")
 
 
-# Endpoint: (how to reach its form, how many examples). Sending a letter makes a PDF, and the
-# user buttons and the subject access download read nothing from the form: fewer.
+# Endpoint (and which of its ways, after a colon): (how to reach its form, how many examples).
+# Sending a letter makes a PDF, and the user buttons and the subject access download read
+# nothing from the form: fewer.
 FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "auth.sign_in": (_sign_in, 10),
     "auth.two_factor_code": (_two_factor_code, 8),
     "auth.set_up_at_sign_in": (_set_up_at_sign_in, 8),
     "auth.sign_out": (_sign_out, 5),
     "account.set_up_two_factor": (_set_up_two_factor, 8),
+    "account.set_up_two_factor:replacing": (_replace_two_factor, 8),
     "account.new_recovery_codes": (_new_recovery_codes, 8),
     "account.turn_off_two_factor": (_turn_off_two_factor, 8),
     "users.new": (_new_user, 10),
@@ -688,7 +710,8 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
 
 def test_every_form_is_fuzzed(app: Flask) -> None:
     posting = {r.endpoint for r in app.url_map.iter_rules() if "POST" in (r.methods or ())}
-    assert posting == set(FORMS), "add a way to reach the new form to FORMS"
+    # A form that does two things (setting up, or replacing) has a key per way, after a colon.
+    assert posting == {key.split(":")[0] for key in FORMS}, "add a way to reach it to FORMS"
 
 
 # --- Hostile input ---------------------------------------------------------------------------

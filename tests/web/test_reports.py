@@ -142,8 +142,15 @@ def test_reports_read_the_replica_when_one_is_configured(tmp_path: Path) -> None
         "WTF_CSRF_ENABLED": False,
     }
     with fresh_database(tmp_path) as primary_url, fresh_database(tmp_path) as replica_url:
+        settings["AUDIT_CHECKPOINT"] = str(tmp_path / "primary.audit-checkpoint")
         primary = create_app({**settings, "DATABASE_URL": primary_url})
-        replica = create_app({**settings, "DATABASE_URL": replica_url})
+        replica = create_app(
+            {
+                **settings,
+                "DATABASE_URL": replica_url,
+                "AUDIT_CHECKPOINT": str(tmp_path / "replica.audit-checkpoint"),
+            }
+        )
         for app, referrals in ((primary, "10"), (replica, "30")):
             done = app.test_cli_runner().invoke(args=["seed-demo", "--referrals", referrals])
             assert done.exit_code == 0, done.output

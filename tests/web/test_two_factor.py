@@ -9,12 +9,14 @@ import re
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from oocd_panel.models import Role, User
+from oocd_panel.models import AuditEntry, Role, User
 from oocd_panel.services import two_factor
 from oocd_panel.services.accounts import ACCOUNT_FAILURES
+from oocd_panel.web.access import THROUGH_PROVIDER
 from tests.factories import PASSWORD, Factory, next_code
 from tests.web.helpers import error_summary, sign_in, text_of
 
@@ -171,14 +173,21 @@ def test_a_practitioner_signs_in_without_it_and_may_opt_in(
     assert _password(later, practitioner).headers["Location"] == "/sign-in/code"
     assert later.get("/").status_code == 302
 
-    # They may turn it off again, with a current code.
-    refused = client.post("/account/two-factor/turn-off", data={"off-code": "12"})
+    # They may turn it off again, with a current code and their password.
+    refused = client.post(
+        "/account/two-factor/turn-off", data={"off-current_code": "12", "off-password": PASSWORD}
+    )
     assert refused.status_code == 400
     assert error_summary(refused) == [
-        ("#off-code", "The code is not right: enter the 6-digit code your app shows now")
+        (
+            "#off-current_code",
+            "The code is not right, or was used already: enter the newest code your current "
+            "app shows, or an unused recovery code",
+        )
     ]
     off = client.post(
-        "/account/two-factor/turn-off", data={"off-code": next_code(session, practitioner)}
+        "/account/two-factor/turn-off",
+        data={"off-current_code": next_code(session, practitioner), "off-password": PASSWORD},
     )
     assert off.headers["Location"] == "/account/two-factor"
     assert _password(app.test_client(), practitioner).headers["Location"] == "/"
@@ -190,25 +199,138 @@ def test_a_manager_cannot_turn_it_off(client: FlaskClient, factory: Factory) -> 
     page = text_of(client.get("/account/two-factor"))
     assert "Turn off two-factor sign-in" not in page
     response = client.post(
-        "/account/two-factor/turn-off", data={"off-code": next_code(factory.session, manager)}
+        "/account/two-factor/turn-off",
+        data={"off-current_code": next_code(factory.session, manager), "off-password": PASSWORD},
     )
     assert response.status_code == 400
     assert "cannot turn it off" in error_summary(response)[0][1]
     assert manager.has_two_factor
 
 
-def test_new_recovery_codes_need_a_current_code(client: FlaskClient, factory: Factory) -> None:
+def test_new_recovery_codes_need_a_current_code_and_the_password(
+    client: FlaskClient, factory: Factory
+) -> None:
     manager = factory.cast(Role.MANAGER)
     sign_in(client, manager)
-    refused = client.post("/account/two-factor/recovery-codes", data={"recovery-code": ""})
+    refused = client.post("/account/two-factor/recovery-codes", data={"recovery-current_code": ""})
     assert error_summary(refused) == [
-        ("#recovery-code", "Enter the code from your authenticator app")
+        ("#recovery-current_code", "Enter a code from your authenticator app, or a recovery code"),
+        ("#recovery-password", "Enter your password"),
     ]
+    code = next_code(factory.session, manager)
+    wrong = client.post(
+        "/account/two-factor/recovery-codes",
+        data={"recovery-current_code": code, "recovery-password": "not the password"},
+    )
+    assert error_summary(wrong) == [("#recovery-password", "Your password is not right")]
     done = client.post(
         "/account/two-factor/recovery-codes",
-        data={"recovery-code": next_code(factory.session, manager)},
+        data={"recovery-current_code": code, "recovery-password": PASSWORD},
     )
     assert "Your recovery codes" in text_of(done)
+
+
+def _audited(session: Session, user: User) -> list[str]:
+    return list(
+        session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.record_type == "user", AuditEntry.record_id == str(user.id))
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
+def test_a_signed_in_session_alone_cannot_replace_two_factor(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    """Issue 16, item 4: someone with a manager's session (a stolen cookie, an unlocked
+    screen) and their own new authenticator cannot take over the account's two-factor."""
+    manager = factory.cast(Role.MANAGER)
+    original = manager.totp_secret
+    client = app.test_client()
+    sign_in(client, manager)
+    page = client.get("/account/two-factor/set-up")
+    assert page.status_code == 200
+    shown = text_of(page)
+    assert "Confirm it is you" in shown
+    assert "ask your service's administrator to reset" in shown.lower()
+    theirs = pyotp.TOTP(_secret_on(page))
+
+    alone = client.post("/account/two-factor/set-up", data={"code": theirs.now()})
+    assert alone.status_code == 400
+    assert [href for href, _ in error_summary(alone)] == ["#current_code", "#password"]
+    guessed = client.post(
+        "/account/two-factor/set-up",
+        data={"code": theirs.now(), "current_code": "123456", "password": "a guess at it"},
+    )
+    assert error_summary(guessed) == [("#password", "Your password is not right")]
+    session.refresh(manager)
+    assert manager.totp_secret == original
+    assert "replace_two_factor" not in _audited(session, manager)
+
+    # The manager themself, with their current code and password, moves to the new phone.
+    done = client.post(
+        "/account/two-factor/set-up",
+        data={
+            "code": theirs.now(),
+            "current_code": next_code(session, manager),
+            "password": PASSWORD,
+        },
+    )
+    assert "Your recovery codes" in text_of(done)
+    session.refresh(manager)
+    assert manager.totp_secret != original
+    assert _audited(session, manager)[-1] == "replace_two_factor"
+
+
+def test_wrong_passwords_when_changing_two_factor_are_throttled(
+    client: FlaskClient, factory: Factory
+) -> None:
+    manager = factory.cast(Role.MANAGER)
+    sign_in(client, manager)
+    for _ in range(ACCOUNT_FAILURES):
+        refused = client.post(
+            "/account/two-factor/recovery-codes",
+            data={"recovery-current_code": "123456", "recovery-password": "a guess"},
+        )
+        assert refused.status_code == 400
+    locked = client.post(
+        "/account/two-factor/recovery-codes",
+        data={
+            "recovery-current_code": next_code(factory.session, manager),
+            "recovery-password": PASSWORD,
+        },
+    )
+    assert locked.status_code == 429
+    assert "too many failed sign-ins for this account" in text_of(locked)
+
+
+def test_a_session_through_the_organisations_provider_is_told_two_factor_is_theirs(
+    client: FlaskClient, factory: Factory
+) -> None:
+    """Signed in through the identity provider, there is no password here to confirm a change
+    with: the page says two-factor is the organisation's job, and changes nothing."""
+    manager = factory.cast(Role.MANAGER)
+    original = manager.totp_secret
+    sign_in(client, manager)
+    with client.session_transaction() as stored:
+        stored[THROUGH_PROVIDER] = factory.service().id
+    page = client.get("/account/two-factor")
+    assert page.status_code == 200
+    shown = text_of(page)
+    assert "two-factor sign-in is your organisation's job" in shown
+    assert "Get new recovery codes" not in shown
+    assert "Set up on a new phone" not in shown
+    assert client.get("/account/two-factor/set-up").headers["Location"] == "/account/two-factor"
+    for path, data in (
+        ("recovery-codes", {"recovery-current_code": "123456", "recovery-password": PASSWORD}),
+        ("turn-off", {"off-current_code": "123456", "off-password": PASSWORD}),
+    ):
+        refused = client.post(f"/account/two-factor/{path}", data=data)
+        assert refused.headers["Location"] == "/account/two-factor"
+    assert "you cannot change two-factor sign-in here" in text_of(client.get("/account/two-factor"))
+    factory.session.refresh(manager)
+    assert manager.totp_secret == original
 
 
 def test_a_session_that_needs_two_factor_goes_to_set_up_first(
