@@ -21,7 +21,12 @@ from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.rules.referral_rules import ChildDetails, ContactDetails, OffenceDetails
 from oocd_panel.services.corrections import ContactLanguage, ReferralFacts, Why
 from oocd_panel.web.form_fields import WebForm
-from oocd_panel.web.referral_forms import MAX_OFFENCES, OffenceForm, ReferralForm
+from oocd_panel.web.referral_forms import (
+    MAX_OFFENCES,
+    OffenceForm,
+    ReferralForm,
+    child_details_from,
+)
 from oocd_panel.web.widgets import GovCheckboxInput, GovRadioInput
 
 
@@ -77,31 +82,7 @@ class ChildCorrectionForm(_WhyForm):
             self._fields[name].data = getattr(value, "value", value)
 
     def details(self) -> ChildDetails:
-        def text(name: str) -> str:
-            return _text(self, name)
-
-        return ChildDetails(
-            first_name=text("first_name"),
-            last_name=text("last_name"),
-            preferred_name=text("preferred_name") or None,
-            date_of_birth=self.date_of_birth.data,
-            address_line_1=text("address_line_1"),
-            address_line_2=text("address_line_2") or None,
-            town=text("town"),
-            postcode=text("postcode"),
-            sex=text("sex"),
-            ethnicity=text("ethnicity") or None,
-            police_ethnicity_code=text("police_ethnicity_code") or None,
-            care_experience=text("care_experience"),
-            send=text("send"),
-            neurodivergent=text("neurodivergent"),
-            neurodiversity_details=text("neurodiversity_details") or None,
-            first_language=text("first_language") or "English",
-            needs_interpreter=bool(self.needs_interpreter.data),
-            interpreter_language=text("interpreter_language") or None,
-            needs_easy_read=bool(self.needs_easy_read.data),
-            communication_needs=text("communication_needs") or None,
-        )
+        return child_details_from(self)
 
 
 # The contact's fields are named as the new-referral form names them (contact_...), so the

@@ -69,6 +69,38 @@ class OffenceForm(Form):
     )
 
 
+def child_details_from(form: Form) -> ChildDetails:
+    """The child's details as typed in a form with the new referral's child fields (the new
+    referral itself, or the correction of a child's details)."""
+
+    def text(name: str) -> str:
+        value = form._fields[name].data
+        return clean_text(value) if isinstance(value, str) else ""
+
+    return ChildDetails(
+        first_name=text("first_name"),
+        last_name=text("last_name"),
+        preferred_name=text("preferred_name") or None,
+        date_of_birth=form._fields["date_of_birth"].data,
+        address_line_1=text("address_line_1"),
+        address_line_2=text("address_line_2") or None,
+        town=text("town"),
+        postcode=text("postcode"),
+        sex=text("sex"),
+        ethnicity=text("ethnicity") or None,
+        police_ethnicity_code=text("police_ethnicity_code") or None,
+        care_experience=text("care_experience"),
+        send=text("send"),
+        neurodivergent=text("neurodivergent"),
+        neurodiversity_details=text("neurodiversity_details") or None,
+        first_language=text("first_language") or "English",
+        needs_interpreter=bool(form._fields["needs_interpreter"].data),
+        interpreter_language=text("interpreter_language") or None,
+        needs_easy_read=bool(form._fields["needs_easy_read"].data),
+        communication_needs=text("communication_needs") or None,
+    )
+
+
 class ReferralForm(WebForm):
     service_id = _select("Service", [], "Select the service")
     route = _radio("What are you entering?", Route.choices(), default=Route.PANEL.value)
@@ -224,28 +256,7 @@ class ReferralForm(WebForm):
 
         child = contact = None
         if self.has_child_fields:
-            child = ChildDetails(
-                first_name=text("first_name"),
-                last_name=text("last_name"),
-                preferred_name=text("preferred_name") or None,
-                date_of_birth=self._fields["date_of_birth"].data,
-                address_line_1=text("address_line_1"),
-                address_line_2=text("address_line_2") or None,
-                town=text("town"),
-                postcode=text("postcode"),
-                sex=text("sex"),
-                ethnicity=text("ethnicity") or None,
-                police_ethnicity_code=text("police_ethnicity_code") or None,
-                care_experience=text("care_experience"),
-                send=text("send"),
-                neurodivergent=text("neurodivergent"),
-                neurodiversity_details=text("neurodiversity_details") or None,
-                first_language=text("first_language") or "English",
-                needs_interpreter=bool(self._fields["needs_interpreter"].data),
-                interpreter_language=text("interpreter_language") or None,
-                needs_easy_read=bool(self._fields["needs_easy_read"].data),
-                communication_needs=text("communication_needs") or None,
-            )
+            child = child_details_from(self)
             contact = ContactDetails(
                 full_name=text("contact_name"),
                 relationship_to_child=text("contact_relationship"),
