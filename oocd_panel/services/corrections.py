@@ -17,10 +17,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from oocd_panel.catalogue import ethnicity
 from oocd_panel.models import (
     Admission,
-    CareExperience,
     Child,
     Contact,
     Correction,
@@ -28,10 +26,7 @@ from oocd_panel.models import (
     Offence,
     Referral,
     Route,
-    SendStatus,
-    Sex,
     User,
-    YesNoUnknown,
 )
 from oocd_panel.plumbing.clock import local_date, utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
@@ -57,6 +52,7 @@ from oocd_panel.rules.referral_rules import (
 from oocd_panel.rules.service_settings import settings_for
 from oocd_panel.rules.working_days import add_working_days
 from oocd_panel.services import audit_trail
+from oocd_panel.services.referrals import child_values
 
 
 @dataclass(frozen=True)
@@ -184,33 +180,6 @@ def child_details_of(child: Child) -> ChildDetails:
     )
 
 
-def _child_values(d: ChildDetails) -> dict[str, Any]:
-    """The values a child's record takes from `d`, normalised as a new referral's are."""
-    code = d.ethnicity or ethnicity.from_police_code(d.police_ethnicity_code or "NS").code
-    return {
-        "first_name": clean_text(d.first_name),
-        "last_name": clean_text(d.last_name),
-        "preferred_name": _opt(d.preferred_name),
-        "date_of_birth": d.date_of_birth,
-        "address_line_1": clean_text(d.address_line_1),
-        "address_line_2": _opt(d.address_line_2),
-        "town": clean_text(d.town),
-        "postcode": " ".join(clean_text(d.postcode).split()).upper(),
-        "sex": Sex(d.sex),
-        "ethnicity": code,
-        "police_ethnicity_code": _opt(d.police_ethnicity_code),
-        "care_experience": CareExperience(d.care_experience),
-        "send": SendStatus(d.send),
-        "neurodivergent": YesNoUnknown(d.neurodivergent),
-        "neurodiversity_details": _opt(d.neurodiversity_details),
-        "first_language": _opt(d.first_language) or "English",
-        "needs_interpreter": d.needs_interpreter,
-        "interpreter_language": _opt(d.interpreter_language) if d.needs_interpreter else None,
-        "needs_easy_read": d.needs_easy_read,
-        "communication_needs": _opt(d.communication_needs),
-    }
-
-
 def _age_problems(session: Session, child: Child, born: dt.date) -> dict[str, str]:
     """A corrected date of birth must still make the child 10 to 17 at every open case's
     offence: otherwise the case must be withdrawn, not the date bent to fit."""
@@ -255,7 +224,7 @@ def correct_child(
     with unit_of_work(session):
         _check_version(child, expected_version)
         changes = _Changes(child, None, actor, why)
-        changes.compare(child, "child", _child_values(details))
+        changes.compare(child, "child", child_values(details))
         return changes.save(session, "child", child.id)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from oocd_panel.models import (
 )
 from oocd_panel.plumbing.clock import local_date, utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
+from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.rules.referral_rules import (
     ChildDetails,
@@ -40,10 +42,7 @@ from oocd_panel.workflow import REFERRER_ROLES
 
 
 def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
+    return clean_text(value) or None
 
 
 def find_matching_child(session: Session, service_id: int, details: ChildDetails) -> Child | None:
@@ -62,32 +61,38 @@ def find_matching_child(session: Session, service_id: int, details: ChildDetails
     ).first()
 
 
-def _new_child(service_id: int, d: ChildDetails) -> Child:
+def child_values(d: ChildDetails) -> dict[str, Any]:
+    """The values a child's record takes from `d`: trimmed, optional text None when blank, the
+    postcode upper case, ethnicity from the police code when only that was given, and the
+    interpreter's language only where one is needed. A new child and a corrected one alike."""
     ethnicity_code = d.ethnicity or ethnicity.from_police_code(d.police_ethnicity_code or "NS").code
+    return {
+        "first_name": clean_text(d.first_name),
+        "last_name": clean_text(d.last_name),
+        "preferred_name": _clean(d.preferred_name),
+        "date_of_birth": d.date_of_birth,
+        "address_line_1": clean_text(d.address_line_1),
+        "address_line_2": _clean(d.address_line_2),
+        "town": clean_text(d.town),
+        "postcode": " ".join(clean_text(d.postcode).split()).upper(),
+        "sex": Sex(d.sex),
+        "ethnicity": ethnicity_code,
+        "police_ethnicity_code": _clean(d.police_ethnicity_code),
+        "care_experience": CareExperience(d.care_experience),
+        "send": SendStatus(d.send),
+        "neurodivergent": YesNoUnknown(d.neurodivergent),
+        "neurodiversity_details": _clean(d.neurodiversity_details),
+        "first_language": _clean(d.first_language) or "English",
+        "needs_interpreter": d.needs_interpreter,
+        "interpreter_language": _clean(d.interpreter_language) if d.needs_interpreter else None,
+        "needs_easy_read": d.needs_easy_read,
+        "communication_needs": _clean(d.communication_needs),
+    }
+
+
+def _new_child(service_id: int, d: ChildDetails) -> Child:
     assert d.date_of_birth is not None
-    return Child(
-        service_id=service_id,
-        first_name=d.first_name.strip(),
-        last_name=d.last_name.strip(),
-        preferred_name=_clean(d.preferred_name),
-        date_of_birth=d.date_of_birth,
-        address_line_1=d.address_line_1.strip(),
-        address_line_2=_clean(d.address_line_2),
-        town=d.town.strip(),
-        postcode=" ".join(d.postcode.split()).upper(),
-        sex=Sex(d.sex),
-        ethnicity=ethnicity_code,
-        police_ethnicity_code=_clean(d.police_ethnicity_code),
-        care_experience=CareExperience(d.care_experience),
-        send=SendStatus(d.send),
-        neurodivergent=YesNoUnknown(d.neurodivergent),
-        neurodiversity_details=_clean(d.neurodiversity_details),
-        first_language=_clean(d.first_language) or "English",
-        needs_interpreter=d.needs_interpreter,
-        interpreter_language=_clean(d.interpreter_language) if d.needs_interpreter else None,
-        needs_easy_read=d.needs_easy_read,
-        communication_needs=_clean(d.communication_needs),
-    )
+    return Child(service_id=service_id, **child_values(d))
 
 
 def create_referral(
