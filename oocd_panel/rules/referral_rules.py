@@ -191,14 +191,18 @@ def length_problems(values: dict[str, str | None]) -> dict[str, str]:
     return errors
 
 
-def _length_problems(data: NewReferral) -> dict[str, str]:
-    errors = length_problems(_text_values(data))
-    for i, offence in enumerate(data.offences):
+def offence_length_problems(given: list[OffenceDetails]) -> dict[str, str]:
+    errors = {}
+    for i, offence in enumerate(given):
         if len(offence.description) > LONG_TEXT:
             errors[f"offences-{i}-description"] = (
                 f"The description of offence {i + 1} must be {LONG_TEXT:,} characters or fewer"
             )
     return errors
+
+
+def _length_problems(data: NewReferral) -> dict[str, str]:
+    return {**length_problems(_text_values(data)), **offence_length_problems(data.offences)}
 
 
 def _valid(enum_cls: type[LabelledEnum], value: str | None) -> bool:

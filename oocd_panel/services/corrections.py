@@ -47,6 +47,7 @@ from oocd_panel.rules.referral_rules import (
     date_problems,
     length_problems,
     normalise_police_reference,
+    offence_length_problems,
     offence_problems,
 )
 from oocd_panel.rules.service_settings import settings_for
@@ -347,11 +348,7 @@ def _fact_problems(referral: Referral, facts: ReferralFacts, why: Why, today: dt
         errors["admission"] = "Select whether the child admits the offence"
     for name, message in offence_problems(facts.offences).items():
         errors.setdefault(name, message)
-    for i, offence in enumerate(facts.offences):
-        if len(offence.description) > LONG_TEXT:
-            errors[f"offences-{i}-description"] = (
-                f"The description of offence {i + 1} must be {LONG_TEXT:,} characters or fewer"
-            )
+    errors.update(offence_length_problems(facts.offences))
     child = referral.child
     if facts.offence_date is not None and "offence_date" not in errors and child.purged_at is None:
         problem = check_age_at_offence(child.date_of_birth, facts.offence_date)

@@ -52,7 +52,7 @@ def _save(
     form: WebForm,
     work: Callable[[], object],
     extra: list[str],
-    remap: Callable[..., dict[str, str]],
+    remap: Callable[[dict[str, str]], dict[str, str]] | None = None,
 ) -> bool:
     """Run the correction; on a refusal, put the messages on the form. True when saved."""
     form.validate()  # parses dates; the rules are checked by the service
@@ -64,7 +64,7 @@ def _save(
     try:
         work()
     except InvalidInput as exc:
-        extra += attach_errors(form, remap(exc.errors))
+        extra += attach_errors(form, remap(exc.errors) if remap is not None else exc.errors)
     except (ActionNotAllowed, CaseChanged, NotFound) as exc:
         extra.append(exc.message)
     else:
@@ -82,10 +82,6 @@ def _page(template: str, referral: Referral, form: WebForm, extra: list[str], **
 def _done(referral: Referral, what: str) -> Response:
     flash(f"{what} corrected. The old values are kept in the case's history of corrections.")
     return redirect(url_for("cases.show", referral_id=referral.id, _anchor="corrections"))
-
-
-def _same(errors: dict[str, str]) -> dict[str, str]:
-    return errors
 
 
 @bp.route("/cases/<id:referral_id>/correct/child", methods=["GET", "POST"])
@@ -110,7 +106,6 @@ def child(referral_id: int) -> Page | Response:
             expected_version=int_or_none(form.version.data) or 0,
         ),
         extra,
-        _same,
     ):
         return _done(referral, "The child's details are")
     return _page("corrections/child.html", referral, form, extra)
@@ -150,7 +145,7 @@ def _contact_page(referral_id: int, contact_id: int | None) -> Page | Response:
                 expected_version=int_or_none(form.version.data) or 0,
             )
 
-        if _save(form, work, extra, _same):
+        if _save(form, work, extra):
             return _done(
                 referral,
                 "The parent's or carer's details are" if contact else "A parent or carer is",
