@@ -94,3 +94,90 @@ def test_follow_up_facts_and_vote_positions_are_filled_in_by_migration_0012(
             assert rebuilt == written
         finally:
             db.engine.dispose()
+
+
+def test_migration_0017_maps_the_combined_deferred_prosecution_code_to_outcome_23(
+    tmp_path: Path,
+) -> None:
+    """A database with decisions under the old combined code reads them as Outcome 23 after the
+    upgrade: the decision, the case, the votes, the tally, the letter wording and the report's
+    decision points; Outcome 22 is untouched."""
+    with fresh_database(tmp_path) as url:
+        db = Database(url)
+        try:
+            with db.session() as session:
+                demo.seed_demo(session, referrals=60, seed=5)
+            cfg = alembic_config()
+            with db.engine.begin() as connection:
+                cfg.attributes["connection"] = connection
+                command.downgrade(cfg, "0016")
+            with db.engine.begin() as connection:
+                decision_id, referral_id = connection.execute(
+                    text("SELECT id, referral_id FROM decision ORDER BY id LIMIT 1")
+                ).one()
+                outcome_22 = connection.execute(
+                    text("SELECT count(*) FROM decision WHERE disposal = 'outcome_22'")
+                ).scalar_one()
+                connection.execute(
+                    text(
+                        "UPDATE decision SET disposal = 'deferred_prosecution', "
+                        "tally = :tally WHERE id = :id"
+                    ),
+                    {"tally": '{"deferred_prosecution": 3, "youth_caution": 1}', "id": decision_id},
+                )
+                for table in ("referral", "decision_point"):
+                    column = "id" if table == "referral" else "referral_id"
+                    connection.execute(
+                        text(
+                            f"UPDATE {table} SET disposal = 'deferred_prosecution' "
+                            f"WHERE {column} = :id"
+                        ),
+                        {"id": referral_id},
+                    )
+                service_id, user_id = connection.execute(
+                    text("SELECT service_id, user_id FROM user_service LIMIT 1")
+                ).one()
+                connection.execute(
+                    text(
+                        "INSERT INTO letter_wording (service_id, key, text, reviewed_by_id, "
+                        "reviewed_at) VALUES (:s, 'disposal:deferred_prosecution:child_meaning', "
+                        "'Our own words.', :u, CURRENT_TIMESTAMP)"
+                    ),
+                    {"s": service_id, "u": user_id},
+                )
+            with db.engine.begin() as connection:
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, "head")
+            with db.engine.connect() as connection:
+                disposal, tally = connection.execute(
+                    text("SELECT disposal, tally FROM decision WHERE id = :id"), {"id": decision_id}
+                ).one()
+                assert disposal == "outcome_23"
+                assert "outcome_23" in str(tally) and "deferred_prosecution" not in str(tally)
+                assert (
+                    connection.execute(
+                        text("SELECT disposal FROM referral WHERE id = :id"), {"id": referral_id}
+                    ).scalar_one()
+                    == "outcome_23"
+                )
+                left = connection.execute(
+                    text(
+                        "SELECT count(*) FROM decision_point WHERE disposal = "
+                        "'deferred_prosecution'"
+                    )
+                ).scalar_one()
+                assert left == 0
+                assert (
+                    connection.execute(
+                        text("SELECT key FROM letter_wording WHERE text = 'Our own words.'")
+                    ).scalar_one()
+                    == "disposal:outcome_23:child_meaning"
+                )
+                assert (
+                    connection.execute(
+                        text("SELECT count(*) FROM decision WHERE disposal = 'outcome_22'")
+                    ).scalar_one()
+                    == outcome_22
+                )
+        finally:
+            db.engine.dispose()

@@ -62,6 +62,9 @@ _LONDON = ZoneInfo('Europe/London')
 
 
 def _departure(score, disposal):
+    # Migration 0017 renamed deferred_prosecution to outcome_23 (same place in the order); a
+    # database rebuilt from history written since reads the new code here.
+    disposal = {'outcome_23': 'deferred_prosecution'}.get(disposal, disposal)
     default = _DEFAULTS.get(score)
     if default is None or disposal not in _ORDER:
         return 'none'

@@ -92,14 +92,20 @@ CATALOGUE: tuple[Disposal, ...] = (
         needs_checking=True,
     ),
     Disposal(
-        code="deferred_prosecution",
-        name="Outcome 22 or 23 (deferred prosecution)",
+        code="outcome_23",
+        name="Outcome 23 (deferred prosecution)",
         plain_name="A chance to avoid court by keeping to an agreement",
-        admission_needed=None,
+        admission_needed=False,
         consent="The child agrees to the conditions.",
         work=Work.CONDITIONAL,
-        if_not_taking_part="The decision about going to court may go ahead.",
-        record="If the conditions are completed there is no further action.",
+        if_not_taking_part=(
+            "The prosecution decision was put on hold: if the conditions are not completed, it "
+            "may go ahead, and the child could be taken to court."
+        ),
+        record=(
+            "If the conditions are completed it ends in no further action. It is not a caution "
+            "or a conviction. The police record it as Outcome 23."
+        ),
         counts_as_first_time_entrant=False,
         delivered_by_police=True,
         gravity_default=None,
@@ -183,16 +189,27 @@ CATALOGUE: tuple[Disposal, ...] = (
 
 _BY_CODE = {d.code: d for d in CATALOGUE}
 
+# Codes an earlier catalogue used, and the entry that now carries their meaning. The combined
+# "Outcome 22 or 23 (deferred prosecution)" entry was a deferred prosecution: conditions, with the
+# prosecution decision going ahead if they are not done. That is Outcome 23; Outcome 22 (support,
+# no further action) always had its own entry. Migration 0017 rewrote the stored codes; history
+# kept as written (event details, the audit trail) still reads through this.
+RENAMED = {"deferred_prosecution": "outcome_23"}
+
+
+def current_code(code: str) -> str:
+    return RENAMED.get(code, code)
+
 
 def get(code: str) -> Disposal:
     try:
-        return _BY_CODE[code]
+        return _BY_CODE[current_code(code)]
     except KeyError:
         raise KeyError(f"unknown disposal code {code!r}") from None
 
 
 def find(code: str | None) -> Disposal | None:
-    return _BY_CODE.get(code) if code else None
+    return _BY_CODE.get(current_code(code)) if code else None
 
 
 def codes() -> frozenset[str]:
@@ -286,15 +303,18 @@ LETTER_TEXTS: dict[str, LetterTexts] = {
         parent_record="It is not a caution or a conviction. The police keep a note of it as an "
         "outcome. Ask the worker whether a check for a job could show it.",
     ),
-    "deferred_prosecution": LetterTexts(
-        child_meaning="You agreed to do some things by set dates. If you do them, you will not "
-        "go to court.",
+    "outcome_23": LetterTexts(
+        child_meaning="The police have put off deciding if you go to court. You agreed to do "
+        "some things by set dates. If you do them, you will not go to court.",
         child_if_not="If you do not do them, the police may take you to court.",
-        child_record="If you do all the things you agreed, the police take no more action.",
-        parent_meaning="Your child agreed to do some things by set dates. If they do them, the "
-        "case will not go to court.",
+        child_record="If you do all the things you agreed, the police take no more action. It is "
+        "not a caution. It is not a conviction. The police keep a note of it.",
+        parent_meaning="The police have put off deciding whether to take your child to court. "
+        "Your child agreed to do some things by set dates. If they do them, the case will not go "
+        "to court.",
         parent_if_not="If your child does not do them, the police may take the case to court.",
-        parent_record="If your child does all they agreed, the police take no more action.",
+        parent_record="If your child does all they agreed, the police take no more action. It is "
+        "not a caution or a conviction. The police keep a note of it.",
     ),
     "community_resolution": LetterTexts(
         child_meaning="You told the police you did it. The police dealt with it without a court.",
@@ -352,6 +372,4 @@ def letter_texts(code: str) -> LetterTexts:
 
 # Disposals whose letters must list the interventions offered: the activity is the outcome
 # (Outcome 22), or the work is agreed as conditions.
-INTERVENTIONS_NEEDED = frozenset(
-    {"outcome_22", "deferred_prosecution", "youth_conditional_caution"}
-)
+INTERVENTIONS_NEEDED = frozenset({"outcome_22", "outcome_23", "youth_conditional_caution"})

@@ -226,7 +226,7 @@ def _path(
     elif outcome == "closed_nfa":
         disposal = "no_further_action"
     elif outcome == "deferred_prosecution":
-        disposal = "deferred_prosecution"
+        disposal = "outcome_23"
     elif outcome in {
         "outcome_delivered",
         "intervention",

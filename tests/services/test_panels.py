@@ -697,7 +697,7 @@ def test_withdrawing_a_case_at_panel_ends_its_vote_and_its_escalation(
     [
         ("community_resolution", True, "Community resolution has no conditions"),
         ("outcome_22", True, "has no conditions: taking part is voluntary"),
-        ("deferred_prosecution", False, "needs at least one condition with a deadline"),
+        ("outcome_23", False, "needs at least one condition with a deadline"),
         ("youth_conditional_caution", False, "needs at least one condition with a deadline"),
     ],
 )

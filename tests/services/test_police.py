@@ -89,8 +89,8 @@ def test_a_conditional_caution_needs_signed_consent(factory: Factory) -> None:
     )
 
 
-def test_deferred_prosecution_needs_signed_consent_too(factory: Factory) -> None:
-    referral = factory.referral_at(S.DECIDED, disposal="deferred_prosecution")
+def test_outcome_23_deferred_prosecution_needs_signed_consent_too(factory: Factory) -> None:
+    referral = factory.referral_at(S.DECIDED, disposal="outcome_23")
     given = dataclasses.replace(delivery_for(referral, local_today()), consent_signed=None)
     assert "signed consent" in police.delivery_problems(referral, given, local_today()).get(
         "consent_signed", ""
