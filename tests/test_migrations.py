@@ -125,15 +125,12 @@ def test_migration_0017_maps_the_combined_deferred_prosecution_code_to_outcome_2
                     ),
                     {"tally": '{"deferred_prosecution": 3, "youth_caution": 1}', "id": decision_id},
                 )
-                for table in ("referral", "decision_point"):
-                    column = "id" if table == "referral" else "referral_id"
-                    connection.execute(
-                        text(
-                            f"UPDATE {table} SET disposal = 'deferred_prosecution' "
-                            f"WHERE {column} = :id"
-                        ),
-                        {"id": referral_id},
-                    )
+                for statement in (
+                    "UPDATE referral SET disposal = 'deferred_prosecution' WHERE id = :id",
+                    "UPDATE decision_point SET disposal = 'deferred_prosecution' "
+                    "WHERE referral_id = :id",
+                ):
+                    connection.execute(text(statement), {"id": referral_id})
                 service_id, user_id = connection.execute(
                     text("SELECT service_id, user_id FROM user_service LIMIT 1")
                 ).one()
@@ -153,7 +150,8 @@ def test_migration_0017_maps_the_combined_deferred_prosecution_code_to_outcome_2
                     text("SELECT disposal, tally FROM decision WHERE id = :id"), {"id": decision_id}
                 ).one()
                 assert disposal == "outcome_23"
-                assert "outcome_23" in str(tally) and "deferred_prosecution" not in str(tally)
+                assert "outcome_23" in str(tally)
+                assert "deferred_prosecution" not in str(tally)
                 assert (
                     connection.execute(
                         text("SELECT disposal FROM referral WHERE id = :id"), {"id": referral_id}

@@ -38,13 +38,16 @@ def test_outcome_22_and_outcome_23_are_different_promises() -> None:
     """Outcome 22: support, no admission, saying no ends it. Outcome 23: a deferred prosecution,
     no admission, conditions, and not doing them lets the prosecution decision go ahead."""
     o22, o23 = disposals.get("outcome_22"), disposals.get("outcome_23")
-    assert o22.work is Work.VOLUNTARY and o22.declining_ends_the_case
+    assert o22.work is Work.VOLUNTARY
+    assert o22.declining_ends_the_case
     assert "court" not in disposals.letter_texts("outcome_22").child_if_not
-    assert o23.work is Work.CONDITIONAL and o23.admission_needed is False
+    assert o23.work is Work.CONDITIONAL
+    assert o23.admission_needed is False
     assert not o23.declining_ends_the_case
     assert "court" in o23.if_not_taking_part
     assert "court" in disposals.letter_texts("outcome_23").child_if_not
-    assert o22.name.startswith("Outcome 22") and o23.name.startswith("Outcome 23")
+    assert o22.name.startswith("Outcome 22")
+    assert o23.name.startswith("Outcome 23")
     assert not any("Outcome 22 or 23" in d.name for d in disposals.CATALOGUE)
 
 
