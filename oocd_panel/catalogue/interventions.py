@@ -62,7 +62,7 @@ CATALOGUE: tuple[Intervention, ...] = (
     Intervention(
         "mentoring",
         "Mentoring",
-        "You can meet a mentor who can help you with the things you want to do.",
+        "You can meet a mentor. They can help you with the things you want to do.",
     ),
     Intervention(
         "sport_activities",

@@ -90,15 +90,20 @@ def honesty_problems(letter: Letter, wording: Wording) -> list[Problem]:
     problems = []
     disposal = letter.disposal
     child = letter.variant.for_child
-    if disposal.work is disposals.Work.VOLUNTARY:
+    # On the police-alone path the support offered is voluntary whatever the outcome.
+    if letter.police_alone or disposal.work is disposals.Work.VOLUNTARY:
         phrase = "your choice" if child else "their choice"
         choice = letter.section("choice")
         if choice is None or not any(phrase in line.lower() for line in choice.lines):
             problems.append(
                 Problem(
                     "honesty",
-                    f"A letter about a {disposal.plain_name.lower()} must say plainly that "
-                    f"taking part is {phrase}",
+                    (
+                        "A letter offering support after an outcome the police gave alone"
+                        if letter.police_alone
+                        else f"A letter about a {disposal.plain_name.lower()}"
+                    )
+                    + f" must say plainly that taking part is {phrase}",
                     section="choice",
                 )
             )
@@ -186,7 +191,16 @@ def completeness_problems(
                 section="contact",
             )
         )
-    if letter.disposal.code in disposals.INTERVENTIONS_NEEDED and not interventions:
+    if letter.police_alone and not interventions:
+        problems.append(
+            Problem(
+                "completeness",
+                "A letter after an outcome the police gave alone says what support is offered: "
+                'choose it under "Support offered" on this page',
+                section="next",
+            )
+        )
+    elif letter.disposal.code in disposals.INTERVENTIONS_NEEDED and not interventions:
         problems.append(
             Problem(
                 "completeness",

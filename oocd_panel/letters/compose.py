@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from oocd_panel.catalogue import disposals, interventions, offences
 from oocd_panel.letters.readability import sentences
 from oocd_panel.letters.wording import Wording
-from oocd_panel.models import Contact, Referral
+from oocd_panel.models import Contact, Referral, Route
 from oocd_panel.plumbing.clock import local_date
 from oocd_panel.rules.referral_rules import age_on
 
@@ -124,6 +124,9 @@ class Letter:
     names: tuple[str, ...] = ()
     # Also read plainly, but for readability only: the word checks still read what was typed.
     details: tuple[str, ...] = ()
+    # The police gave the outcome alone and the YJS offers voluntary support (the notification
+    # path): the support is the family's choice whatever the outcome's own work is.
+    police_alone: bool = False
 
     def plain(self, sentence: str, *, for_reading: bool = False) -> str:
         swap = [*self.names, *(self.details if for_reading else ())]
@@ -163,9 +166,33 @@ def needs_easy_read(referral: Referral) -> bool:
     return answer == "yes"
 
 
+def police_alone(referral: Referral) -> bool:
+    """The police gave the outcome alone and told the YJS (no panel decided it)."""
+    return referral.route is Route.NOTIFICATION
+
+
+def outcome_code(referral: Referral) -> str:
+    """The outcome a letter explains: the panel's decision, or the one the police gave alone."""
+    if referral.decision is not None:
+        return referral.decision.disposal
+    if not police_alone(referral) or not referral.disposal:
+        raise ValueError("letters follow a decision, or an outcome the police gave alone")
+    return referral.disposal
+
+
 def decided_on(referral: Referral) -> dt.date:
-    assert referral.decision is not None
+    """The day of the decision; for an outcome the police gave alone, the day they told us."""
+    if referral.decision is None:
+        return referral.received_on
     return local_date(referral.decision.decided_at)
+
+
+def support_offered(referral: Referral, offered: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The interventions the letter offers: the decision's, or (police alone) those chosen for
+    the letter from the intervention catalogue."""
+    if referral.decision is not None:
+        return tuple(referral.decision.interventions)
+    return offered
 
 
 def child_variant(referral: Referral) -> Variant:
@@ -226,8 +253,25 @@ def _what_happened(referral: Referral, variant: Variant, name: str) -> list[str]
     return [f"This letter is about what happened on {when}.", "The police spoke to you about it."]
 
 
+def _police_decision(variant: Variant, disposal: disposals.Disposal, day: str) -> list[str]:
+    """What the police decided alone, and that the support offered does not change it."""
+    if variant.for_child:
+        return [
+            "The police dealt with it themselves.",
+            f"They decided on this: {disposal.plain_name}.",
+            f"They told the youth justice team on {day}.",
+        ]
+    return [
+        "The police dealt with it themselves, without a panel.",
+        f"Their decision was: {disposal.plain_name}.",
+        f"They told the youth justice team on {day}.",
+    ]
+
+
 def _decision(referral: Referral, variant: Variant, disposal: disposals.Disposal) -> list[str]:
     day = long_date(decided_on(referral))
+    if police_alone(referral):
+        return _police_decision(variant, disposal, day)
     if variant is Variant.PARENT_EASY_READ:
         return [
             f"On {day} a panel met.",
@@ -266,6 +310,22 @@ def _choice(
     referral: Referral, variant: Variant, disposal: disposals.Disposal, name: str
 ) -> Section:
     child = variant.for_child
+    if police_alone(referral):
+        # The support the YJS offers is voluntary, and the police outcome stands either way.
+        if child:
+            lines = [
+                "Taking the help we offer is your choice.",
+                "You can say yes or no. You can stop at any time.",
+                "Saying yes or no does not change what the police decided.",
+            ]
+        else:
+            lines = [
+                "Taking the support we offer is their choice.",
+                f"{name} can say yes or no, or stop at any time.",
+                "Saying yes or no does not change what the police decided.",
+            ]
+        heading = "Is it your choice?" if child else "Is taking part their choice?"
+        return Section("choice", heading, lines)
     if disposal.work is disposals.Work.VOLUNTARY:
         if child:
             lines = [
@@ -296,8 +356,14 @@ def _choice(
     return Section("choice", heading, lines)
 
 
-def _if_not_heading(disposal: disposals.Disposal, child: bool) -> str:
-    if disposal.work is disposals.Work.VOLUNTARY:
+def _police_alone_if_not(child: bool) -> str:
+    if child:
+        return "If you say no to the help, nothing more will happen about this."
+    return "If your child says no to the support, nothing further happens about this."
+
+
+def _if_not_heading(disposal: disposals.Disposal, child: bool, alone: bool = False) -> str:
+    if alone or disposal.work is disposals.Work.VOLUNTARY:
         return "What if you say no?" if child else "What if they say no?"
     if disposal.work is disposals.Work.CONDITIONAL:
         return "What if you do not do them?" if child else "What if they do not do them?"
@@ -311,6 +377,7 @@ def _next(
     name: str,
     worker: str | None,
     meeting: FirstMeeting | None,
+    offered: tuple[str, ...] = (),
 ) -> Section:
     child = variant.for_child
     lines: list[str] = []
@@ -318,8 +385,9 @@ def _next(
     who = worker or "A worker from the youth justice team"
     if worker:
         lines.append(f"Your worker is {worker}." if child else f"{name}'s worker is {worker}.")
-    if disposal.offers_intervention:
-        voluntary = disposal.work is disposals.Work.VOLUNTARY
+    alone = police_alone(referral)
+    if alone or disposal.offers_intervention:
+        voluntary = alone or disposal.work is disposals.Work.VOLUNTARY
         if meeting is not None:
             at = f" at {meeting.time}" if meeting.time else ""
             where = f" at {meeting.place}" if meeting.place else ""
@@ -338,13 +406,9 @@ def _next(
                 )
         else:
             lines.append(f"{who} will get in touch to set up a first meeting.")
-        chosen = (
-            [interventions.get(c) for c in referral.decision.interventions]
-            if referral.decision
-            else []
-        )
+        chosen = [interventions.get(c) for c in support_offered(referral, offered)]
         if chosen:
-            if disposal.work is disposals.Work.VOLUNTARY:
+            if voluntary:
                 lines.append(
                     "If you want to, we can offer you this help:"
                     if child
@@ -371,11 +435,16 @@ def _next(
 
 
 def _rights(
-    variant: Variant, disposal: disposals.Disposal, texts: disposals.LetterTexts, name: str
+    variant: Variant,
+    disposal: disposals.Disposal,
+    texts: disposals.LetterTexts,
+    name: str,
+    alone: bool = False,
 ) -> list[str]:
+    voluntary = alone or disposal.work is disposals.Work.VOLUNTARY
     if variant.for_child:
         lines = ["You can get free advice from a lawyer. It costs nothing."]
-        if disposal.work is disposals.Work.VOLUNTARY:
+        if voluntary:
             lines.append("You can say no to the help we offer.")
         if texts.child_right:
             lines.append(texts.child_right)
@@ -386,7 +455,7 @@ def _rights(
         lines = [f"{name} can get free advice from a lawyer. It costs nothing."]
     else:
         lines = [f"{name} can get free legal advice from a solicitor."]
-    if disposal.work is disposals.Work.VOLUNTARY:
+    if voluntary:
         lines.append(f"{name} can say no to the support we offer.")
     if texts.parent_right:
         lines.append(texts.parent_right)
@@ -418,11 +487,13 @@ def compose(
     wording: Wording,
     *,
     meeting: FirstMeeting | None = None,
+    offered: tuple[str, ...] = (),
     today: dt.date,
 ) -> Letter:
-    """The letter this recipient gets about the referral's decision."""
-    assert referral.decision is not None, "letters follow a decision"
-    disposal = disposals.get(referral.decision.disposal)
+    """The letter this recipient gets about the referral's decision, or (police alone) about
+    the outcome the police gave and the support the YJS offers (`offered`)."""
+    disposal = disposals.get(outcome_code(referral))
+    alone = police_alone(referral)
     texts = wording.texts_for(disposal.code)
     variant = recipient.variant
     child = variant.for_child
@@ -430,23 +501,25 @@ def compose(
     worker = referral.practitioner.full_name if referral.practitioner else None
     meaning = texts.child_meaning if child else texts.parent_meaning
     if_not = texts.child_if_not if child else texts.parent_if_not
+    if alone:
+        if_not = _police_alone_if_not(child)
     record = texts.child_record if child else texts.parent_record
     sections = [
         Section("what_happened", "What happened", _what_happened(referral, variant, child_name)),
         Section("decision", "What was decided", _decision(referral, variant, disposal)),
         Section("meaning", "What this means", [meaning]),
         _choice(referral, variant, disposal, child_name),
-        Section("if_not", _if_not_heading(disposal, child), [if_not]),
+        Section("if_not", _if_not_heading(disposal, child, alone), [if_not]),
         Section(
             "record",
             "What goes on your record" if child else f"What goes on {child_name}'s record",
             [record],
         ),
-        _next(referral, variant, disposal, child_name, worker, meeting),
+        _next(referral, variant, disposal, child_name, worker, meeting, offered),
         Section(
             "rights",
             "Your rights" if child else f"{child_name}'s rights",
-            _rights(variant, disposal, texts, child_name),
+            _rights(variant, disposal, texts, child_name, alone),
         ),
         Section("contact", "Who to contact", _contact(wording, worker)),
     ]
@@ -475,4 +548,5 @@ def compose(
             )
             if n
         ),
+        police_alone=alone,
     )

@@ -28,8 +28,9 @@ class Letter(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
-    # Indexed: a case's letters page lists the letters issued for its decision.
-    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), index=True)
+    # Indexed: a case's letters page lists the letters issued for its decision. None: a letter
+    # about an outcome the police gave alone (the notification path), which has no decision.
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), index=True)
     # "child", or "contact-<id>" for a parent or carer.
     recipient_key: Mapped[str] = mapped_column(String(30))
     recipient_name: Mapped[str] = mapped_column(String(200))

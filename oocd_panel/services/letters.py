@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from oocd_panel.catalogue import disposals
+from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.letters import checks, render
 from oocd_panel.letters.compose import (
     TEMPLATE_VERSION,
@@ -24,7 +24,9 @@ from oocd_panel.letters.compose import (
     Letter,
     Recipient,
     compose,
+    police_alone,
     recipients,
+    support_offered,
 )
 from oocd_panel.letters.wording import Wording, wording_for
 from oocd_panel.models import (
@@ -33,6 +35,7 @@ from oocd_panel.models import (
     Referral,
     ReferralStatus,
     Role,
+    Route,
     Service,
     User,
 )
@@ -79,13 +82,24 @@ OPEN_FOR_LETTERS = (
     ReferralStatus.OUTCOME_DELIVERED,
     ReferralStatus.INTERVENTION,
 )
+# On the police-alone path: once the YJS has offered support, and while the child takes it up.
+OPEN_FOR_POLICE_ALONE_LETTERS = (ReferralStatus.SUPPORT_OFFERED, ReferralStatus.INTERVENTION)
 
 
 def why_no_letters(referral: Referral) -> str | None:
     """Why the case's letters cannot be written now (None when they can).
 
     A letter explains an outcome the child has been given: for an outcome the police deliver,
-    only once they have recorded giving it, never after the child declined it."""
+    only once they have recorded giving it, never after the child declined it. After an outcome
+    the police gave alone, the letters explain it and the support offered, once it is offered."""
+    if police_alone(referral):
+        if referral.status not in OPEN_FOR_POLICE_ALONE_LETTERS:
+            return (
+                "Letters after an outcome the police gave alone explain the support offered: "
+                "record that support was offered first. Once the case is closed no new letter "
+                "is written."
+            )
+        return None
     if referral.decision is None:
         return "Letters follow the decision: this case has no decision yet."
     if referral.status is ReferralStatus.RETURNED_TO_POLICE:
@@ -117,6 +131,21 @@ def _decided_case(session: Session, user: User, referral_id: int) -> Referral:
     return referral
 
 
+def check_offered(referral: Referral, offered: tuple[str, ...]) -> tuple[str, ...]:
+    """The support a police-alone letter offers: known interventions, each once; a decided
+    case's letters offer what the decision says, so nothing may be chosen for them."""
+    if not offered:
+        return ()
+    if not police_alone(referral):
+        raise InvalidInput(
+            {"offered": "The support in this letter is the decision's: it cannot be changed here"}
+        )
+    known = {i.code for i in interventions.CATALOGUE}
+    if any(code not in known for code in offered):
+        raise InvalidInput({"offered": "Choose the support offered from the list"})
+    return tuple(dict.fromkeys(offered))
+
+
 def _issued_case(session: Session, user: User, referral_id: int) -> Referral:
     """A case whose issued letters this user may read (whatever has happened to it since)."""
     if not user.has_role(*LETTER_ROLES):
@@ -145,14 +174,16 @@ def check_meeting(
     return FirstMeeting(on, time, place)
 
 
-def _issued_for(session: Session, decision: Decision) -> list[IssuedLetter]:
-    return list(
-        session.scalars(
-            select(IssuedLetter)
-            .where(IssuedLetter.decision_id == decision.id)
-            .order_by(IssuedLetter.id)
-        )
+def _issued_for(session: Session, referral: Referral) -> list[IssuedLetter]:
+    """The letters already issued about the outcome the case has now (its decision, or the
+    outcome the police gave alone)."""
+    decision = referral.decision
+    which = (
+        IssuedLetter.decision_id == decision.id
+        if decision is not None
+        else (IssuedLetter.referral_id == referral.id) & IssuedLetter.decision_id.is_(None)
     )
+    return list(session.scalars(select(IssuedLetter).where(which).order_by(IssuedLetter.id)))
 
 
 def _draft(
@@ -161,10 +192,10 @@ def _draft(
     wording: Wording,
     meeting: FirstMeeting | None,
     today: dt.date,
+    offered: tuple[str, ...] = (),
 ) -> Draft:
-    assert referral.decision is not None
-    letter = compose(referral, recipient, wording, meeting=meeting, today=today)
-    problems = checks.check(letter, wording, tuple(referral.decision.interventions))
+    letter = compose(referral, recipient, wording, meeting=meeting, offered=offered, today=today)
+    problems = checks.check(letter, wording, support_offered(referral, offered))
     return Draft(recipient, letter, problems, wording)
 
 
@@ -174,18 +205,21 @@ def drafts(
     referral_id: int,
     *,
     meeting: FirstMeeting | None = None,
+    offered: tuple[str, ...] = (),
     today: dt.date | None = None,
 ) -> tuple[Referral, list[Draft]]:
-    """The letter each recipient gets, checked, with the versions already issued to them."""
+    """The letter each recipient gets, checked, with the versions already issued to them.
+
+    `offered`: on the police-alone path, the support the letter offers (intervention codes)."""
     referral = _decided_case(session, user, referral_id)
-    assert referral.decision is not None
     service = session.get(Service, referral.service_id)
     assert service is not None
     wording = wording_for(session, service)
-    issued = _issued_for(session, referral.decision)
+    issued = _issued_for(session, referral)
+    offered = check_offered(referral, offered)
     found = []
     for recipient in recipients(referral):
-        draft = _draft(referral, recipient, wording, meeting, today or local_today())
+        draft = _draft(referral, recipient, wording, meeting, today or local_today(), offered)
         draft.issued = [i for i in issued if i.recipient_key == recipient.key]
         found.append(draft)
     return referral, found
@@ -198,9 +232,12 @@ def draft_for(
     recipient_key: str,
     *,
     meeting: FirstMeeting | None = None,
+    offered: tuple[str, ...] = (),
     today: dt.date | None = None,
 ) -> tuple[Referral, Draft]:
-    referral, found = drafts(session, user, referral_id, meeting=meeting, today=today)
+    referral, found = drafts(
+        session, user, referral_id, meeting=meeting, offered=offered, today=today
+    )
     draft = next((d for d in found if d.recipient.key == recipient_key), None)
     if draft is None:
         raise NotFound("There is no such recipient for this case's letters.")
@@ -222,6 +259,7 @@ def issue(
     recipient_key: str,
     *,
     meeting: FirstMeeting | None = None,
+    offered: tuple[str, ...] = (),
     previewed: str | None = None,
     now: dt.datetime | None = None,
 ) -> IssuedLetter:
@@ -230,7 +268,13 @@ def issue(
     `previewed` is the wording version the user saw: if it has changed since, nothing is issued."""
     now = now or utcnow()
     referral, draft = draft_for(
-        session, user, referral_id, recipient_key, meeting=meeting, today=local_date(now)
+        session,
+        user,
+        referral_id,
+        recipient_key,
+        meeting=meeting,
+        offered=offered,
+        today=local_date(now),
     )
     if previewed is not None and previewed != version_of(draft.wording):
         raise WordingChanged()
@@ -244,7 +288,6 @@ def _store(
     with unit_of_work(session, conflicts=(IntegrityError,)):
         if draft.problems:
             raise LetterProblems(draft.problems)
-        assert referral.decision is not None
         recipient_key = draft.recipient.key
         html = render.to_html(draft.letter, draft.wording.service_name)
         pdf = render.to_pdf(html)
@@ -259,7 +302,7 @@ def _store(
         ) + 1
         row = IssuedLetter(
             referral_id=referral.id,
-            decision_id=referral.decision.id,
+            decision_id=referral.decision.id if referral.decision is not None else None,
             recipient_key=recipient_key,
             recipient_name=draft.recipient.addressee,
             address=draft.recipient.address,
@@ -315,13 +358,18 @@ def version_of(wording: Wording) -> str:
 def due_cases(session: Session, service_id: int) -> list[int]:
     """Open cases with a decision, in the service, where some recipient has no letter yet for
     the current decision. Closed cases are never swept up: their letters were a choice then."""
-    rows = session.execute(
+    decided = (
         select(Referral.id)
         .join(Decision, Decision.referral_id == Referral.id)
         .where(Referral.service_id == service_id, Referral.status.in_(OPEN_FOR_LETTERS))
-        .order_by(Referral.id)
-    ).all()
-    return [referral_id for (referral_id,) in rows]
+    )
+    alone = select(Referral.id).where(
+        Referral.service_id == service_id,
+        Referral.route == Route.NOTIFICATION,
+        Referral.status.in_(OPEN_FOR_POLICE_ALONE_LETTERS),
+    )
+    rows = session.execute(decided.union(alone)).all()
+    return sorted(referral_id for (referral_id,) in rows)
 
 
 def issue_due(

@@ -6,12 +6,19 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 
-from oocd_panel.catalogue import disposals
+from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
 from oocd_panel.web.form_fields import GovDateField, WebForm
-from oocd_panel.web.widgets import GovCheckboxInput
+from oocd_panel.web.widgets import GovCheckboxesInput, GovCheckboxInput
 
 
 class MeetingForm(WebForm):
@@ -24,6 +31,14 @@ class MeetingForm(WebForm):
     meeting_place = StringField(
         "Place (optional)", widget=GovTextInput(), description="For example the youth centre."
     )
+    # Only on the police-alone path (the page shows it there): the support the letter offers.
+    offered = SelectMultipleField(
+        "Support offered",
+        choices=interventions.choices(),
+        widget=GovCheckboxesInput(),
+        description="The police gave the outcome alone: choose the support the YJS offers, as "
+        "agreed with the family or as the service offers it. The letter says it is their choice.",
+    )
     submit = SubmitField("Update the preview", widget=GovSubmitInput())
 
 
@@ -33,6 +48,8 @@ class IssueForm(WebForm):
     meeting_on = HiddenField()
     meeting_time = HiddenField()
     meeting_place = HiddenField()
+    # The support offered on the police-alone path, as the preview showed it (codes, by commas).
+    offered = HiddenField()
     # The template and wording versions the preview was made with.
     previewed = HiddenField()
     submit = SubmitField("Issue the letter", widget=GovSubmitInput())

@@ -84,6 +84,7 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         form.meeting_on.data = _iso_date(issue_form.meeting_on.data)
         form.meeting_time.data = issue_form.meeting_time.data
         form.meeting_place.data = issue_form.meeting_place.data
+        form.offered.data = [c for c in (issue_form.offered.data or "").split(",") if c]
     elif request.args:
         form.validate()
     issuing = posting
@@ -91,6 +92,9 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         meeting = _meeting(form)
     except InvalidInput:
         issuing = False  # show the page with the errors; nothing is issued
+    offered = tuple(form.offered.data or ())
+    if form.offered.errors:
+        issuing, offered = False, ()
     if issuing:
         try:
             issued = service.issue(
@@ -99,10 +103,14 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
                 referral_id,
                 recipient,
                 meeting=meeting,
+                offered=offered,
                 previewed=issue_form.previewed.data or None,
             )
         except NotFound:
             abort(404)
+        except InvalidInput as exc:
+            attach_errors(form, exc.errors)
+            offered = ()
         except (
             service.LetterProblems,
             service.WordingChanged,
@@ -114,9 +122,16 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
             flash(f"Letter to {issued.recipient_name} issued (version {issued.number}).")
             return redirect(url_for("letters.index", referral_id=referral_id))
     try:
-        referral, draft = service.draft_for(
-            db_session(), actor(), referral_id, recipient, meeting=meeting
-        )
+        try:
+            referral, draft = service.draft_for(
+                db_session(), actor(), referral_id, recipient, meeting=meeting, offered=offered
+            )
+        except InvalidInput as exc:
+            attach_errors(form, exc.errors)
+            offered = ()
+            referral, draft = service.draft_for(
+                db_session(), actor(), referral_id, recipient, meeting=meeting
+            )
     except NotFound:
         abort(404)
     except ActionNotAllowed as exc:
@@ -128,10 +143,12 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         issue_form.meeting_on.data = meeting.on.isoformat()
         issue_form.meeting_time.data = meeting.time
         issue_form.meeting_place.data = meeting.place
+    issue_form.offered.data = ",".join(offered)
     errors = error_summary(form, extra)
     return render_template(
         "letters/preview.html",
         referral=referral,
+        police_alone=draft.letter.police_alone,
         draft=draft,
         form=form,
         issue_form=issue_form,

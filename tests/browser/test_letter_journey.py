@@ -56,3 +56,44 @@ def test_a_practitioner_issues_the_childs_letter_and_downloads_it(
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
     assert page.console_problems == []
+
+
+def test_after_a_police_alone_outcome_the_practitioner_chooses_the_support_and_issues(
+    live: LiveServer, page: Any
+) -> None:
+    from oocd_panel.models import Role, Route
+
+    with live.session() as session:
+        users = {u.email: u for u in session.scalars(select(User))}
+        factory = demo_factory(session)
+        referral = factory.referral(
+            route=Route.NOTIFICATION,
+            police_outcome="outcome_22",
+            proposed_outcome="outcome_22",
+        )
+        factory.act(referral, "offer_support", Role.PRACTITIONER)
+        letter_wording.save_wording(
+            session,
+            users["admin@example.org"],
+            service_id=factory._service.id,
+            values={"contact:phone": "01632 960 101"},
+        )
+        case_id, first_name = referral.id, referral.child.full_name.split()[0]
+    page.goto(f"{live.url}/sign-in")
+    page.fill("#email", "practitioner@example.org")
+    page.fill("#password", demo.DEMO_PASSWORD)
+    click_through(page, "button:has-text('Sign in')")
+    page.goto(f"{live.url}/cases/{case_id}")
+    click_through(page, "a:has-text('Letters to the child and family')")
+    assert "The police gave this outcome alone" in page.locator("main").inner_text()
+    click_through(page, f"table a:has-text('{first_name}')")
+    assert "says what support is offered" in page.locator("main").inner_text()
+    page.check("input[name='offered'][value='sport_activities']")
+    click_through(page, "button:has-text('Update the preview')")
+    letter = page.locator(".app-letter").inner_text()
+    assert "Saying yes or no does not change what the police decided." in letter
+    assert "boxing, football or music" in letter
+    assert_accessible(page)
+    click_through(page, "button:has-text('Issue the letter')")
+    assert "issued (version 1)" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.console_problems == []

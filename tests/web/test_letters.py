@@ -137,3 +137,43 @@ def test_police_and_panel_members_cannot_reach_letters(app: Flask, factory: Fact
     for role in (Role.POLICE_OFFICER, Role.PANEL_MEMBER, Role.ANALYST):
         client = _client(app, factory.cast(role))
         assert client.get(f"/cases/{referral.id}/letters").status_code == 403
+
+
+def test_after_an_outcome_the_police_gave_alone_the_letter_offers_the_chosen_support(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    from oocd_panel.models import Route
+
+    referral = factory.referral(
+        route=Route.NOTIFICATION,
+        police_outcome="community_resolution",
+        proposed_outcome="community_resolution",
+    )
+    factory.act(referral, "offer_support", Role.PRACTITIONER)
+    _set_phone(app, factory)
+    worker = _client(app, factory.cast(Role.PRACTITIONER))
+    base = f"/cases/{referral.id}/letters"
+    listing = text_of(worker.get(base))
+    assert "The police gave this outcome alone" in listing
+    page = text_of(worker.get(f"{base}/child"))
+    assert "Support offered" in page
+    assert "says what support is offered" in page
+    assert "Issue the letter" not in page
+    # Made-up support is refused on the page; nothing is issued.
+    response = worker.get(f"{base}/child", query_string={"offered": ["made_up"]})
+    assert response.status_code == 400
+    assert session.query(Letter).count() == 0
+    preview = worker.get(f"{base}/child", query_string={"offered": ["mentoring"]})
+    assert error_summary(preview) == []
+    text = text_of(preview)
+    assert "Checks passed" in text
+    assert "Saying yes or no does not change what the police decided." in text
+    assert 'name="offered" type="hidden" value="mentoring"' in preview.get_data(as_text=True)
+    response = worker.post(f"{base}/child", data={"offered": "mentoring"})
+    assert response.status_code == 302, error_summary(response)
+    letter = session.query(Letter).one()
+    assert letter.decision_id is None
+    assert "You can meet a mentor." in letter.html
+    case_page = text_of(worker.get(f"/cases/{referral.id}"))
+    assert "Police outcome and support" in case_page
+    assert f"To {letter.recipient_name}, version 1 (PDF)" in case_page
