@@ -63,13 +63,16 @@ def _rename(old: str, new: str) -> None:
     )
     # JSON: a decision's tally ({code: votes}) and an escalation's proposed outcome.
     is_pg = bind.dialect.name == 'postgresql'
-    cast = '::jsonb' if is_pg else ''
+
+    def as_json(name: str) -> str:
+        return f'CAST(:{name} AS jsonb)' if is_pg else f':{name}'
+
     for row in bind.execute(sa.text('SELECT id, tally FROM decision')).all():
         tally = _load(row.tally) or {}
         if old in tally:
             tally = {new if k == old else k: v for k, v in tally.items()}
             bind.execute(
-                sa.text(f'UPDATE decision SET tally = :tally{cast} WHERE id = :id'),
+                sa.text(f"UPDATE decision SET tally = {as_json('tally')} WHERE id = :id"),
                 {'tally': json.dumps(tally), 'id': row.id},
             )
     rows = bind.execute(
@@ -80,7 +83,7 @@ def _rename(old: str, new: str) -> None:
         if proposal.get('disposal') == old:
             proposal['disposal'] = new
             bind.execute(
-                sa.text(f'UPDATE escalation SET proposal = :proposal{cast} WHERE id = :id'),
+                sa.text(f"UPDATE escalation SET proposal = {as_json('proposal')} WHERE id = :id"),
                 {'proposal': json.dumps(proposal), 'id': row.id},
             )
 
