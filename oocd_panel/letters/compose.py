@@ -26,7 +26,7 @@ from oocd_panel.rules.referral_rules import age_on
 _EMAIL = re.compile(r"\S+@\S+?(?=[.,;]?(?:\s|$))")
 
 # Bump when the frames below change: every issued letter records the version it was made with.
-TEMPLATE_VERSION = "2026-11-27.1"
+TEMPLATE_VERSION = "2026-12-04.1"  # Easy Read: a picture for each point's meaning
 
 
 class Variant(enum.StrEnum):
