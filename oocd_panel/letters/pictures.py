@@ -122,7 +122,7 @@ PICTURES: dict[Topic, Picture] = {
     Topic.FINISHED: Picture("chequered-flag", "A finish flag: it ends here"),
     Topic.SUPPORT: Picture("open-hands", "Hands offering help"),
     Topic.AGREED: Picture("handshake", "A handshake: an agreement"),
-    Topic.ON_HOLD: Picture("pause-button", "A pause sign: the decision waits"),
+    Topic.ON_HOLD: Picture("mantelpiece-clock", "A clock: the decision waits"),
     Topic.TO_DO: Picture("clipboard", "A list of things to do"),
     Topic.NOTHING_TO_DO: Picture("relieved-face", "A calm face: nothing to do"),
     Topic.COURT: Picture("judge", "A judge in court"),
