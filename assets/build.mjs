@@ -1,5 +1,6 @@
-// Builds oocd_panel/static/build/: our CSS (GOV.UK Frontend compiled with Arial) and the GOV.UK
-// Frontend JavaScript. Fonts and GOV.UK's crown images are deliberately not copied.
+// Builds oocd_panel/static/build/: our CSS (GOV.UK Frontend compiled with Arial), the GOV.UK
+// Frontend JavaScript, and the OpenMoji icon set Easy Read letters take their pictures from
+// (oocd_panel/letters/pictures.py). Fonts and GOV.UK's crown images are deliberately not copied.
 import { mkdirSync, copyFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,4 +23,11 @@ writeFileSync(join(out, "main.css"), result.css);
 
 const dist = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
 copyFileSync(join(dist, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
+
+// OpenMoji (CC BY-SA 4.0): the Iconify JSON set, read by the app when it draws an Easy Read letter.
+const openmoji = join(root, "node_modules", "@iconify-json", "openmoji");
+mkdirSync(join(out, "openmoji"), { recursive: true });
+for (const name of ["icons.json", "info.json"]) {
+  copyFileSync(join(openmoji, name), join(out, "openmoji", name));
+}
 console.log("built", out);

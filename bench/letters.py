@@ -5,14 +5,16 @@
 Without --database it seeds a fresh SQLite database with the demo cohort (300 referrals through
 the real workflow). For every decided case whose letters are due, each recipient's letter is
 composed and checked (the HTML route: what the preview page does), then rendered as a PDF (what
-issuing does). The batch composes, checks and renders `--batch` letters in a row, cycling over
-those cases, in one process as `flask issue-letters` does. Nothing here is a pass/fail test:
+issuing does); then the same letters again as Easy Read (the child's and each parent's, a picture
+beside every line). The batch composes, checks and renders `--batch` letters in a row, cycling
+over those cases, in one process as `flask issue-letters` does. Nothing here is a pass/fail test:
 figures go in bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import subprocess
@@ -28,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from oocd_panel.letters import render  # noqa: E402
-from oocd_panel.letters.compose import recipients  # noqa: E402
+from oocd_panel.letters.compose import Variant, recipients  # noqa: E402
 from oocd_panel.letters.wording import wording_for  # noqa: E402
 from oocd_panel.models import Referral, Service  # noqa: E402
 from oocd_panel.plumbing.clock import local_today  # noqa: E402
@@ -97,6 +99,21 @@ def main() -> None:
         )
         print(f"letter as checked HTML (compose + checks + template): {_ms(html_times)}")
         print(f"letter as PDF (WeasyPrint, tagged):                   {_ms(pdf_times)}")
+
+        # Easy Read (a picture beside every line): each case's letters again, as Easy Read.
+        easy_html, easy_pdf = [], []
+        for referral, wording, recipient in work:
+            easy = Variant.EASY_READ if recipient.variant.for_child else Variant.PARENT_EASY_READ
+            recipient = dataclasses.replace(recipient, variant=easy)
+            start = time.perf_counter()
+            draft = letters._draft(referral, recipient, wording, None, today)  # type: ignore[arg-type]
+            html = render.to_html(draft.letter, referral.service.name)
+            easy_html.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            render.to_pdf(html)
+            easy_pdf.append(time.perf_counter() - start)
+        print(f"Easy Read letter as checked HTML:                     {_ms(easy_html)}")
+        print(f"Easy Read letter as PDF:                              {_ms(easy_pdf)}")
 
         start = time.perf_counter()
         for n in range(args.batch):

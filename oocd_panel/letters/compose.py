@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from oocd_panel.catalogue import disposals, interventions, offences
+from oocd_panel.letters import points
+from oocd_panel.letters.pictures import Topic as T
+from oocd_panel.letters.points import Point
 from oocd_panel.letters.readability import sentences
 from oocd_panel.letters.wording import Wording
 from oocd_panel.models import Contact, Referral, Route
@@ -23,7 +26,7 @@ from oocd_panel.rules.referral_rules import age_on
 _EMAIL = re.compile(r"\S+@\S+?(?=[.,;]?(?:\s|$))")
 
 # Bump when the frames below change: every issued letter records the version it was made with.
-TEMPLATE_VERSION = "2026-11-27.1"
+TEMPLATE_VERSION = "2026-12-04.1"  # Easy Read: a picture for each point's meaning
 
 
 class Variant(enum.StrEnum):
@@ -247,24 +250,27 @@ def _what_happened(referral: Referral, variant: Variant, name: str) -> list[str]
         offence = referral.main_offence
         kind = offences.label(offence.offence_type).lower() if offence else "an offence"
         return [
-            f"This letter is about {name} and what happened on {when}.",
-            f"The police spoke to {name} about {kind}.",
+            Point(f"This letter is about {name} and what happened on {when}.", T.DATE),
+            Point(f"The police spoke to {name} about {kind}.", T.POLICE),
         ]
-    return [f"This letter is about what happened on {when}.", "The police spoke to you about it."]
+    return [
+        Point(f"This letter is about what happened on {when}.", T.DATE),
+        Point("The police spoke to you about it.", T.POLICE),
+    ]
 
 
 def _police_decision(variant: Variant, disposal: disposals.Disposal, day: str) -> list[str]:
     """What the police decided alone, and that the support offered does not change it."""
     if variant.for_child:
         return [
-            "The police dealt with it themselves.",
-            f"They decided on this: {disposal.plain_name}.",
-            f"They told the youth justice team on {day}.",
+            Point("The police dealt with it themselves.", T.POLICE),
+            Point(f"They decided on this: {disposal.plain_name}.", T.DECISION),
+            Point(f"They told the youth justice team on {day}.", T.DATE),
         ]
     return [
-        "The police dealt with it themselves, without a panel.",
-        f"Their decision was: {disposal.plain_name}.",
-        f"They told the youth justice team on {day}.",
+        Point("The police dealt with it themselves, without a panel.", T.POLICE),
+        Point(f"Their decision was: {disposal.plain_name}.", T.DECISION),
+        Point(f"They told the youth justice team on {day}.", T.DATE),
     ]
 
 
@@ -274,34 +280,43 @@ def _decision(referral: Referral, variant: Variant, disposal: disposals.Disposal
         return _police_decision(variant, disposal, day)
     if variant is Variant.PARENT_EASY_READ:
         return [
-            f"On {day} a panel met.",
-            "It had people from the police and the youth justice team.",
-            f"They decided on this: {disposal.plain_name}.",
+            Point(f"On {day} a panel met.", T.PANEL),
+            Point("It had people from the police and the youth justice team.", T.PANEL),
+            Point(f"They decided on this: {disposal.plain_name}.", T.DECISION),
         ]
     if variant is Variant.PARENT:
         return [
-            f"On {day} a panel met to decide what should happen next.",
-            "It had people from the police, the youth justice team and other services.",
-            f"The decision was: {disposal.plain_name}.",
+            Point(f"On {day} a panel met to decide what should happen next.", T.PANEL),
+            Point(
+                "It had people from the police, the youth justice team and other services.",
+                T.PANEL,
+            ),
+            Point(f"The decision was: {disposal.plain_name}.", T.DECISION),
         ]
     if variant is Variant.CHILD_OLDER:
         return [
-            f"On {day} a group of people met to decide what should happen next.",
-            "It had people from the police and the youth justice team.",
-            f"The decision was: {disposal.plain_name}.",
+            Point(f"On {day} a group of people met to decide what should happen next.", T.PANEL),
+            Point("It had people from the police and the youth justice team.", T.PANEL),
+            Point(f"The decision was: {disposal.plain_name}.", T.DECISION),
         ]
     return [
-        f"On {day} a group of people met.",
-        "They talked about what should happen next.",
-        "Some were from the police. Some were from the youth justice team.",
-        f"They decided on this: {disposal.plain_name}.",
+        Point(f"On {day} a group of people met.", T.PANEL),
+        Point("They talked about what should happen next.", T.TALK),
+        Point(
+            "Some were from the police. Some were from the youth justice team.",
+            T.POLICE,
+            T.YOUTH_WORKER,
+        ),
+        Point(f"They decided on this: {disposal.plain_name}.", T.DECISION),
     ]
 
 
 def _conditions(referral: Referral) -> list[str]:
     assert referral.decision is not None
     return [
-        f"{c['text'].rstrip('.')}, by {long_date(dt.date.fromisoformat(c['due_on']))}."
+        Point(
+            f"{c['text'].rstrip('.')}, by {long_date(dt.date.fromisoformat(c['due_on']))}.", T.TO_DO
+        )
         for c in referral.decision.conditions
     ]
 
@@ -310,47 +325,53 @@ def _choice(
     referral: Referral, variant: Variant, disposal: disposals.Disposal, name: str
 ) -> Section:
     child = variant.for_child
+    lines: list[str]
     if police_alone(referral):
         # The support the YJS offers is voluntary, and the police outcome stands either way.
         if child:
             lines = [
-                "Taking the help we offer is your choice.",
-                "You can say yes or no. You can stop at any time.",
-                "Saying yes or no does not change what the police decided.",
+                Point("Taking the help we offer is your choice.", T.CHOICE),
+                Point("You can say yes or no. You can stop at any time.", T.CHOICE, T.STOP),
+                Point("Saying yes or no does not change what the police decided.", T.UNCHANGED),
             ]
         else:
             lines = [
-                "Taking the support we offer is their choice.",
-                f"{name} can say yes or no, or stop at any time.",
-                "Saying yes or no does not change what the police decided.",
+                Point("Taking the support we offer is their choice.", T.CHOICE),
+                Point(f"{name} can say yes or no, or stop at any time.", T.CHOICE),
+                Point("Saying yes or no does not change what the police decided.", T.UNCHANGED),
             ]
         heading = "Is it your choice?" if child else "Is taking part their choice?"
         return Section("choice", heading, lines)
     if disposal.work is disposals.Work.VOLUNTARY:
         if child:
             lines = [
-                "Taking part is your choice.",
-                "You can say no.",
-                "You can stop at any time.",
-                "Nothing bad will happen if you say no.",
+                Point("Taking part is your choice.", T.CHOICE),
+                Point("You can say no.", T.SAY_NO),
+                Point("You can stop at any time.", T.STOP),
+                Point("Nothing bad will happen if you say no.", T.NOTHING_BAD),
             ]
         else:
             lines = [
-                "Taking part is their choice.",
-                f"{name} can say no, or stop at any time.",
-                "Nothing bad will happen if they say no.",
+                Point("Taking part is their choice.", T.CHOICE),
+                Point(f"{name} can say no, or stop at any time.", T.SAY_NO),
+                Point("Nothing bad will happen if they say no.", T.NOTHING_BAD),
             ]
         heading = "Is it your choice?" if child else "Is taking part their choice?"
         return Section("choice", heading, lines)
     if disposal.work is disposals.Work.CONDITIONAL:
         heading = "What you agreed to do" if child else f"What {name} agreed to do"
         lead = "You agreed to do these things:" if child else f"{name} agreed to do these things:"
-        return Section("choice", heading, [lead], _conditions(referral))
+        return Section("choice", heading, [Point(lead, T.AGREED)], _conditions(referral))
     if disposal.code == "charge":
-        lines = ["You will go to court." if child else f"{name} will go to court."]
+        lines = [Point("You will go to court." if child else f"{name} will go to court.", T.COURT)]
     else:
         lines = [
-            "You do not need to do anything." if child else f"{name} does not need to do anything."
+            Point(
+                "You do not need to do anything."
+                if child
+                else f"{name} does not need to do anything.",
+                T.NOTHING_TO_DO,
+            )
         ]
     heading = "Is there anything to do?"
     return Section("choice", heading, lines)
@@ -358,8 +379,10 @@ def _choice(
 
 def _police_alone_if_not(child: bool) -> str:
     if child:
-        return "If you say no to the help, nothing more will happen about this."
-    return "If your child says no to the support, nothing further happens about this."
+        return Point("If you say no to the help, nothing more will happen about this.", T.SAY_NO)
+    return Point(
+        "If your child says no to the support, nothing further happens about this.", T.SAY_NO
+    )
 
 
 def _if_not_heading(disposal: disposals.Disposal, child: bool, alone: bool = False) -> str:
@@ -384,7 +407,12 @@ def _next(
     items: list[str] = []
     who = worker or "A worker from the youth justice team"
     if worker:
-        lines.append(f"Your worker is {worker}." if child else f"{name}'s worker is {worker}.")
+        lines.append(
+            Point(
+                f"Your worker is {worker}." if child else f"{name}'s worker is {worker}.",
+                T.YOUTH_WORKER,
+            )
+        )
     alone = police_alone(referral)
     if alone or disposal.offers_intervention:
         voluntary = alone or disposal.work is disposals.Work.VOLUNTARY
@@ -393,43 +421,64 @@ def _next(
             where = f" at {meeting.place}" if meeting.place else ""
             when = f"{long_date(meeting.on)}{at}{where}"
             if voluntary:
-                lines.append(
+                offer = (
                     f"If you want to, you can come to a first meeting. It is on {when}."
                     if child
                     else f"If {name} wants to, they can come to a first meeting. It is on {when}."
                 )
+                lines.append(Point(offer, T.MEETING, T.DATE))
             else:
                 lines.append(
-                    f"Your first meeting is on {when}."
-                    if child
-                    else f"The first meeting is on {when}."
+                    Point(
+                        f"Your first meeting is on {when}."
+                        if child
+                        else f"The first meeting is on {when}.",
+                        T.MEETING,
+                    )
                 )
         else:
-            lines.append(f"{who} will get in touch to set up a first meeting.")
+            lines.append(Point(f"{who} will get in touch to set up a first meeting.", T.MEETING))
         chosen = [interventions.get(c) for c in support_offered(referral, offered)]
         if chosen:
             if voluntary:
                 lines.append(
-                    "If you want to, we can offer you this help:"
-                    if child
-                    else f"If {name} wants to, we can offer this help:"
+                    Point(
+                        "If you want to, we can offer you this help:"
+                        if child
+                        else f"If {name} wants to, we can offer this help:",
+                        T.SUPPORT,
+                    )
                 )
             else:
                 lines.append(
-                    "We will help you with this:" if child else f"We will help {name} with this:"
+                    Point(
+                        "We will help you with this:"
+                        if child
+                        else f"We will help {name} with this:",
+                        T.SUPPORT,
+                    )
                 )
-            items = [i.plain_description if child else f"{i.name}." for i in chosen]
+            items = [
+                points.from_intervention(i, i.plain_description if child else f"{i.name}.")
+                for i in chosen
+            ]
     elif disposal.code == "charge":
         lines.append(
-            f"{who} can help you get ready for court."
-            if child
-            else f"{who} can help {name} get ready for court."
+            Point(
+                f"{who} can help you get ready for court."
+                if child
+                else f"{who} can help {name} get ready for court.",
+                T.YOUTH_WORKER,
+            )
         )
     else:
         lines.append(
-            "If you want help, you can still ask us."
-            if child
-            else "If you want support, you can still ask us."
+            Point(
+                "If you want help, you can still ask us."
+                if child
+                else "If you want support, you can still ask us.",
+                T.SUPPORT,
+            )
         )
     return Section("next", "What happens next", lines, items)
 
@@ -442,42 +491,51 @@ def _rights(
     alone: bool = False,
 ) -> list[str]:
     voluntary = alone or disposal.work is disposals.Work.VOLUNTARY
+    lines: list[str]
     if variant.for_child:
-        lines = ["You can get free advice from a lawyer. It costs nothing."]
+        lines = [
+            Point("You can get free advice from a lawyer. It costs nothing.", T.LAWYER, T.FREE)
+        ]
         if voluntary:
-            lines.append("You can say no to the help we offer.")
+            lines.append(Point("You can say no to the help we offer.", T.SAY_NO))
         if texts.child_right:
-            lines.append(texts.child_right)
-        lines.append("If you are not happy with how we treated you, you can complain.")
-        lines.append("Ask your worker how, or use the contact details below.")
+            lines.append(points.from_catalogue(disposal, "child_right", texts.child_right))
+        lines.append(
+            Point("If you are not happy with how we treated you, you can complain.", T.COMPLAINT)
+        )
+        lines.append(Point("Ask your worker how, or use the contact details below.", T.ASK))
         return lines
     if variant.easy_read:
-        lines = [f"{name} can get free advice from a lawyer. It costs nothing."]
-    else:
-        lines = [f"{name} can get free legal advice from a solicitor."]
-    if voluntary:
-        lines.append(f"{name} can say no to the support we offer.")
-    if texts.parent_right:
-        lines.append(texts.parent_right)
-    if variant.easy_read:
-        lines += [
-            "If you are not happy with us, you can complain.",
-            "Use the contact details below.",
+        lines = [
+            Point(f"{name} can get free advice from a lawyer. It costs nothing.", T.LAWYER, T.FREE)
         ]
     else:
-        lines.append("If you are unhappy with our service, you can make a complaint.")
-        lines.append("Contact us using the details below.")
+        lines = [Point(f"{name} can get free legal advice from a solicitor.", T.LAWYER)]
+    if voluntary:
+        lines.append(Point(f"{name} can say no to the support we offer.", T.SAY_NO))
+    if texts.parent_right:
+        lines.append(points.from_catalogue(disposal, "parent_right", texts.parent_right))
+    if variant.easy_read:
+        lines += [
+            Point("If you are not happy with us, you can complain.", T.COMPLAINT),
+            Point("Use the contact details below.", T.DETAILS_BELOW),
+        ]
+    else:
+        lines.append(
+            Point("If you are unhappy with our service, you can make a complaint.", T.COMPLAINT)
+        )
+        lines.append(Point("Contact us using the details below.", T.DETAILS_BELOW))
     return lines
 
 
 def _contact(wording: Wording, worker: str | None) -> list[str]:
-    lines = []
+    lines: list[str] = []
     if wording.phone:
-        lines.append(f"Call the youth justice team on {wording.phone}.")
+        lines.append(Point(f"Call the youth justice team on {wording.phone}.", T.PHONE))
     if wording.email:
-        lines.append(f"Or email {wording.email}.")
+        lines.append(Point(f"Or email {wording.email}.", T.EMAIL))
     if worker:
-        lines.append(f"Ask for {worker}.")
+        lines.append(Point(f"Ask for {worker}.", T.YOUTH_WORKER))
     return lines
 
 
@@ -504,16 +562,25 @@ def compose(
     if alone:
         if_not = _police_alone_if_not(child)
     record = texts.child_record if child else texts.parent_record
+    reader = "child" if child else "parent"  # which catalogue texts: what their pictures show
     sections = [
         Section("what_happened", "What happened", _what_happened(referral, variant, child_name)),
         Section("decision", "What was decided", _decision(referral, variant, disposal)),
-        Section("meaning", "What this means", [meaning]),
+        Section(
+            "meaning",
+            "What this means",
+            [points.from_catalogue(disposal, f"{reader}_meaning", meaning)],
+        ),
         _choice(referral, variant, disposal, child_name),
-        Section("if_not", _if_not_heading(disposal, child, alone), [if_not]),
+        Section(
+            "if_not",
+            _if_not_heading(disposal, child, alone),
+            [points.from_catalogue(disposal, f"{reader}_if_not", if_not)],
+        ),
         Section(
             "record",
             "What goes on your record" if child else f"What goes on {child_name}'s record",
-            [record],
+            [points.from_catalogue(disposal, f"{reader}_record", record)],
         ),
         _next(referral, variant, disposal, child_name, worker, meeting, offered),
         Section(
@@ -526,8 +593,8 @@ def compose(
     if variant.easy_read:
         # One idea per line: every sentence on a line of its own.
         for section in sections:
-            section.lines = [s for line in section.lines for s in sentences(line)]
-            section.items = [s for item in section.items for s in sentences(item)]
+            section.lines = [s for line in section.lines for s in points.split(line)]
+            section.items = [s for item in section.items for s in points.split(item)]
     return Letter(
         recipient=recipient,
         disposal=disposal,

@@ -7,6 +7,7 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from oocd_panel.letters import pictures
 from oocd_panel.letters.compose import Letter, long_date
 from oocd_panel.plumbing.config import PROJECT_ROOT
 
@@ -24,13 +25,35 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html"]),
     )
     env.filters["letter_date"] = letter_date
+    env.filters["letter_picture"] = pictures.picture_for
+    env.globals["letter_pictures_credit"] = pictures.ATTRIBUTION
     return env
 
 
 def to_html(letter: Letter, service_name: str) -> str:
     """The whole letter as a standalone HTML document (what the PDF is made from)."""
     template = _environment().get_template("letters/document.html")
-    return template.render(letter=letter, service_name=service_name)
+    return template.render(letter=letter, service_name=service_name, for_print=True)
+
+
+# Easy Read pictures, kept between letters: each is fetched and decoded once per process.
+_PICTURE_CACHE: dict[str, object] = {}
+
+
+@cache
+def _url_fetcher() -> object:
+    """WeasyPrint's fetcher, answering the pictures' URLs (`pictures.print_image`) too."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
+
+    class PictureFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: object = None) -> object:
+            topic = pictures.print_topic(url)
+            if topic is None:
+                return super().fetch(url, headers)
+            image = pictures.print_image(topic)
+            return URLFetcherResponse(url, image, {"Content-Type": "image/jpeg"})
+
+    return PictureFetcher()
 
 
 def to_pdf(html: str) -> bytes:
@@ -38,8 +61,8 @@ def to_pdf(html: str) -> bytes:
     # Imported here: loading pango is slow, and most requests never make a PDF.
     from weasyprint import CSS, HTML  # type: ignore[import-untyped]
 
-    pdf = HTML(string=html, base_url=str(PROJECT_ROOT)).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET))], pdf_tags=True
+    pdf = HTML(string=html, base_url=str(PROJECT_ROOT), url_fetcher=_url_fetcher()).write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET))], pdf_tags=True, cache=_PICTURE_CACHE
     )
     assert isinstance(pdf, bytes)
     return pdf

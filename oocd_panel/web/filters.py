@@ -9,6 +9,7 @@ from flask import Flask
 from flask_login import current_user
 
 from oocd_panel.catalogue import disposals, ethnicity, interventions, offences
+from oocd_panel.letters import pictures
 from oocd_panel.letters.render import letter_date
 from oocd_panel.models import Referral, ReferralEvent, ReferralStatus
 from oocd_panel.plumbing.clock import LONDON, local_today
@@ -102,6 +103,8 @@ def event_reason(event: ReferralEvent) -> str | None:
 def init_app(app: Flask) -> None:
     app.add_template_filter(govuk_date)
     app.add_template_filter(letter_date)
+    app.add_template_filter(pictures.picture_for, "letter_picture")
+    app.jinja_env.globals["letter_pictures_credit"] = pictures.ATTRIBUTION
     app.add_template_filter(govuk_datetime)
     app.add_template_filter(disposal_name)
     app.add_template_filter(event_label)

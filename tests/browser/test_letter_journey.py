@@ -1,5 +1,6 @@
-"""After a decision: a practitioner previews the child's letter, issues it, and downloads the PDF.
-axe checks the letters list and the preview page."""
+"""After a decision: a practitioner previews the child's letter, issues it, and downloads the PDF;
+an Easy Read letter shows a picture beside each point. axe checks the letters list and the
+preview pages."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from sqlalchemy import select
 from oocd_panel import demo
 from oocd_panel.models import ReferralStatus, User
 from oocd_panel.services import letter_wording
-from tests.browser.conftest import LiveServer, assert_accessible, click_through, demo_factory
+from tests.browser.conftest import (
+    LiveServer,
+    assert_accessible,
+    click_through,
+    demo_factory,
+    sign_in,
+)
+from tests.factories import child_details
 
 
 def _decided_case(live: LiveServer) -> tuple[int, str]:
@@ -96,4 +104,40 @@ def test_after_a_police_alone_outcome_the_practitioner_chooses_the_support_and_i
     assert_accessible(page)
     click_through(page, "button:has-text('Issue the letter')")
     assert "issued (version 1)" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.console_problems == []
+
+
+def test_an_easy_read_letter_shows_a_picture_beside_each_point_with_its_alternative(
+    live: LiveServer, page: Any
+) -> None:
+    with live.session() as session:
+        factory = demo_factory(session)
+        referral = factory.referral_at(
+            ReferralStatus.OUTCOME_DELIVERED,
+            disposal="youth_caution",
+            child=child_details(needs_easy_read=True),
+        )
+        case_id = referral.id
+    sign_in(page, live, "practitioner@example.org")
+    page.goto(f"{live.url}/cases/{case_id}/letters/child")
+    assert "Child, Easy Read" in page.locator("main").inner_text()
+    points = page.locator(".app-letter__point")
+    pictures = page.locator(".app-letter__point svg.app-letter__picture[role='img']")
+    assert points.count() > 20
+    assert pictures.count() == points.count()
+    # Each picture is drawn (not an empty box), left of its line, and says what it shows.
+    for n in range(points.count()):
+        picture, line = pictures.nth(n), points.nth(n).locator(".app-letter__line")
+        assert picture.get_attribute("aria-label")
+        box, text = picture.bounding_box(), line.bounding_box()
+        assert box is not None
+        assert text is not None
+        assert box["width"] > 40
+        assert box["x"] + box["width"] <= text["x"]
+    choice = page.locator(".app-letter__point", has_text="Taking part is your choice.")
+    assert choice.locator("svg").get_attribute("aria-label") == "A signpost: you choose"
+    warning = page.locator(".app-letter__point", has_text="formal warning from the police")
+    assert warning.locator("svg").get_attribute("aria-label") == "A warning sign"
+    assert "Pictures: OpenMoji" in page.locator(".app-letter").inner_text()
+    assert_accessible(page)
     assert page.console_problems == []
