@@ -24,6 +24,7 @@ from oocd_panel.models import (
     Route,
     Service,
     User,
+    WordingVersion,
 )
 from oocd_panel.plumbing.clock import local_today, utcnow, years_before
 from oocd_panel.rules.referral_rules import (
@@ -32,7 +33,7 @@ from oocd_panel.rules.referral_rules import (
     NewReferral,
     OffenceDetails,
 )
-from oocd_panel.services import police, two_factor
+from oocd_panel.services import letter_wording, police, two_factor, wording_approval
 from oocd_panel.services.accounts import create_user
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
@@ -175,6 +176,28 @@ class Factory:
         if role not in self._cast:
             self._cast[role] = self.user(role, name=f"{role.label} Tester")
         return self._cast[role]
+
+    def approved_wording(
+        self, values: dict[str, str], service: Service | None = None
+    ) -> WordingVersion:
+        """The service's letter wording changed as the product changes it: drafted by its
+        administrator, approved by its manager (a second person)."""
+        service = service or self.service()
+        admin = self.cast(Role.ADMIN) if service is self.service() else None
+        manager = self.cast(Role.MANAGER) if service is self.service() else None
+        admin = admin or self.user(Role.ADMIN, services=[service])
+        manager = manager or self.user(Role.MANAGER, services=[service])
+        saved = letter_wording.save_wording(
+            self.session, admin, service_id=service.id, values=values
+        )
+        assert saved.draft is not None, "nothing changed"
+        return wording_approval.approve(
+            self.session,
+            manager,
+            service_id=service.id,
+            draft_id=saved.draft.id,
+            revision=saved.draft.revision,
+        )
 
     # --- referrals ------------------------------------------------------------------------
 

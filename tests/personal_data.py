@@ -27,7 +27,7 @@ from oocd_panel.models import (
 from oocd_panel.plumbing.clock import local_today, years_before
 from oocd_panel.plumbing.db import Base
 from oocd_panel.rules.referral_rules import ContactDetails, OffenceDetails
-from oocd_panel.services import corrections, interventions, letter_wording, letters
+from oocd_panel.services import corrections, interventions, letters
 from tests.factories import Factory, child_details
 
 S = ReferralStatus
@@ -87,12 +87,7 @@ def marked_case(
         email=f"marigold.{last.lower()}@example.net",
     )
     if letters_out:
-        letter_wording.save_wording(
-            session,
-            factory.cast(Role.ADMIN),
-            service_id=factory.service().id,
-            values={"contact:phone": "01632 960 123"},
-        )
+        factory.approved_wording({"contact:phone": "01632 960 123"})
     target = S.OUTCOME_DELIVERED if status in (S.CLOSED, S.INTERVENTION) else status
     referral = factory.referral_at(
         target,

@@ -52,6 +52,7 @@ class _Service:
     members: list[_Member]
     auditor_id: int
     catalogue_version: str
+    wording_version: int
     rules: dict[tuple[str, str | None], decision_rules.Outcome] = field(default_factory=dict)
     due_on: dict[dt.date, str] = field(default_factory=dict)
 
@@ -186,6 +187,7 @@ class _Rows:
             ],
         ]  # fmt: skip
         auditors = [self.users["manager@example.org"], self.users["manager2@example.org"]]
+        wording = wording_for(self.session, service)
         found = _Service(
             id=service.id,
             settings=settings_for(service),
@@ -195,7 +197,8 @@ class _Rows:
             yjs_manager_id=panel.yjs_manager.id,
             members=members,
             auditor_id=next((a for a in auditors if service.id in a.service_ids), auditors[0]).id,
-            catalogue_version=wording_for(self.session, service).version,
+            catalogue_version=wording.version,
+            wording_version=wording.number,
         )
         self.services[service.id] = found
 

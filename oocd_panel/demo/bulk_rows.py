@@ -85,7 +85,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "letter": (
         "id", "referral_id", "decision_id", "recipient_key", "recipient_name", "address",
         "variant", "number", "html", "pdf", "sha256", "template_version", "catalogue_version",
-        "issued_by_id", "issued_at",
+        "wording_version", "issued_by_id", "issued_at",
     ),
     "referral_event": (
         "id", "referral_id", "from_status", "to_status", "trigger", "actor_id", "occurred_at",

@@ -471,7 +471,8 @@ class _Walk:
             self.rows["letter"].append(
                 (self.ids.take("letter"), referral_id, decision_id, key, name, address,
                  kind.value, 1, PLACEHOLDER_LETTER, out.pdf, out.sha256, TEMPLATE_VERSION,
-                 self.service.catalogue_version, issuer_id, issued)
+                 self.service.catalogue_version, self.service.wording_version, issuer_id,
+                 issued)
             )  # fmt: skip
 
     def _audit(

@@ -33,7 +33,7 @@ from oocd_panel.models import (
     User,
 )
 from oocd_panel.plumbing.clock import local_date, local_today, utcnow
-from oocd_panel.services import letter_wording, panels, police, two_factor
+from oocd_panel.services import letter_wording, panels, police, two_factor, wording_approval
 from oocd_panel.services.accounts import create_user, find_by_email
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
@@ -384,7 +384,8 @@ LETTER_CONTACTS = {
 def ensure_letter_contacts(
     session: Session, services: dict[str, Service], users: dict[str, User]
 ) -> None:
-    """Who letters tell families to contact, set by the demo administrator."""
+    """Who letters tell families to contact: drafted by the demo administrator and approved by
+    a demo manager of the service, as any change of the wording is."""
     admin = next(u for u in users.values() if u.has_role(Role.ADMIN))
     for slug, (phone, email) in LETTER_CONTACTS.items():
         service = services.get(slug)
@@ -392,11 +393,25 @@ def ensure_letter_contacts(
             continue
         if admin_has_set(session, service):
             continue
-        letter_wording.save_wording(
+        manager = next(
+            (u for u in users.values() if u.has_role(Role.MANAGER) and service.id in u.service_ids),
+            None,
+        )
+        if manager is None or letter_wording.open_draft(session, service.id) is not None:
+            continue
+        saved = letter_wording.save_wording(
             session,
             admin,
             service_id=service.id,
             values={"contact:phone": phone, "contact:email": email},
+        )
+        assert saved.draft is not None
+        wording_approval.approve(
+            session,
+            manager,
+            service_id=service.id,
+            draft_id=saved.draft.id,
+            revision=saved.draft.revision,
         )
 
 

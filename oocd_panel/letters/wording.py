@@ -1,7 +1,9 @@
 """What a service's letters say beyond the template: the catalogue's texts (with the service's
 reviewed overrides), the word lists the checks use, and who to contact.
 
-All of it is data an administrator edits (`services/letter_wording.py`); the defaults are here."""
+All of it is data an administrator drafts (`services/letter_wording.py`) and a second person
+approves (`services/wording_approval.py`); letters use the latest approved version. The defaults
+are here."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oocd_panel.catalogue import disposals, interventions
-from oocd_panel.models import LetterWording, Service
+from oocd_panel.models import Service, WordingStatus, WordingVersion
 
 # Words that make work sound compulsory: never in a letter about a voluntary disposal.
 DEFAULT_COMPULSORY_WORDS: tuple[str, ...] = (
@@ -79,6 +81,8 @@ class Wording:
     jargon: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_JARGON))
     phone: str = ""
     email: str = ""
+    # The service's approved wording version these texts are (0: the catalogue's own).
+    number: int = 0
 
     @property
     def version(self) -> str:
@@ -116,16 +120,20 @@ def format_jargon(jargon: dict[str, str]) -> str:
     return "\n".join(f"{t} = {e}" if e else t for t, e in jargon.items())
 
 
-def latest_rows(session: Session, service_id: int) -> dict[str, LetterWording]:
-    rows = session.scalars(
-        select(LetterWording)
-        .where(LetterWording.service_id == service_id)
-        .order_by(LetterWording.id)
-    )
-    return {row.key: row for row in rows}
+def approved_version(session: Session, service_id: int) -> WordingVersion | None:
+    """The service's latest approved wording version (None: it has only the catalogue's)."""
+    return session.scalars(
+        select(WordingVersion)
+        .where(
+            WordingVersion.service_id == service_id,
+            WordingVersion.status == WordingStatus.APPROVED,
+        )
+        .order_by(WordingVersion.number.desc())
+        .limit(1)
+    ).first()
 
 
-def apply(service_name: str, values: dict[str, str]) -> Wording:
+def apply(service_name: str, values: dict[str, str], number: int = 0) -> Wording:
     """The wording with these key -> text values laid over the defaults."""
     texts = {}
     for code, base in disposals.LETTER_TEXTS.items():
@@ -146,12 +154,13 @@ def apply(service_name: str, values: dict[str, str]) -> Wording:
         else dict(DEFAULT_JARGON),
         phone=values.get("contact:phone", ""),
         email=values.get("contact:email", ""),
+        number=number,
     )
 
 
 def wording_for(session: Session, service: Service) -> Wording:
-    rows = latest_rows(session, service.id)
-    return apply(
-        service.name,
-        {k: r.text for k, r in rows.items()},
-    )
+    """What the service's letters say now: its latest approved version (never a draft)."""
+    version = approved_version(session, service.id)
+    if version is None:
+        return apply(service.name, {})
+    return apply(service.name, dict(version.values), version.number or 0)

@@ -24,11 +24,12 @@ from oocd_panel.models.enums import (
     Route,
     SendStatus,
     Sex,
+    WordingStatus,
     YesNoUnknown,
 )
 from oocd_panel.models.evaluation import DecisionPoint
 from oocd_panel.models.identity_provider import IdentityProvider
-from oocd_panel.models.letter import Letter, LetterImmutable, LetterWording
+from oocd_panel.models.letter import Letter, LetterImmutable, WordingVersion
 from oocd_panel.models.outcome import Delivery, InterventionNote, SettingChange
 from oocd_panel.models.panel import (
     AgendaItem,
@@ -78,7 +79,6 @@ __all__ = [
     "LabelledEnum",
     "Letter",
     "LetterImmutable",
-    "LetterWording",
     "MeetingStatus",
     "Offence",
     "PanelMeeting",
@@ -102,6 +102,8 @@ __all__ = [
     "User",
     "UserRole",
     "Vote",
+    "WordingStatus",
+    "WordingVersion",
     "YesNoUnknown",
     "user_service",
 ]

@@ -156,3 +156,12 @@ class CorrectionReason(LabelledEnum):
     TYPO = "typo", "A typing mistake"
     RECORDED_WRONGLY = "recorded_wrongly", "It was recorded wrongly"
     CHANGED_SINCE = "changed_since", "It has changed since it was recorded"
+
+
+class WordingStatus(LabelledEnum):
+    """Where a change of a service's letter wording stands (services/wording_approval.py)."""
+
+    DRAFT = "draft", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn by its author"

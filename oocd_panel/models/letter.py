@@ -1,13 +1,26 @@
-"""Letters to the child and family, as issued; and a service's own letter wording."""
+"""Letters to the child and family, as issued; and the versions of a service's own letter
+wording."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from oocd_panel.models.enums import WordingStatus
+from oocd_panel.models.service import Service
+from oocd_panel.models.types import json_type, str_enum
 from oocd_panel.models.user import User
 from oocd_panel.plumbing.db import Base, UTCDateTime, utcnow
 
@@ -43,6 +56,9 @@ class Letter(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     template_version: Mapped[str] = mapped_column(String(20))
     catalogue_version: Mapped[str] = mapped_column(String(64))
+    # The service's wording version the letter used (WordingVersion.number; 0 for the
+    # catalogue's own texts; None for letters issued before versions were kept).
+    wording_version: Mapped[int | None]
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Content erased by the retention schedule (see above).
@@ -64,20 +80,54 @@ def _refuse_change(_mapper: Any, _connection: Any, target: Letter) -> None:
     raise LetterImmutable(f"Issued letters cannot be changed: {target!r}. Issue a new version.")
 
 
-class LetterWording(Base):
-    """A service's own wording for letters: a disposal text, a word list, or a contact detail.
+class WordingVersion(Base):
+    """A version of a service's own letter wording, or a draft of the next one.
 
-    Every save is a new row with who reviewed it and when; the latest row for a key applies."""
+    `values` holds every text the service words its own way (key -> text; the catalogue's
+    defaults apply to the rest), whole, so a version can be read or restored on its own. A
+    draft becomes the next numbered version only when a second person approves it (never its
+    author); until then letters use the latest approved version. A service has at most one
+    open draft (a partial unique index). `revision` goes up with every change to the row, so
+    an approval from a page showing an older draft is refused."""
 
-    __tablename__ = "letter_wording"
-    __table_args__ = (Index("ix_letter_wording_service_key", "service_id", "key"),)
+    __tablename__ = "wording_version"
+    __table_args__ = (
+        UniqueConstraint("service_id", "number"),
+        Index(
+            "uq_wording_version_open_draft",
+            "service_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
-    # "disposal:<code>:<field>", "words:compulsory", "words:jargon", "contact:phone", ...
-    key: Mapped[str] = mapped_column(String(100))
-    text: Mapped[str] = mapped_column(Text)
-    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    # 1, 2, 3 ... for approved versions, in order; None for a draft (or one not approved).
+    number: Mapped[int | None]
+    status: Mapped[WordingStatus] = mapped_column(str_enum(WordingStatus, 20))
+    values: Mapped[dict[str, str]] = mapped_column(json_type())
+    # The keys whose text differs from the version it was drafted from (set when decided).
+    changed: Mapped[list[str]] = mapped_column(json_type(), default=list)
+    # The approved version it was drafted from (None: the catalogue's texts), and the version
+    # it restores, if it does.
+    base_number: Mapped[int | None]
+    restores_number: Mapped[int | None]
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    drafted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Who approved, rejected or withdrew it, when, and (a rejection) why.
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column()
 
-    reviewed_by: Mapped[User] = relationship()
+    service: Mapped[Service] = relationship()
+    drafted_by: Mapped[User] = relationship(foreign_keys=[drafted_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    __mapper_args__ = {"version_id_col": revision}
+
+    def __repr__(self) -> str:
+        return f"<WordingVersion {self.id} {self.status} v{self.number}>"

@@ -1,6 +1,11 @@
 """A service's own letter wording (administrators): contact details, the word lists the checks
-use, and overrides of the catalogue's texts. Each save records who reviewed it and when; a text
-that would fail the letter checks is refused, saying which check and why."""
+use, and overrides of the catalogue's texts.
+
+A change is a draft: saving the page makes (or updates) the administrator's draft of the next
+wording version, and restoring an earlier version drafts it again; letters keep using the
+approved version until a second person approves the draft (`services/wording_approval.py`). A
+service has one open draft at a time: while one person's draft awaits approval, nobody else can
+start another. A text that would fail the letter checks is refused, saying which check and why."""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oocd_panel.catalogue import disposals
@@ -20,13 +27,14 @@ from oocd_panel.letters.wording import (
     DEFAULT_JARGON,
     Wording,
     apply,
+    approved_version,
     disposal_key,
     format_jargon,
-    latest_rows,
     parse_jargon,
     parse_words,
 )
-from oocd_panel.models import LetterWording, Role, Service, User
+from oocd_panel.models import Role, Service, User, WordingStatus, WordingVersion
+from oocd_panel.plumbing.clock import utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.plumbing.unit_of_work import unit_of_work
@@ -37,9 +45,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_TEXT = 600
 
 
-def current_values(session: Session, service: Service) -> dict[str, str]:
-    """Every editable key with the text that applies now (the service's, or the default)."""
-    rows = latest_rows(session, service.id)
+def defaults() -> dict[str, str]:
+    """Every editable key with the catalogue's (or the national lists') text."""
     values = {
         "contact:phone": "",
         "contact:email": "",
@@ -49,18 +56,71 @@ def current_values(session: Session, service: Service) -> dict[str, str]:
     for code, texts in disposals.LETTER_TEXTS.items():
         for name in disposals.LETTER_FIELDS:
             values[disposal_key(code, name)] = getattr(texts, name)
-    values.update({k: r.text for k, r in rows.items()})
     return values
 
 
+def effective(values: Mapping[str, str]) -> dict[str, str]:
+    """Every editable key with the text a version gives it (its own, or the default)."""
+    found = defaults()
+    found.update({k: v for k, v in values.items() if k in found})
+    return found
+
+
+def current_values(session: Session, service: Service) -> dict[str, str]:
+    """Every editable key with the text that applies now: the latest approved version's."""
+    version = approved_version(session, service.id)
+    return effective(version.values if version else {})
+
+
+def open_draft(session: Session, service_id: int) -> WordingVersion | None:
+    """The service's draft awaiting approval, if there is one (at most one)."""
+    return session.scalars(
+        select(WordingVersion).where(
+            WordingVersion.service_id == service_id,
+            WordingVersion.status == WordingStatus.DRAFT,
+        )
+    ).first()
+
+
 def version(session: Session, service: Service) -> str:
-    """A fingerprint of the wording in force: the page keeps it, so a save can tell whether
-    someone else changed the wording since it was shown."""
-    return _fingerprint(current_values(session, service))
+    """A fingerprint of what the wording page shows (the approved version and any draft): the
+    page keeps it, so a save can tell whether the wording or the draft changed since."""
+    approved = approved_version(session, service.id)
+    draft = open_draft(session, service.id)
+    return _fingerprint(
+        {
+            "approved": str(approved.number if approved else 0),
+            "draft": f"{draft.id}.{draft.revision}" if draft else "",
+        }
+    )
 
 
 def _fingerprint(values: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _service_for(session: Session, admin: User, service_id: int) -> Service:
+    if not admin.has_role(Role.ADMIN):
+        raise ActionNotAllowed("Only administrators change the wording of letters.")
+    service = session.get(Service, service_id)
+    if service is None or service.id not in admin.service_ids:
+        raise NotFound("There is no such service among yours.")
+    return service
+
+
+class DraftedMeanwhile(EditedMeanwhile):
+    """Two drafts were started at once; the second is refused (one open draft a service)."""
+
+    def __init__(self) -> None:
+        super().__init__("the letter wording")
+
+
+def someone_elses_draft(draft: WordingVersion) -> str:
+    return (
+        f"{draft.drafted_by.full_name}'s draft of the letter wording is awaiting approval. A "
+        "service has one draft at a time: it must be approved or rejected (or withdrawn by "
+        f"{draft.drafted_by.full_name}) before anyone else changes the wording."
+    )
 
 
 def text_problems(key: str, text: str, wording: Wording) -> str | None:
@@ -125,6 +185,17 @@ def text_problems(key: str, text: str, wording: Wording) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What a save did: how many texts it changed, and the draft they are in (None when the
+    draft came back to the approved wording and was withdrawn, or nothing changed)."""
+
+    changed: int
+    draft: WordingVersion | None
+    # How many texts the draft changes from the approved version.
+    differs: int = 0
+
+
 def save_wording(
     session: Session,
     admin: User,
@@ -132,24 +203,35 @@ def save_wording(
     service_id: int,
     values: Mapping[str, str | None],
     seen: str | None = None,
-) -> int:
-    """Save what changed; returns how many texts changed. Nothing is saved if any is refused.
+) -> Saved:
+    """Save what changed into the administrator's draft (made if they have none). Nothing is
+    saved if any text is refused, or while another person's draft awaits approval.
 
-    `seen` is the version of the wording the page showed (see `version`): if it changed since,
-    nothing is saved and EditedMeanwhile is raised."""
-    if not admin.has_role(Role.ADMIN):
-        raise ActionNotAllowed("Only administrators change the wording of letters.")
-    service = session.get(Service, service_id)
-    if service is None or service.id not in admin.service_ids:
-        raise NotFound("There is no such service among yours.")
-    current = current_values(session, service)
-    if seen is not None and seen != _fingerprint(current):
+    `seen` is the fingerprint of the page as shown (see `version`): if the approved wording or
+    the draft changed since, nothing is saved and EditedMeanwhile is raised."""
+    service = _service_for(session, admin, service_id)
+    draft = open_draft(session, service.id)
+    if draft is not None and draft.drafted_by_id != admin.id:
+        raise ActionNotAllowed(someone_elses_draft(draft))
+    if seen is not None and seen != version(session, service):
         raise EditedMeanwhile("the letter wording")
+    approved = approved_version(session, service.id)
+    current = effective(draft.values if draft else approved.values if approved else {})
     given = {
         k: clean_text(v) if not k.startswith("words:") else (v or "").strip()
         for k, v in values.items()
         if k in current
     }
+    _refuse_what_fails(service, current, given)
+    changed = [k for k, v in given.items() if v != current[k]]
+    if not changed:
+        return Saved(0, draft, _differs(approved, draft))
+    own = dict(draft.values if draft else approved.values if approved else {})
+    own.update({k: given[k] for k in changed})
+    return _put_draft(session, admin, service, draft, own, changed=changed)
+
+
+def _refuse_what_fails(service: Service, current: dict[str, str], given: dict[str, str]) -> None:
     errors: dict[str, str] = {}
     phone = given.get("contact:phone", current["contact:phone"])
     if phone and not _PHONE.match(phone):
@@ -174,8 +256,7 @@ def save_wording(
                 f"Keep the terms every letter is checked for ({', '.join(removed)}): you can "
                 "add your own, or an explanation after ="
             )
-    merged = {**current, **given}
-    wording = apply(service.name, merged)
+    wording = apply(service.name, {**current, **given})
     for key, text in given.items():
         if key.startswith("disposal:") and text != current[key]:
             problem = text_problems(key, text, wording)
@@ -183,31 +264,118 @@ def save_wording(
                 errors[key] = problem
     if errors:
         raise InvalidInput(errors)
-    changed = [k for k, v in given.items() if v != current[k]]
-    with unit_of_work(session):
-        for key in changed:
-            session.add(
-                LetterWording(
-                    service_id=service.id, key=key, text=given[key], reviewed_by_id=admin.id
-                )
+
+
+def restore(
+    session: Session, admin: User, *, service_id: int, number: int, seen: str | None = None
+) -> Saved:
+    """Draft an earlier approved version again, whole. Like any change, it applies only once a
+    second person approves it; an administrator's own open draft is replaced by it."""
+    service = _service_for(session, admin, service_id)
+    draft = open_draft(session, service.id)
+    if draft is not None and draft.drafted_by_id != admin.id:
+        raise ActionNotAllowed(someone_elses_draft(draft))
+    if seen is not None and seen != version(session, service):
+        raise EditedMeanwhile("the letter wording")
+    earlier = session.scalars(
+        select(WordingVersion).where(
+            WordingVersion.service_id == service.id,
+            WordingVersion.status == WordingStatus.APPROVED,
+            WordingVersion.number == number,
+        )
+    ).first()
+    if earlier is None:
+        raise NotFound(f"There is no version {number} of this service's letter wording.")
+    approved = approved_version(session, service.id)
+    if approved is not None and approved.number == number:
+        raise ActionNotAllowed(f"Version {number} is the wording letters use now.")
+    before = effective(draft.values if draft else approved.values if approved else {})
+    after = effective(earlier.values)
+    changed = [k for k, v in after.items() if v != before[k]]
+    return _put_draft(
+        session, admin, service, draft, dict(earlier.values), changed=changed, restores=number
+    )
+
+
+def _differs(approved: WordingVersion | None, draft: WordingVersion | None) -> int:
+    if draft is None:
+        return 0
+    return len(changed_keys(approved, draft.values))
+
+
+def changed_keys(approved: WordingVersion | None, values: Mapping[str, str]) -> list[str]:
+    """The keys whose text these values change from the approved version, in page order."""
+    before = effective(approved.values if approved else {})
+    after = effective(values)
+    return [k for k, v in after.items() if v != before[k]]
+
+
+def _put_draft(
+    session: Session,
+    admin: User,
+    service: Service,
+    draft: WordingVersion | None,
+    values: dict[str, str],
+    *,
+    changed: list[str],
+    restores: int | None = None,
+) -> Saved:
+    """Write the draft (a new one, or the author's own updated) in one transaction. A draft
+    brought back to the approved wording is withdrawn: there is nothing left to approve."""
+    now = utcnow()
+    with unit_of_work(session, conflicts=(IntegrityError,), changed=DraftedMeanwhile):
+        approved = approved_version(session, service.id)
+        differs = changed_keys(approved, values)
+        if not differs:
+            if draft is not None:
+                draft.status = WordingStatus.WITHDRAWN
+                draft.values = values
+                draft.decided_by_id = admin.id
+                draft.decided_at = now
+                draft.reason = "Changed back to the approved wording."
+                draft.updated_at = now
+                _audit(session, admin, service, "withdraw", draft, changed)
+            return Saved(len(changed), None)
+        if draft is None:
+            draft = WordingVersion(
+                service_id=service.id,
+                status=WordingStatus.DRAFT,
+                values=values,
+                changed=differs,
+                base_number=approved.number if approved else None,
+                restores_number=restores,
+                drafted_by_id=admin.id,
+                drafted_at=now,
+                updated_at=now,
             )
-        audit_trail.record(
-            session,
-            actor=admin,
-            action="change",
-            record_type="letter_wording",
-            record_id=service.id,
-            details={"changed": changed},
-        )
-    return len(changed)
+            session.add(draft)
+        else:
+            draft.values = values
+            draft.changed = differs
+            draft.base_number = approved.number if approved else None
+            draft.restores_number = restores
+            draft.updated_at = now
+        session.flush()
+        _audit(session, admin, service, "restore" if restores else "draft", draft, changed)
+    return Saved(len(changed), draft, len(differs))
 
 
-def history(session: Session, service: Service, limit: int = 50) -> list[LetterWording]:
-    return list(
-        session.scalars(
-            select(LetterWording)
-            .where(LetterWording.service_id == service.id)
-            .order_by(LetterWording.id.desc())
-            .limit(limit)
-        )
+def _audit(
+    session: Session,
+    actor: User,
+    service: Service,
+    action: str,
+    draft: WordingVersion,
+    changed: list[str],
+) -> None:
+    details: dict[str, object] = {"draft": draft.id, "changed": changed}
+    if draft.restores_number is not None:
+        details["restores"] = draft.restores_number
+    audit_trail.record(
+        session,
+        actor=actor,
+        action=action,
+        record_type="letter_wording",
+        record_id=service.id,
+        details=details,
     )

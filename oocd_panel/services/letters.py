@@ -1,8 +1,9 @@
 """Letters to the child and family: drafts checked on the page, and issuing them as PDFs.
 
 A letter is composed from the decision, checked (`letters.checks`), and only then issued: the PDF
-is stored with its SHA-256, the template and catalogue versions, the recipient and the date, and
-never changes. Re-issuing makes the next version for the same recipient.
+is stored with its SHA-256, the template and catalogue versions, the number of the service's
+approved wording version it used (never a draft's), the recipient and the date, and never
+changes. Re-issuing makes the next version for the same recipient.
 """
 
 from __future__ import annotations
@@ -313,6 +314,7 @@ def _store(
             sha256=hashlib.sha256(pdf).hexdigest(),
             template_version=TEMPLATE_VERSION,
             catalogue_version=draft.wording.version,
+            wording_version=draft.wording.number,
             issued_by_id=user.id,
             issued_at=now,
         )

@@ -16,7 +16,7 @@ from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInp
 from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.rules import corrections as correction_rules
 from oocd_panel.rules.referral_rules import validate
-from oocd_panel.services import assessments, corrections
+from oocd_panel.services import assessments, corrections, wording_approval
 from oocd_panel.services import cases as case_queries
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.referrals import create_referral
@@ -90,7 +90,11 @@ Page = tuple[str, int] | str
 def my_work() -> str:
     user = actor()
     queues = case_queries.my_work(db_session(), user) if case_queries.can_read_cases(user) else []
-    return render_template("cases/my_work.html", queues=queues)
+    return render_template(
+        "cases/my_work.html",
+        queues=queues,
+        wording_drafts=wording_approval.awaiting(db_session(), user),
+    )
 
 
 def _filters_from(form: CaseFilterForm, user: User) -> case_queries.CaseFilters:

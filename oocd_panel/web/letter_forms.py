@@ -1,14 +1,21 @@
-"""Forms for letters: the first meeting a letter mentions, and a service's letter wording."""
+"""Forms for letters: the first meeting a letter mentions, a service's letter wording, and
+approving (or rejecting, withdrawing, restoring) a draft of it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import (
     BooleanField,
     HiddenField,
+    RadioField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -18,7 +25,7 @@ from wtforms import (
 from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
 from oocd_panel.web.form_fields import GovDateField, WebForm
-from oocd_panel.web.widgets import GovCheckboxesInput, GovCheckboxInput
+from oocd_panel.web.widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput
 
 
 class MeetingForm(WebForm):
@@ -94,6 +101,39 @@ def wording_form(data: bool) -> FlaskForm:
         "I have read these texts as a child and a parent would, and they are accurate",
         widget=GovCheckboxInput(),
     )
-    WordingForm.submit = SubmitField("Save the wording", widget=GovSubmitInput())
+    WordingForm.submit = SubmitField("Save as a draft", widget=GovSubmitInput())
     kwargs: dict[str, Any] = {} if data else {"formdata": None}
     return WordingForm(**kwargs)
+
+
+class ApprovalForm(WebForm):
+    """Approve a draft of the wording, or reject it saying why: of the draft as shown."""
+
+    draft = HiddenField()
+    revision = HiddenField()
+    outcome = RadioField(
+        "Your decision",
+        choices=[
+            ("approve", "Approve: letters use this wording from now on"),
+            ("reject", "Reject it, saying why"),
+        ],
+        validate_choice=False,
+        widget=GovRadioInput(),
+    )
+    comment = TextAreaField(
+        "Your comment",
+        description="Rejecting: say what is wrong and what to change. Approving: optional.",
+        widget=GovCharacterCount(),
+    )
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class WithdrawForm(WebForm):
+    draft = HiddenField()
+    submit = SubmitField("Withdraw the draft", widget=GovSubmitInput())
+
+
+class RestoreForm(WebForm):
+    """Restore an earlier version (the version is in the address); of the page as shown."""
+
+    seen = HiddenField()

@@ -1,5 +1,5 @@
 """Letters: each recipient's letter checked and previewed, issued as a PDF, and downloaded; and
-the service's letter wording (administrators)."""
+the service's letter wording: drafted by administrators, approved by a second person."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from oocd_panel.catalogue import disposals
+from oocd_panel.letters.changes import key_label
 from oocd_panel.letters.compose import FirstMeeting
-from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS
+from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS, approved_version
 from oocd_panel.models import Referral, Role, Service
 from oocd_panel.plumbing.clock import local_today
 from oocd_panel.plumbing.errors import (
@@ -31,11 +33,21 @@ from oocd_panel.plumbing.errors import (
 )
 from oocd_panel.services import letter_wording as wording_service
 from oocd_panel.services import letters as service
+from oocd_panel.services import wording_approval as approval
 from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
-from oocd_panel.web.form_fields import attach_errors, error_summary
-from oocd_panel.web.letter_forms import IssueForm, MeetingForm, field_name, key_for, wording_form
+from oocd_panel.web.form_fields import CSRF_MESSAGE, attach_errors, error_summary, int_or_none
+from oocd_panel.web.letter_forms import (
+    ApprovalForm,
+    IssueForm,
+    MeetingForm,
+    RestoreForm,
+    WithdrawForm,
+    field_name,
+    key_for,
+    wording_form,
+)
 
 bp = Blueprint("letters", __name__)
 
@@ -66,7 +78,12 @@ def index(referral_id: int) -> Page:
     except ActionNotAllowed as exc:
         return render_template("letters/none.html", referral_id=referral_id, message=exc.message)
     audit.viewed(referral, "letters")
-    return render_template("letters/index.html", referral=referral, drafts=drafts)
+    return render_template(
+        "letters/index.html",
+        referral=referral,
+        drafts=drafts,
+        wording_number=drafts[0].wording.number if drafts else 0,
+    )
 
 
 @bp.route("/cases/<id:referral_id>/letters/<recipient>", methods=["GET", "POST"])
@@ -182,19 +199,32 @@ def download(letter_id: int) -> Response:
     return response
 
 
+def _own_service(service_id: int) -> Service:
+    """One of the signed-in person's services, or 404."""
+    found = db_session().get(Service, service_id)
+    if found is None or found.id not in actor().service_ids:
+        abort(404)
+    return found
+
+
 @bp.route("/admin/services/<id:service_id>/letter-wording", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def wording(service_id: int) -> Page | Response:
+    """The wording in force, any draft awaiting approval, the form that drafts a change, and
+    the versions (each can be restored, as a draft)."""
     user = actor()
-    service_ = db_session().get(Service, service_id)
-    if service_ is None or service_.id not in user.service_ids:
-        abort(404)
+    service_ = _own_service(service_id)
     form = wording_form(request.method == "POST")
     extra: list[str] = []
-    current = wording_service.current_values(db_session(), service_)
     if request.method == "GET":
         form.seen.data = wording_service.version(db_session(), service_)
-        for key, text in current.items():
+        draft = wording_service.open_draft(db_session(), service_.id)
+        shown = (
+            wording_service.effective(draft.values)
+            if draft is not None and draft.drafted_by_id == user.id
+            else wording_service.current_values(db_session(), service_)
+        )
+        for key, text in shown.items():
             form[field_name(key)].data = text
     elif form.validate_on_submit():
         if not form.reviewed.data:
@@ -208,7 +238,7 @@ def wording(service_id: int) -> Page | Response:
                 and f.name in request.form
             }
             try:
-                changed = wording_service.save_wording(
+                saved = wording_service.save_wording(
                     db_session(),
                     user,
                     service_id=service_.id,
@@ -217,24 +247,205 @@ def wording(service_id: int) -> Page | Response:
                 )
             except InvalidInput as exc:
                 extra += attach_errors(form, {field_name(k): v for k, v in exc.errors.items()})
+            except ActionNotAllowed as exc:
+                extra.append(exc.message)
             except EditedMeanwhile as exc:
                 extra.append(exc.message)
                 # Saving again from this page is a choice made knowing someone else saved.
                 form.seen.data = wording_service.version(db_session(), service_)
             else:
-                flash(f"Letter wording saved ({changed} changed).")
+                flash(_saved_message(saved))
                 return redirect(url_for("letters.wording", service_id=service_.id))
+    return _wording_page(service_, form, extra)
+
+
+def _saved_message(saved: wording_service.Saved) -> str:
+    if saved.draft is None:
+        if saved.changed:
+            return "Your draft now matches the wording letters use, so it was withdrawn."
+        return "Nothing changed, so there is nothing to approve."
+    texts = f"{saved.differs} text{'' if saved.differs == 1 else 's'}"
+    return (
+        f"Your draft is saved: it changes {texts}. Letters keep using the approved wording "
+        "until another administrator or a manager of the service approves it."
+    )
+
+
+def _wording_page(service_: Service, form: FlaskForm, extra: list[str]) -> tuple[str, int]:
+    user = actor()
+    session = db_session()
+    draft = wording_service.open_draft(session, service_.id)
     errors = error_summary(form, extra)
+    restore_form = RestoreForm(formdata=None)
+    restore_form.seen.data = wording_service.version(session, service_)
+    withdraw_form = WithdrawForm(formdata=None)
+    withdraw_form.draft.data = str(draft.id) if draft else ""
     return render_template(
         "letters/wording.html",
         service=service_,
         form=form,
         errors=errors,
+        approved=approved_version(session, service_.id),
+        draft=draft,
+        mine=draft is not None and draft.drafted_by_id == user.id,
+        someone_elses=wording_service.someone_elses_draft(draft) if draft else "",
+        restore_form=restore_form,
+        withdraw_form=withdraw_form,
         contact_keys=[field_name(k) for k in CONTACT_KEYS],
         word_keys=[field_name(k) for k in WORD_KEYS],
         disposal_fields=[
             (d, [field_name(f"disposal:{d.code}:{n}") for n in disposals.LETTER_FIELDS])
             for d in disposals.CATALOGUE
         ],
-        history=wording_service.history(db_session(), service_),
+        versions=approval.versions(session, service_),
+        closed=approval.closed_drafts(session, service_),
+        key_label=key_label,
     ), (400 if errors else 200)
+
+
+@bp.route(
+    "/admin/services/<id:service_id>/letter-wording/versions/<id:number>/restore",
+    methods=["POST"],
+)
+@allow(Role.ADMIN)
+def wording_restore(service_id: int, number: int) -> Page | Response:
+    """Draft an earlier version again: it applies only once someone else approves it."""
+    service_ = _own_service(service_id)
+    form = RestoreForm()
+    extra: list[str] = []
+    if form.validate_on_submit():
+        try:
+            wording_service.restore(
+                db_session(),
+                actor(),
+                service_id=service_.id,
+                number=number,
+                seen=form.seen.data or None,
+            )
+        except NotFound:
+            abort(404)
+        except (ActionNotAllowed, EditedMeanwhile) as exc:
+            extra.append(exc.message)
+        else:
+            flash(
+                f"Version {number} is restored as your draft. Letters use it only once another "
+                "administrator or a manager of the service approves it."
+            )
+            return redirect(url_for("letters.wording_review", service_id=service_.id))
+    page = wording_form(False)
+    current = wording_service.current_values(db_session(), service_)
+    for key, text in current.items():
+        page[field_name(key)].data = text
+    page.seen.data = wording_service.version(db_session(), service_)
+    text, _ = _wording_page(service_, page, extra or [CSRF_MESSAGE])
+    return text, 400
+
+
+@bp.route("/services/<id:service_id>/letter-wording/draft", methods=["GET", "POST"])
+@allow(Role.ADMIN, Role.MANAGER)
+def wording_review(service_id: int) -> Page | Response:
+    """The draft awaiting approval: every letter it changes, before and after, with the
+    checks' verdicts; approving or rejecting it (anyone who may, but its author)."""
+    user = actor()
+    service_ = _own_service(service_id)
+    form = ApprovalForm()
+    extra: list[str] = []
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            message = _decide_on_draft(service_, form)
+        except InvalidInput as exc:
+            extra += attach_errors(form, exc.errors)
+        except (ActionNotAllowed, approval.DraftChanged) as exc:
+            extra.append(exc.message)
+        else:
+            if message is not None:
+                flash(message)
+                return redirect(
+                    url_for("letters.wording", service_id=service_.id)
+                    if user.has_role(Role.ADMIN)
+                    else url_for("cases.my_work")
+                )
+            form.outcome.errors = ["Select whether you approve the draft or reject it"]
+        db_session().expire_all()
+    return _review_page(service_, form, extra)
+
+
+def _decide_on_draft(service_: Service, form: ApprovalForm) -> str | None:
+    """Approve or reject the draft the page showed; what to tell the user (None: no choice)."""
+    draft_id, revision = int_or_none(form.draft.data) or 0, int_or_none(form.revision.data)
+    if form.outcome.data == "approve":
+        approved = approval.approve(
+            db_session(),
+            actor(),
+            service_id=service_.id,
+            draft_id=draft_id,
+            revision=revision,
+            comment=form.comment.data,
+        )
+        return (
+            f"Version {approved.number} of the letter wording is approved: letters use it "
+            "from now on."
+        )
+    if form.outcome.data == "reject":
+        rejected = approval.reject(
+            db_session(),
+            actor(),
+            service_id=service_.id,
+            draft_id=draft_id,
+            revision=revision,
+            reason=form.comment.data,
+        )
+        return (
+            f"The draft is rejected. {rejected.drafted_by.full_name} sees your reason on the "
+            "letter wording page."
+        )
+    return None
+
+
+def _review_page(service_: Service, form: ApprovalForm, extra: list[str]) -> tuple[str, int]:
+    try:
+        found = approval.review(db_session(), actor(), service_.id)
+    except NotFound:
+        found = None
+    except ActionNotAllowed:
+        abort(403)
+    if found is not None and (request.method == "GET" or extra):
+        # The draft as shown now: a decision is taken on it, or refused if it changes.
+        form.draft.data = str(found.draft.id)
+        form.revision.data = str(found.draft.revision)
+    if found is not None and found.letters.failing:
+        # Letters that fail their checks: rejecting is the only decision on offer.
+        form.outcome.choices = [c for c in form.outcome.choices if c[0] == "reject"]
+    withdraw_form = WithdrawForm(formdata=None)
+    withdraw_form.draft.data = str(found.draft.id) if found else ""
+    errors = error_summary(form, extra)
+    return render_template(
+        "letters/wording_review.html",
+        service=service_,
+        review=found,
+        form=form,
+        withdraw_form=withdraw_form,
+        errors=errors,
+    ), (400 if errors else 200)
+
+
+@bp.route("/admin/services/<id:service_id>/letter-wording/draft/withdraw", methods=["POST"])
+@allow(Role.ADMIN)
+def wording_withdraw(service_id: int) -> Page | Response:
+    service_ = _own_service(service_id)
+    form = WithdrawForm()
+    extra: list[str] = []
+    if form.validate_on_submit():
+        try:
+            approval.withdraw(
+                db_session(),
+                actor(),
+                service_id=service_.id,
+                draft_id=int_or_none(form.draft.data) or 0,
+            )
+        except (ActionNotAllowed, approval.DraftChanged) as exc:
+            extra.append(exc.message)
+        else:
+            flash("Your draft is withdrawn: letters keep using the approved wording.")
+            return redirect(url_for("letters.wording", service_id=service_.id))
+    return _review_page(service_, ApprovalForm(formdata=None), extra or [CSRF_MESSAGE])

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from oocd_panel import demo
 from oocd_panel.models import ReferralStatus, User
-from oocd_panel.services import letter_wording
+from oocd_panel.services import letter_wording, wording_approval
 from tests.browser.conftest import (
     LiveServer,
     assert_accessible,
@@ -29,12 +29,23 @@ def _decided_case(live: LiveServer) -> tuple[int, str]:
         referral = factory.referral_at(
             ReferralStatus.OUTCOME_DELIVERED, disposal="community_resolution"
         )
-        letter_wording.save_wording(
-            session,
-            users["admin@example.org"],
-            service_id=factory._service.id,
-            values={"contact:phone": "01632 960 101"},
-        )
+        service = factory.service()
+        if not letter_wording.current_values(session, service)["contact:phone"]:
+            # Drafted by the administrator, approved by a manager, as every change is.
+            saved = letter_wording.save_wording(
+                session,
+                users["admin@example.org"],
+                service_id=service.id,
+                values={"contact:phone": "01632 960 101"},
+            )
+            assert saved.draft is not None
+            wording_approval.approve(
+                session,
+                users["manager@example.org"],
+                service_id=service.id,
+                draft_id=saved.draft.id,
+                revision=saved.draft.revision,
+            )
         return referral.id, referral.child.full_name
 
 

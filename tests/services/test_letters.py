@@ -20,13 +20,7 @@ S = ReferralStatus
 
 
 def _phone(factory: Factory) -> None:
-    admin = factory.cast(Role.ADMIN)
-    letter_wording.save_wording(
-        factory.session,
-        admin,
-        service_id=factory.service().id,
-        values={"contact:phone": "01632 960 123"},
-    )
+    factory.approved_wording({"contact:phone": "01632 960 123"})
 
 
 def test_a_letter_is_issued_as_a_pdf_with_its_fingerprint_and_versions(
@@ -120,16 +114,16 @@ def test_an_override_that_would_break_a_check_is_refused_and_nothing_saved(
         in raised.value.errors["disposal:youth_caution:child_if_not"]
     )
     assert "jargon" in raised.value.errors["disposal:outcome_22:parent_meaning"]
-    assert letter_wording.history(session, factory.service()) == []
-    changed = letter_wording.save_wording(
+    assert letter_wording.open_draft(session, service_id) is None
+    saved = letter_wording.save_wording(
         session,
         admin,
         service_id=service_id,
         values={"disposal:youth_caution:child_if_not": "If you say no, that is fine."},
     )
-    assert changed == 1
-    (row,) = letter_wording.history(session, factory.service())
-    assert row.reviewed_by_id == admin.id
+    assert saved.changed == 1
+    assert saved.draft is not None
+    assert saved.draft.drafted_by_id == admin.id
 
 
 def test_the_batch_issues_every_due_letter_and_holds_the_ones_that_fail(
@@ -181,11 +175,8 @@ def test_a_letter_previewed_with_wording_since_changed_is_not_issued(
     referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
     worker = factory.cast(Role.PRACTITIONER)
     seen = letters.wording_version(session, referral)
-    letter_wording.save_wording(
-        session,
-        factory.cast(Role.ADMIN),
-        service_id=factory.service().id,
-        values={"disposal:youth_caution:child_meaning": "It is a warning. You do not go to court."},
+    factory.approved_wording(
+        {"disposal:youth_caution:child_meaning": "It is a warning. You do not go to court."}
     )
     with pytest.raises(letters.WordingChanged):
         letters.issue(session, worker, referral.id, "child", previewed=seen)
@@ -224,15 +215,14 @@ def test_overrides_cannot_change_the_record_or_hide_a_consequence(
     """Record texts are the catalogue's, whatever a service saves; consequences stay honest."""
     admin = factory.cast(Role.ADMIN)
     service_id = factory.service().id
-    letter_wording.save_wording(
+    saved = letter_wording.save_wording(
         session,
         admin,
         service_id=service_id,
         values={"disposal:youth_caution:child_record": "Nothing goes on your record."},
     )  # not an editable text: ignored
-    assert "disposal:youth_caution:child_record" not in {
-        r.key for r in letter_wording.history(session, factory.service())
-    }
+    assert saved.changed == 0
+    assert letter_wording.open_draft(session, service_id) is None
     with pytest.raises(InvalidInput) as raised:
         letter_wording.save_wording(
             session,
@@ -269,19 +259,18 @@ def test_a_service_adds_to_the_word_lists_but_cannot_remove_the_national_words(
             admin,
             service_id=factory.service().id,
             values={"words:compulsory": current + "\nshall"},
-        )
+        ).changed
         == 1
     )
 
 
-def test_wording_saved_from_a_page_shown_before_someone_else_saved_changes_nothing(
+def test_wording_saved_from_a_page_shown_before_a_version_was_approved_changes_nothing(
     factory: Factory, session: Session
 ) -> None:
     service = factory.service()
-    one, other = factory.user(Role.ADMIN), factory.user(Role.ADMIN)
+    other = factory.user(Role.ADMIN)
     seen = letter_wording.version(session, service)
-    phone = {"contact:phone": "01632 960 123"}
-    letter_wording.save_wording(session, one, service_id=service.id, values=phone, seen=seen)
+    factory.approved_wording({"contact:phone": "01632 960 123"})
     with pytest.raises(EditedMeanwhile, match="Someone else changed the letter wording"):
         letter_wording.save_wording(
             session,
@@ -291,3 +280,4 @@ def test_wording_saved_from_a_page_shown_before_someone_else_saved_changes_nothi
             seen=seen,
         )
     assert letter_wording.current_values(session, service)["contact:phone"] == "01632 960 123"
+    assert letter_wording.open_draft(session, service.id) is None

@@ -108,6 +108,11 @@ EXPECTED: dict[str, set[Role] | None] = {
     "letters.letter": {Role.PRACTITIONER, Role.MANAGER},
     "letters.download": {Role.PRACTITIONER, Role.MANAGER},
     "letters.wording": {Role.ADMIN},
+    # A change of the wording is drafted by an administrator and approved by another, or by a
+    # manager of the service (the service refuses its author).
+    "letters.wording_review": {Role.ADMIN, Role.MANAGER},
+    "letters.wording_withdraw": {Role.ADMIN},
+    "letters.wording_restore": {Role.ADMIN},
     "reports.index": {Role.ANALYST, Role.MANAGER},
     "reports.export": {Role.ANALYST, Role.MANAGER},
     "reports.extract_csv": {Role.ANALYST, Role.MANAGER},

@@ -459,12 +459,7 @@ def _remove_identity_provider(f: Factory) -> Target:
 
 def _letter(f: Factory) -> Target:
     referral = f.referral_at(S.OUTCOME_DELIVERED)
-    letter_wording.save_wording(
-        f.session,
-        f.cast(Role.ADMIN),
-        service_id=f.service().id,
-        values={"contact:phone": "01632 960 123"},
-    )
+    f.approved_wording({"contact:phone": "01632 960 123"})
     url = f"/cases/{referral.id}/letters/child"
     return Target(f.cast(Role.PRACTITIONER), url, url)
 
@@ -473,6 +468,37 @@ def _wording(f: Factory) -> Target:
     url = f"/admin/services/{f.service().id}/letter-wording"
     values = {"contact__email": "yjs@example.org", "reviewed": "y"}
     return Target(f.cast(Role.ADMIN), url, url, values)
+
+
+def _wording_draft(f: Factory) -> None:
+    """Version 1 gives a phone number; an administrator's draft changes the email."""
+    f.approved_wording({"contact:phone": "01632 960 123"})
+    letter_wording.save_wording(
+        f.session,
+        f.cast(Role.ADMIN),
+        service_id=f.service().id,
+        values={"contact:email": "youth.justice@example.org"},
+    )
+
+
+def _wording_review(f: Factory) -> Target:
+    _wording_draft(f)
+    url = f"/services/{f.service().id}/letter-wording/draft"
+    values = {"outcome": "approve", "comment": "Reads well."}
+    return Target(f.user(Role.MANAGER), url, url, values)
+
+
+def _wording_withdraw(f: Factory) -> Target:
+    _wording_draft(f)
+    base = f"/admin/services/{f.service().id}/letter-wording"
+    return Target(f.cast(Role.ADMIN), base, f"{base}/draft/withdraw")
+
+
+def _wording_restore(f: Factory) -> Target:
+    f.approved_wording({"contact:phone": "01632 960 123"})
+    f.approved_wording({"contact:email": "youth.justice@example.org"})
+    base = f"/admin/services/{f.service().id}/letter-wording"
+    return Target(f.cast(Role.ADMIN), base, f"{base}/versions/1/restore")
 
 
 def _password_only(email: str) -> Callable[[FlaskClient], None]:
@@ -705,6 +731,9 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "identity.remove": (_remove_identity_provider, 4),
     "letters.letter": (_letter, 4),
     "letters.wording": (_wording, 8),
+    "letters.wording_review": (_wording_review, 6),
+    "letters.wording_withdraw": (_wording_withdraw, 4),
+    "letters.wording_restore": (_wording_restore, 4),
 }
 
 

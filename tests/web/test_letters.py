@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -28,12 +29,19 @@ def _date(day: dt.date) -> list[str]:
 
 
 def _set_phone(app: Flask, factory: Factory) -> None:
+    """The administrator drafts the phone number; a manager approves it (a second person)."""
     admin = _client(app, factory.cast(Role.ADMIN))
     url = f"/admin/services/{factory.service().id}/letter-wording"
     page = admin.get(url)
     assert page.status_code == 200
     assert "Youth caution" in text_of(page)
     response = admin.post(url, data={"contact__phone": "01632 960 123", "reviewed": "y"})
+    assert response.status_code == 302, error_summary(response)
+    manager = _client(app, factory.cast(Role.MANAGER))
+    review = f"/services/{factory.service().id}/letter-wording/draft"
+    html = manager.get(review).get_data(as_text=True)
+    hidden = dict(re.findall(r'name="(draft|revision)" type="hidden" value="([^"]*)"', html))
+    response = manager.post(review, data={**hidden, "outcome": "approve"})
     assert response.status_code == 302, error_summary(response)
 
 
