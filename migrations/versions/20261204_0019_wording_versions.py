@@ -128,7 +128,11 @@ def _fold_saved_wording_into_version_1() -> None:
     by_service: dict[int, dict[str, str]] = {}
     last: dict[int, sa.Row] = {}
     for row in rows:
-        by_service.setdefault(row.service_id, {})[row.key] = row.text
+        text = row.text
+        if row.key.startswith('words:'):
+            # One entry a line, as the page now saves a list (browsers sent CR LF).
+            text = '\n'.join(line.strip() for line in text.splitlines() if line.strip())
+        by_service.setdefault(row.service_id, {})[row.key] = text
         last[row.service_id] = row
     versions = []
     for service_id, values in by_service.items():

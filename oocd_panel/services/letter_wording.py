@@ -218,7 +218,7 @@ def save_wording(
     approved = approved_version(session, service.id)
     current = effective(draft.values if draft else approved.values if approved else {})
     given = {
-        k: clean_text(v) if not k.startswith("words:") else (v or "").strip()
+        k: _one_a_line(v) if k.startswith("words:") else clean_text(v)
         for k, v in values.items()
         if k in current
     }
@@ -229,6 +229,12 @@ def save_wording(
     own = dict(draft.values if draft else approved.values if approved else {})
     own.update({k: given[k] for k in changed})
     return _put_draft(session, admin, service, draft, own, changed=changed)
+
+
+def _one_a_line(text: str | None) -> str:
+    """A word list as the page shows it: one entry a line, no blank lines or stray spaces (a
+    browser sends a text area's lines ending in \r\n: that alone is no change)."""
+    return "\n".join(line.strip() for line in clean_text(text).splitlines() if line.strip())
 
 
 def _refuse_what_fails(service: Service, current: dict[str, str], given: dict[str, str]) -> None:

@@ -342,3 +342,18 @@ def test_a_service_without_a_version_issues_the_catalogue_wording_as_version_0(
     referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
     _, found = letters.drafts(session, factory.cast(Role.PRACTITIONER), referral.id)
     assert {d.wording.number for d in found} == {0}
+
+
+def test_a_word_list_sent_back_as_the_page_showed_it_is_no_change(
+    factory: Factory, session: Session
+) -> None:
+    """Browsers send a text area's lines ending in CR LF: the same words are no change."""
+    words = letter_wording.current_values(session, factory.service())["words:compulsory"]
+    saved = letter_wording.save_wording(
+        session,
+        factory.cast(Role.ADMIN),
+        service_id=factory.service().id,
+        values={"words:compulsory": words.replace("\n", "\r\n") + "\r\n", **PHONE},
+    )
+    assert saved.draft is not None
+    assert saved.draft.changed == ["contact:phone"]
