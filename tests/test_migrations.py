@@ -12,6 +12,8 @@ from sqlalchemy import Engine, text
 
 from oocd_panel import demo
 from oocd_panel.cli import alembic_config
+from oocd_panel.letters.wording import wording_for
+from oocd_panel.models import Service
 from oocd_panel.plumbing.db import Base, Database
 from tests.conftest import fresh_database
 
@@ -144,7 +146,8 @@ def test_migration_0017_maps_the_combined_deferred_prosecution_code_to_outcome_2
                 )
             with db.engine.begin() as connection:
                 cfg.attributes["connection"] = connection
-                command.upgrade(cfg, "head")
+                # letter_wording as 0017 left it; 20261204_0019 folds it into wording versions.
+                command.upgrade(cfg, "0018")
             with db.engine.connect() as connection:
                 disposal, tally = connection.execute(
                     text("SELECT disposal, tally FROM decision WHERE id = :id"), {"id": decision_id}
@@ -177,5 +180,13 @@ def test_migration_0017_maps_the_combined_deferred_prosecution_code_to_outcome_2
                     ).scalar_one()
                     == outcome_22
                 )
+            with db.engine.begin() as connection:
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, "head")
+            with db.session() as session:
+                service = session.get(Service, service_id)
+                assert service is not None
+                wording = wording_for(session, service)
+                assert wording.texts_for("outcome_23").child_meaning == "Our own words."
         finally:
             db.engine.dispose()

@@ -7,7 +7,7 @@ whole. Letters issued before keep no wording version (None): which rows applied 
 known for certain.
 
 Revision ID: 20261204_0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-04 09:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '20261204_0019'
-down_revision: str | None = '0016'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -26,13 +26,16 @@ IMMUTABLE = "Issued letters cannot be changed or deleted: issue a new version."
 CARRIED_OVER = "Saved before wording changes needed a second person's approval."
 
 # As in 0010: the only change to an issued letter is erasing its content once its case is
-# purged; from here on the wording version it used must stay as it was too.
+# purged; from here on the wording version it used must stay as it was too. The decision and the
+# wording version are compared null-safe: since 0018 a letter about an outcome the police gave
+# alone has no decision (with `=`, PostgreSQL refused to erase it, and SQLite let its decision
+# be set while erasing).
 _ERASURE = """
     OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL
     AND NEW.recipient_name = '' AND NEW.address = '' AND NEW.html = ''
     AND {length}(NEW.pdf) = 0
     AND NEW.id = OLD.id AND NEW.referral_id = OLD.referral_id
-    AND NEW.decision_id = OLD.decision_id AND NEW.recipient_key = OLD.recipient_key
+    AND {decision} AND NEW.recipient_key = OLD.recipient_key
     AND NEW.variant = OLD.variant AND NEW.number = OLD.number AND NEW.sha256 = OLD.sha256
     AND NEW.template_version = OLD.template_version
     AND NEW.catalogue_version = OLD.catalogue_version
@@ -116,8 +119,14 @@ def upgrade() -> None:
 
     op.add_column('letter', sa.Column('wording_version', sa.Integer(), nullable=True))
     _erasure_trigger(
-        sqlite_extra="AND NEW.wording_version IS OLD.wording_version",
-        postgresql_extra="AND NEW.wording_version IS NOT DISTINCT FROM OLD.wording_version",
+        sqlite_extra=(
+            "NEW.decision_id IS OLD.decision_id",
+            "AND NEW.wording_version IS OLD.wording_version",
+        ),
+        postgresql_extra=(
+            "NEW.decision_id IS NOT DISTINCT FROM OLD.decision_id",
+            "AND NEW.wording_version IS NOT DISTINCT FROM OLD.wording_version",
+        ),
     )
 
 
@@ -155,9 +164,13 @@ def _fold_saved_wording_into_version_1() -> None:
         op.bulk_insert(_versions, versions)
 
 
-def _erasure_trigger(*, sqlite_extra: str, postgresql_extra: str) -> None:
+def _erasure_trigger(
+    *, sqlite_extra: tuple[str, str], postgresql_extra: tuple[str, str]
+) -> None:
+    """The letter's update trigger with (how the decision is compared, what else must stay)."""
     if op.get_bind().dialect.name == 'postgresql':
-        condition = _ERASURE.format(length='octet_length', extra=postgresql_extra)
+        decision, extra = postgresql_extra
+        condition = _ERASURE.format(length='octet_length', decision=decision, extra=extra)
         op.execute(f"""
             CREATE OR REPLACE FUNCTION letter_is_immutable() RETURNS trigger AS $$
             BEGIN
@@ -169,7 +182,8 @@ def _erasure_trigger(*, sqlite_extra: str, postgresql_extra: str) -> None:
         """)
     else:
         op.execute("DROP TRIGGER IF EXISTS letter_immutable_update")
-        condition = _ERASURE.format(length='length', extra=sqlite_extra)
+        decision, extra = sqlite_extra
+        condition = _ERASURE.format(length='length', decision=decision, extra=extra)
         op.execute(f"""
             CREATE TRIGGER letter_immutable_update BEFORE UPDATE ON letter
             WHEN NOT ({condition})
@@ -183,7 +197,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != 'postgresql':
         op.execute("DROP TRIGGER IF EXISTS letter_immutable_update")
     op.drop_column('letter', 'wording_version')
-    _erasure_trigger(sqlite_extra="", postgresql_extra="")
+    as_0010 = ("NEW.decision_id = OLD.decision_id", "")
+    _erasure_trigger(sqlite_extra=as_0010, postgresql_extra=as_0010)
 
     op.create_table(
         'letter_wording',

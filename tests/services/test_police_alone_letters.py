@@ -13,7 +13,7 @@ from oocd_panel.letters import checks
 from oocd_panel.letters.compose import Variant
 from oocd_panel.models import Letter, Referral, ReferralStatus, Role, Route
 from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput
-from oocd_panel.services import letter_wording, letters
+from oocd_panel.services import letters
 from tests.factories import Factory, child_details
 
 S = ReferralStatus
@@ -21,12 +21,7 @@ ALONE = [d.code for d in disposals.police_alone()]
 
 
 def _phone(factory: Factory) -> None:
-    letter_wording.save_wording(
-        factory.session,
-        factory.cast(Role.ADMIN),
-        service_id=factory.service().id,
-        values={"contact:phone": "01632 960 123"},
-    )
+    factory.approved_wording({"contact:phone": "01632 960 123"})
 
 
 def _notified(factory: Factory, outcome: str, *, offer: bool = True, **child: object) -> Referral:
