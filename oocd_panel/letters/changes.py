@@ -16,9 +16,16 @@ from dataclasses import dataclass
 
 from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.letters import checks
-from oocd_panel.letters.compose import Letter, Recipient, Section, Variant, compose
+from oocd_panel.letters.compose import (
+    Letter,
+    Recipient,
+    Section,
+    Variant,
+    compose,
+    support_offered,
+)
 from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS, Wording
-from oocd_panel.models import Child, Decision, Offence, Referral, User
+from oocd_panel.models import Child, Decision, Offence, Referral, Route, User
 
 CHILD_VARIANTS = (Variant.CHILD_YOUNGER, Variant.CHILD_OLDER, Variant.EASY_READ)
 PARENT_VARIANTS = (Variant.PARENT, Variant.PARENT_EASY_READ)
@@ -90,8 +97,24 @@ def text_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[Te
     return found
 
 
-def touched(keys: Iterable[str]) -> list[tuple[disposals.Disposal, Variant]]:
-    """Each letter (disposal x reader) that reads one of these texts, in catalogue order."""
+# A letter: its disposal, its reader, and whether it follows an outcome the police gave alone.
+Kind = tuple[disposals.Disposal, Variant, bool]
+
+
+def _kinds() -> list[Kind]:
+    """Every letter there is, in catalogue order: after a decision, then (for an outcome the
+    police may give alone) after the police gave it alone."""
+    return [
+        (d, v, alone)
+        for d in disposals.CATALOGUE
+        for alone in ((False, True) if d.police_may_give_alone else (False,))
+        for v in Variant
+    ]
+
+
+def touched(keys: Iterable[str]) -> list[Kind]:
+    """Each letter (disposal x reader, after a decision or the police alone) that reads one of
+    these texts."""
     wanted: set[tuple[str, Variant]] = set()
     for key in keys:
         if not key.startswith("disposal:"):
@@ -101,7 +124,7 @@ def touched(keys: Iterable[str]) -> list[tuple[disposals.Disposal, Variant]]:
         _, code, name = key.split(":")
         readers = CHILD_VARIANTS if name.startswith("child_") else PARENT_VARIANTS
         wanted |= {(code, v) for v in readers}
-    return [(d, v) for d in disposals.CATALOGUE for v in Variant if (d.code, v) in wanted]
+    return [(d, v, alone) for d, v, alone in _kinds() if (d.code, v) in wanted]
 
 
 @dataclass(frozen=True)
@@ -124,6 +147,7 @@ class LetterChange:
     after: Letter
     sections: list[SectionChange]
     problems: list[checks.Problem]
+    police_alone: bool = False
 
     @property
     def changed_sections(self) -> list[SectionChange]:
@@ -135,7 +159,8 @@ class LetterChange:
 
     @property
     def name(self) -> str:
-        return f"{self.disposal.name}, {self.variant.label}"
+        alone = ", the police alone" if self.police_alone else ""
+        return f"{self.disposal.name}{alone}, {self.variant.label}"
 
 
 @dataclass(frozen=True)
@@ -156,10 +181,14 @@ def _section_text(section: Section | None) -> str:
     return "\n".join([section.heading, *section.lines, *section.items])
 
 
-def sample_case(code: str, today: dt.date) -> Referral:
-    """An example case with this outcome, never saved: what the letters are composed for."""
+SAMPLE_SUPPORT = tuple(i.code for i in interventions.CATALOGUE[:2])
+
+
+def sample_case(code: str, today: dt.date, *, police_alone: bool = False) -> Referral:
+    """An example case with this outcome, never saved: what the letters are composed for. With
+    `police_alone`, the police gave the outcome alone and the YJS offers support (no decision)."""
     disposal = disposals.get(code)
-    offered = [i.code for i in interventions.CATALOGUE[:2]] if disposal.offers_intervention else []
+    offered = list(SAMPLE_SUPPORT) if disposal.offers_intervention else []
     conditions = (
         [
             {
@@ -173,26 +202,33 @@ def sample_case(code: str, today: dt.date) -> Referral:
     child = Child(
         first_name="Sam",
         last_name="Taylor",
-        date_of_birth=today.replace(year=today.year - 14),
+        date_of_birth=today - dt.timedelta(days=14 * 365 + 30),
         address_line_1="1 High Street",
         town="Northbrook",
         postcode="NB1 1AA",
     )
-    return Referral(
+    case = Referral(
         police_reference="NB/00001/26",
         offence_date=today - dt.timedelta(days=40),
+        received_on=today - dt.timedelta(days=5),
         child=child,
         offences=[
             Offence(offence_type="criminal_damage", description="", gravity_score=2, position=0)
         ],
         practitioner=User(full_name="Jo Smith"),
-        decision=Decision(
-            disposal=code,
-            decided_at=dt.datetime.combine(today - dt.timedelta(days=5), dt.time(12), dt.UTC),
-            interventions=offered,
-            conditions=conditions,
-        ),
     )
+    if police_alone:
+        case.route = Route.NOTIFICATION
+        case.disposal = code
+        return case
+    case.route = Route.PANEL
+    case.decision = Decision(
+        disposal=code,
+        decided_at=dt.datetime.combine(today - dt.timedelta(days=5), dt.time(12), dt.UTC),
+        interventions=offered,
+        conditions=conditions,
+    )
+    return case
 
 
 def sample_recipient(variant: Variant) -> Recipient:
@@ -208,16 +244,17 @@ def review_letters(
     before: Wording, after: Wording, keys: Iterable[str], today: dt.date
 ) -> LettersReview:
     """Every letter the changed `keys` touch, before and after, with the after letter checked."""
-    pairs = touched(keys)
+    kinds = touched(keys)
     found = []
-    cases: dict[str, Referral] = {}
-    for disposal, variant in pairs:
-        case = cases.setdefault(disposal.code, sample_case(disposal.code, today))
+    cases: dict[tuple[str, bool], Referral] = {}
+    for disposal, variant, alone in kinds:
+        key = (disposal.code, alone)
+        case = cases.setdefault(key, sample_case(disposal.code, today, police_alone=alone))
+        offered = SAMPLE_SUPPORT if alone else ()
         recipient = sample_recipient(variant)
-        old = compose(case, recipient, before, today=today)
-        new = compose(case, recipient, after, today=today)
-        assert case.decision is not None
-        problems = checks.check(new, after, tuple(case.decision.interventions))
+        old = compose(case, recipient, before, offered=offered, today=today)
+        new = compose(case, recipient, after, offered=offered, today=today)
+        problems = checks.check(new, after, support_offered(case, offered))
         sections = [
             SectionChange(
                 section.heading,
@@ -225,7 +262,7 @@ def review_letters(
             )
             for section in new.sections
         ]
-        change = LetterChange(disposal, variant, old, new, sections, problems)
+        change = LetterChange(disposal, variant, old, new, sections, problems, alone)
         if change.changed_sections or problems:
             found.append(change)
-    return LettersReview(found, len(pairs))
+    return LettersReview(found, len(kinds))

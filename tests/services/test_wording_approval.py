@@ -4,14 +4,17 @@ version they used, and never use a draft."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from oocd_panel.letters.changes import word_diff
+from oocd_panel.letters.changes import touched, word_diff
 from oocd_panel.letters.compose import Variant
 from oocd_panel.letters.wording import approved_version
-from oocd_panel.models import AuditEntry, ReferralStatus, Role, User, WordingStatus
+from oocd_panel.models import AuditEntry, Letter, ReferralStatus, Role, User, WordingStatus
 from oocd_panel.plumbing.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput
 from oocd_panel.services import letter_wording, letters, wording_approval
 from tests.factories import Factory
@@ -132,7 +135,9 @@ def test_taking_the_phone_number_away_fails_every_letter(
     factory.approved_wording(PHONE)
     _draft(factory, {"contact:phone": ""})
     review = wording_approval.review(session, factory.cast(Role.MANAGER), factory.service().id)
-    assert review.letters.checked == len(review.letters.failing) == 35
+    every = len(touched(["contact:phone"]))
+    assert every > 35  # each outcome and reader, and the letters after the police alone
+    assert review.letters.checked == len(review.letters.failing) == every
     assert all(
         any("no phone number" in p.message for p in c.problems) for c in review.letters.failing
     )
@@ -145,10 +150,9 @@ def test_the_approver_sees_each_letter_the_change_touches_before_and_after(
     _draft(factory, {CHILD_MEANING: WARNING})
     review = wording_approval.review(session, factory.cast(Role.MANAGER), factory.service().id)
     # A child's text: the three letters children read about a youth caution, and no others.
-    assert [(c.disposal.code, c.variant) for c in review.letters.letters] == [
-        ("youth_caution", Variant.CHILD_YOUNGER),
-        ("youth_caution", Variant.CHILD_OLDER),
-        ("youth_caution", Variant.EASY_READ),
+    readers = [Variant.CHILD_YOUNGER, Variant.CHILD_OLDER, Variant.EASY_READ]
+    assert [(c.disposal.code, c.variant, c.police_alone) for c in review.letters.letters] == [
+        ("youth_caution", v, False) for v in readers
     ]
     assert review.letters.checked == 3
     assert all(c.passes for c in review.letters.letters)
@@ -163,6 +167,17 @@ def test_the_approver_sees_each_letter_the_change_touches_before_and_after(
     (text,) = review.texts
     assert text.label.endswith(": What it means (to the child)")
     assert review.next_number == 2
+
+
+def test_an_outcome_the_police_may_give_alone_has_its_police_alone_letters_reviewed_too() -> None:
+    """A community resolution's letters after a panel and after the police gave it alone both
+    read its meaning: a change to a parent's text touches both."""
+    kinds = touched(["disposal:community_resolution:parent_meaning"])
+    assert [(d.code, v, alone) for d, v, alone in kinds] == [
+        ("community_resolution", v, alone)
+        for alone in (False, True)
+        for v in (Variant.PARENT, Variant.PARENT_EASY_READ)
+    ]
 
 
 def test_word_diff_marks_words_removed_and_added() -> None:
@@ -357,3 +372,61 @@ def test_a_word_list_sent_back_as_the_page_showed_it_is_no_change(
     )
     assert saved.draft is not None
     assert saved.draft.changed == ["contact:phone"]
+
+
+def test_erasing_a_purged_letter_keeps_its_wording_version_and_needs_no_decision(
+    factory: Factory, session: Session
+) -> None:
+    """The database lets the purge erase a letter's content, nothing else: not the wording
+    version it used; and a letter about an outcome the police gave alone (no decision) can be
+    erased too."""
+    referral = factory.referral_at(S.DECIDED)
+    assert referral.decision is not None
+    rows = [
+        Letter(
+            referral_id=referral.id,
+            decision_id=decision_id,
+            recipient_key=key,
+            recipient_name="Child",
+            address="1 Example Street",
+            variant="child_14_17",
+            html="<p>Letter</p>",
+            pdf=b"%PDF-1.7",
+            sha256="0" * 64,
+            template_version="test",
+            catalogue_version="test",
+            wording_version=1,
+            issued_by_id=factory.cast(Role.PRACTITIONER).id,
+        )
+        for key, decision_id in (("child", referral.decision.id), ("contact-1", None))
+    ]
+    session.add_all(rows)
+    session.commit()
+    session.execute(
+        text("UPDATE referral SET purged_at = CURRENT_TIMESTAMP WHERE id = :id"),
+        {"id": referral.id},
+    )
+    table = Letter.__table__
+    erase = {
+        "recipient_name": "",
+        "address": "",
+        "html": "",
+        "pdf": b"",
+        "erased_at": dt.datetime.now(dt.UTC),
+    }
+    with pytest.raises(DatabaseError):
+        session.execute(
+            update(table)  # type: ignore[arg-type]
+            .where(table.c.id == rows[0].id)
+            .values({**erase, "wording_version": 2})
+        )
+    session.rollback()
+    session.execute(
+        text("UPDATE referral SET purged_at = CURRENT_TIMESTAMP WHERE id = :id"),
+        {"id": referral.id},
+    )
+    for row in rows:
+        session.execute(update(table).where(table.c.id == row.id).values(erase))  # type: ignore[arg-type]
+    session.commit()
+    kept = session.execute(select(table.c.wording_version, table.c.erased_at)).all()
+    assert [(v, e is not None) for v, e in kept] == [(1, True), (1, True)]
