@@ -1,4 +1,4 @@
-"""Migration 20261204_0019: each service's saved letter wording becomes its version 1, approved
+"""Migration 0019: each service's saved letter wording becomes its version 1, approved
 by whoever saved it, and goes back to one row a key on downgrade."""
 
 from __future__ import annotations

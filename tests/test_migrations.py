@@ -146,7 +146,7 @@ def test_migration_0017_maps_the_combined_deferred_prosecution_code_to_outcome_2
                 )
             with db.engine.begin() as connection:
                 cfg.attributes["connection"] = connection
-                # letter_wording as 0017 left it; 20261204_0019 folds it into wording versions.
+                # letter_wording as 0017 left it; 0019 folds it into wording versions.
                 command.upgrade(cfg, "0018")
             with db.engine.connect() as connection:
                 disposal, tally = connection.execute(

@@ -6,7 +6,7 @@ approved by whoever saved it last, and the letter_wording table goes: versions h
 whole. Letters issued before keep no wording version (None): which rows applied then is not
 known for certain.
 
-Revision ID: 20261204_0019
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-04 09:00:00
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = '20261204_0019'
+revision: str = '0019'
 down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
