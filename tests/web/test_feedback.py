@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from html import unescape
 
 import pytest
 from flask import Flask
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel.catalogue import disposals
+from oocd_panel.letters import readability
 from oocd_panel.models import FeedbackLink, FeedbackTally, Letter, ReferralStatus, Role, User
 from oocd_panel.services import feedback
 from tests.factories import Factory
@@ -60,6 +62,32 @@ def test_the_link_opens_three_plain_questions_without_signing_in(
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def _plain(page: str) -> list[str]:
+    """The words a family reads on the page: its paragraphs, list items, questions, answers."""
+    main = re.search(r"<main.*?</main>", page, re.S)
+    assert main is not None
+    found = re.findall(r"<(p|li|legend|label|h1)\b[^>]*>(.*?)</\1>", main.group(0), re.S)
+    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split()) for _, text in found]
+
+
+def test_every_page_a_family_sees_is_in_plain_words(client: FlaskClient, factory: Factory) -> None:
+    """A reading age of about 9 (grade 4 at most, as the child's letters), and short sentences:
+    the same bar as an Easy Read letter."""
+    _phone(factory)
+    code = _code(factory)
+    pages = [client.get(f"/f/{code}"), client.post(f"/f/{code}", data={})]
+    pages.append(client.get("/f/0000000000"))
+    client.post(f"/f/{code}", data=ANSWERS)
+    pages.append(client.get(f"/f/{code}"))
+    for response in pages:
+        words = _plain(response.get_data(as_text=True))
+        assert words
+        text = " ".join(w if w.endswith((".", "?", ":")) else f"{w}." for w in words)
+        assert readability.grade(text) <= 4, text
+        for sentence in (s for w in words for s in readability.sentences(w)):
+            assert readability.word_count(sentence) <= 15, sentence
+
+
 def test_answering_thanks_once_and_the_link_is_used_up(
     app: Flask, client: FlaskClient, factory: Factory, session: Session
 ) -> None:
@@ -71,7 +99,7 @@ def test_answering_thanks_once_and_the_link_is_used_up(
     thanks = client.get(f"/f/{code}")
     assert thanks.status_code == 200
     assert "Thank you" in text_of(thanks)
-    assert "this link cannot be used again" in text_of(thanks)
+    assert "You cannot use this link again." in text_of(thanks)
     assert session.scalar(select(func.sum(FeedbackTally.count))) == 3
     # Sending again from the same browser changes nothing and says thank you again.
     again = client.post(f"/f/{code}", data={**ANSWERS, "letter_clear": "no"})
