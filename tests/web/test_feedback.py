@@ -250,9 +250,13 @@ def test_the_panel_briefing_carries_what_families_said(app: Flask, factory: Fact
     _answered(factory, "outcome_22", "child", 5)
     referral = factory.referral_at(S.AT_PANEL)
     item = referral.agenda_items[-1]
-    app.extensions.pop("oocd_briefings", None)  # another test's service may have had this id
-    chair = _client(app, factory.panel().chair)
-    text = text_of(chair.get(f"/panels/{item.meeting_id}/cases/{item.id}/pack"))
+    # Briefings are kept per service id, which another test's (rolled back) service may share.
+    app.extensions.pop("oocd_briefings", None)
+    try:
+        chair = _client(app, factory.panel().chair)
+        text = text_of(chair.get(f"/panels/{item.meeting_id}/cases/{item.id}/pack"))
+    finally:
+        app.extensions.pop("oocd_briefings", None)
     assert "What families told us about their letters" in text
     assert "issued in the same months: 5 in all" in text
     assert "Did the letter make sense? Yes: 5; Partly: 0; No: 0" in text
