@@ -31,12 +31,16 @@ sys.path.insert(0, str(ROOT))
 
 from oocd_panel.letters import render  # noqa: E402
 from oocd_panel.letters.compose import Variant, recipients  # noqa: E402
+from oocd_panel.letters.feedback import FeedbackBlock  # noqa: E402
 from oocd_panel.letters.wording import wording_for  # noqa: E402
 from oocd_panel.models import Referral, Service  # noqa: E402
 from oocd_panel.plumbing.clock import local_today  # noqa: E402
 from oocd_panel.plumbing.config import normalise_database_url  # noqa: E402
 from oocd_panel.plumbing.db import make_engine  # noqa: E402
 from oocd_panel.services import letters  # noqa: E402
+
+# Every issued letter ends with its feedback link and QR code: rendered here as issuing does.
+FEEDBACK = FeedbackBlock("https://panel.example.org/f/K7M3PQ9X2R")
 
 
 def _seeded() -> str:
@@ -88,7 +92,7 @@ def main() -> None:
         for referral, wording, recipient in work:
             start = time.perf_counter()
             draft = letters._draft(referral, recipient, wording, None, today)  # type: ignore[arg-type]
-            html = render.to_html(draft.letter, referral.service.name)
+            html = render.to_html(draft.letter, referral.service.name, FEEDBACK)
             html_times.append(time.perf_counter() - start)
             start = time.perf_counter()
             render.to_pdf(html)
@@ -107,7 +111,7 @@ def main() -> None:
             recipient = dataclasses.replace(recipient, variant=easy)
             start = time.perf_counter()
             draft = letters._draft(referral, recipient, wording, None, today)  # type: ignore[arg-type]
-            html = render.to_html(draft.letter, referral.service.name)
+            html = render.to_html(draft.letter, referral.service.name, FEEDBACK)
             easy_html.append(time.perf_counter() - start)
             start = time.perf_counter()
             render.to_pdf(html)
@@ -119,7 +123,7 @@ def main() -> None:
         for n in range(args.batch):
             referral, wording, recipient = work[n % len(work)]
             draft = letters._draft(referral, recipient, wording, None, today)  # type: ignore[arg-type]
-            render.to_pdf(render.to_html(draft.letter, referral.service.name))
+            render.to_pdf(render.to_html(draft.letter, referral.service.name, FEEDBACK))
         took = time.perf_counter() - start
         print(
             f"batch of {args.batch:,} letters (checked HTML + PDF, one process): {took:.1f} s, "

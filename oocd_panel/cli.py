@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -27,12 +28,14 @@ from oocd_panel.services import (
     audit_checkpoint,
     audit_trail,
     backup,
+    feedback,
     letters,
     retention,
     set_up_links,
 )
 from oocd_panel.services.accounts import create_user
 from oocd_panel.services.audit_checkpoint import Checkpoint
+from oocd_panel.web.letters import feedback_link
 from oocd_panel.workflow.diagram import render_workflow_markdown
 
 
@@ -233,6 +236,19 @@ def workflow_diagram(output: Path) -> None:
     click.echo(f"Wrote {output}.")
 
 
+def _feedback_links() -> Callable[[str], str] | None:
+    """How the batch makes each letter's feedback link: from OOCD_PUBLIC_URL (a command has no
+    request to take the address from), or not at all without it."""
+    if not current_app.config.get("PUBLIC_URL"):
+        return None
+
+    def link(token: str) -> str:
+        with current_app.test_request_context():
+            return feedback_link(token)
+
+    return link
+
+
 @click.command("issue-letters")
 @click.option("--service", "slug", required=True, help="The service's short name (slug).")
 @click.option("--as", "email", required=True, help="The YJS manager or practitioner issuing them.")
@@ -246,9 +262,17 @@ def issue_letters(slug: str, email: str) -> None:
             click.echo("No such service, or no such active user.", err=True)
             sys.exit(2)
         due = letters.due_cases(session, service.id)
+        link = _feedback_links()
+        if link is None:
+            click.echo(
+                "OOCD_PUBLIC_URL is not set, so these letters carry no feedback link: set it to "
+                "the service's address to print one."
+            )
         with click.progressbar(length=len(due), label="Issuing letters") as bar:
             try:
-                result = letters.issue_due(session, user, service.id, progress=bar.update)
+                result = letters.issue_due(
+                    session, user, service.id, progress=bar.update, feedback_link=link
+                )
             except DomainError as exc:
                 click.echo(exc.message, err=True)
                 sys.exit(2)
@@ -419,6 +443,13 @@ def purge(dry_run: bool, slug: str | None) -> None:
             else:
                 removed = accounts.prune_sign_in_attempts(session, utcnow())
                 click.echo(f"Removed {removed:,} sign-in attempts older than {days} days.")
+        expired = feedback.expired_links(session, utcnow())
+        if expired:
+            if dry_run:
+                click.echo(f"{expired:,} family feedback links that have expired are due.")
+            else:
+                removed = feedback.prune_expired_links(session, utcnow())
+                click.echo(f"Removed {removed:,} family feedback links that have expired.")
         due = retention.due(session, today, service_ids)
         if not due:
             click.echo("Nothing is due for removal.")

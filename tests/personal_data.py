@@ -32,6 +32,8 @@ from tests.factories import Factory, child_details
 
 S = ReferralStatus
 _names = itertools.count(1)
+# Letters issued here carry a feedback link, as the web issues them.
+FEEDBACK_LINK = "https://oocd.example/f/{}"
 
 
 def birthday(age: int, days_more: int = 100) -> dt.date:
@@ -179,7 +181,9 @@ def marked_case(
     )
     if letters_out:
         for recipient in ("child", f"contact-{referral.child.contacts[0].id}"):
-            letters.issue(session, worker, referral.id, recipient)
+            letters.issue(
+                session, worker, referral.id, recipient, feedback_link=FEEDBACK_LINK.format
+            )
     factory.act(referral, "start_intervention", Role.PRACTITIONER)
     interventions.add_note(
         session, worker, referral_id=referral.id, text=f"Met {first} at {born:%-d %B %Y}"

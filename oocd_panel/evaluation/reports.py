@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from oocd_panel.catalogue import disposals, ethnicity
 from oocd_panel.evaluation.decision_points import POINTS
+from oocd_panel.evaluation.feedback import Summary as FeedbackSummary
+from oocd_panel.evaluation.feedback import summary as feedback_summary
 from oocd_panel.evaluation.rates import Count, Ratio, Stratum, mantel_haenszel, rri
 from oocd_panel.evaluation.suppression import (
     WITHHELD,
@@ -439,6 +441,8 @@ class Briefing:
     decided: Cell
     diverted: Cell
     lines: list[BriefingLine]
+    # What families answered about the letters issued in the same months.
+    feedback: FeedbackSummary | None = None
 
 
 BRIEFING_CHARACTERISTICS = ("ethnicity_group", "care_experience", "neurodivergent", "send")
@@ -465,4 +469,5 @@ def briefing(session: Session, service_id: int, today: dt.date, threshold: int) 
     decided_total = sum(c.total for c in counts.values())
     diverted_total = sum(c.selected for c in counts.values())
     chosen, shown = pair(diverted_total, decided_total, threshold)
-    return Briefing(filters.start, filters.end, shown, chosen, lines)
+    answers = feedback_summary(session, filters, threshold)
+    return Briefing(filters.start, filters.end, shown, chosen, lines, answers)

@@ -73,20 +73,37 @@ def publish_rows(
     """Which rows of a (group: selected of total) table can be published whole: none of the
     total, the selected and the rest is small, and the rows withheld are enough, in every column,
     that none of them can be worked out from the column totals published elsewhere."""
-    rest = {k: totals[k] - selected[k] for k in totals}
+    return publish_table(
+        {
+            k: {"total": totals[k], "selected": selected[k], "rest": totals[k] - selected[k]}
+            for k in totals
+        },
+        threshold,
+    )
+
+
+def publish_table(rows: Mapping[K, Mapping[str, int]], threshold: int) -> dict[K, bool]:
+    """Which rows of a table (row: column: count) can be published whole: none of the row's
+    counts is small, and the rows withheld are enough, in every column, that none of them can
+    be worked out from the column totals published elsewhere (the withheld rows are never one
+    alone, nor small together in any column). The smallest rows are withheld first."""
+    columns = sorted({c for cells in rows.values() for c in cells})
     published = {
-        k: not any(hidden(c[k], threshold) for c in (totals, selected, rest)) for k in totals
+        k: not any(hidden(v, threshold) for v in cells.values()) for k, cells in rows.items()
     }
 
+    def size(k: K) -> int:
+        return sum(rows[k].values())
+
     def withheld() -> list[K]:
-        return [k for k in totals if not published[k] and totals[k] > 0]
+        return [k for k in rows if not published[k] and size(k) > 0]
 
     while withheld() and (
         len(withheld()) == 1
-        or any(hidden(sum(c[k] for k in withheld()), threshold) for c in (totals, selected, rest))
+        or any(hidden(sum(rows[k].get(c, 0) for k in withheld()), threshold) for c in columns)
     ):
-        candidates = sorted((totals[k], str(k)) for k in totals if published[k] and totals[k] > 0)
+        candidates = sorted((size(k), str(k)) for k in rows if published[k] and size(k) > 0)
         if not candidates:
             break
-        published[next(k for k in totals if str(k) == candidates[0][1])] = False
+        published[next(k for k in rows if str(k) == candidates[0][1])] = False
     return published

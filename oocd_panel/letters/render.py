@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from oocd_panel.letters import pictures
 from oocd_panel.letters.compose import Letter, long_date
+from oocd_panel.letters.feedback import FeedbackBlock
 from oocd_panel.plumbing.config import PROJECT_ROOT
 
 STYLESHEET = PROJECT_ROOT / "oocd_panel" / "static" / "letters.css"
@@ -30,10 +31,13 @@ def _environment() -> Environment:
     return env
 
 
-def to_html(letter: Letter, service_name: str) -> str:
-    """The whole letter as a standalone HTML document (what the PDF is made from)."""
+def to_html(letter: Letter, service_name: str, feedback: FeedbackBlock | None = None) -> str:
+    """The whole letter as a standalone HTML document (what the PDF is made from), ending with
+    its feedback link and QR code when it has one."""
     template = _environment().get_template("letters/document.html")
-    return template.render(letter=letter, service_name=service_name, for_print=True)
+    return template.render(
+        letter=letter, service_name=service_name, for_print=True, feedback=feedback
+    )
 
 
 # Easy Read pictures, kept between letters: each is fetched and decoded once per process.

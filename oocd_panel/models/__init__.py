@@ -28,6 +28,7 @@ from oocd_panel.models.enums import (
     YesNoUnknown,
 )
 from oocd_panel.models.evaluation import DecisionPoint
+from oocd_panel.models.feedback import FeedbackLink, FeedbackMiss, FeedbackTally
 from oocd_panel.models.identity_provider import IdentityProvider
 from oocd_panel.models.letter import Letter, LetterImmutable, WordingVersion
 from oocd_panel.models.outcome import Delivery, InterventionNote, SettingChange
@@ -74,6 +75,9 @@ __all__ = [
     "Delivery",
     "DeliveryOutcome",
     "Escalation",
+    "FeedbackLink",
+    "FeedbackMiss",
+    "FeedbackTally",
     "IdentityProvider",
     "InterventionNote",
     "LabelledEnum",

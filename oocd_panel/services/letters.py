@@ -4,6 +4,10 @@ A letter is composed from the decision, checked (`letters.checks`), and only the
 is stored with its SHA-256, the template and catalogue versions, the number of the service's
 approved wording version it used (never a draft's), the recipient and the date, and never
 changes. Re-issuing makes the next version for the same recipient.
+
+Each letter ends with its family feedback link and QR code (`services.feedback`): the caller
+says how a token becomes a link (`feedback_link`, from the web's address); without one, the
+letter is issued without a feedback block.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from oocd_panel.letters.compose import (
     recipients,
     support_offered,
 )
+from oocd_panel.letters.feedback import FeedbackBlock
 from oocd_panel.letters.wording import Wording, wording_for
 from oocd_panel.models import (
     Decision,
@@ -50,10 +55,12 @@ from oocd_panel.plumbing.errors import (
 )
 from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.plumbing.unit_of_work import unit_of_work
-from oocd_panel.services import audit_trail
+from oocd_panel.services import audit_trail, feedback
 from oocd_panel.services.cases import get_case
 
 LETTER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
+# How a feedback token becomes the link printed on the letter (the web knows its address).
+FeedbackLinkFor = Callable[[str], str]
 
 
 class LetterProblems(DomainError):
@@ -263,10 +270,12 @@ def issue(
     offered: tuple[str, ...] = (),
     previewed: str | None = None,
     now: dt.datetime | None = None,
+    feedback_link: FeedbackLinkFor | None = None,
 ) -> IssuedLetter:
     """Issue the letter as a PDF, if it passes every check; otherwise nothing is stored.
 
-    `previewed` is the wording version the user saw: if it has changed since, nothing is issued."""
+    `previewed` is the wording version the user saw: if it has changed since, nothing is issued.
+    `feedback_link` makes the letter's feedback link from its token."""
     now = now or utcnow()
     referral, draft = draft_for(
         session,
@@ -279,18 +288,26 @@ def issue(
     )
     if previewed is not None and previewed != version_of(draft.wording):
         raise WordingChanged()
-    return _store(session, user, referral, draft, now)
+    return _store(session, user, referral, draft, now, feedback_link)
 
 
 def _store(
-    session: Session, user: User, referral: Referral, draft: Draft, now: dt.datetime
+    session: Session,
+    user: User,
+    referral: Referral,
+    draft: Draft,
+    now: dt.datetime,
+    feedback_link: FeedbackLinkFor | None = None,
 ) -> IssuedLetter:
-    """Render the checked draft as a PDF and keep it, with its audit row, in one transaction."""
+    """Render the checked draft as a PDF and keep it, with its feedback link and audit row, in
+    one transaction. The link's token is made first: the HTML printed with it never changes."""
     with unit_of_work(session, conflicts=(IntegrityError,)):
         if draft.problems:
             raise LetterProblems(draft.problems)
         recipient_key = draft.recipient.key
-        html = render.to_html(draft.letter, draft.wording.service_name)
+        token = feedback.new_token() if feedback_link is not None else None
+        block = FeedbackBlock(feedback_link(token)) if feedback_link and token else None
+        html = render.to_html(draft.letter, draft.wording.service_name, block)
         pdf = render.to_pdf(html)
         number = (
             session.scalar(
@@ -320,6 +337,15 @@ def _store(
         )
         session.add(row)
         session.flush()
+        if token is not None:
+            feedback.keep_link(
+                session,
+                token,
+                row,
+                service_id=referral.service_id,
+                disposal=draft.letter.disposal.code,
+                now=now,
+            )
         audit_trail.record(
             session,
             actor=user,
@@ -380,6 +406,7 @@ def issue_due(
     service_id: int,
     *,
     progress: Callable[[int], None] | None = None,
+    feedback_link: FeedbackLinkFor | None = None,
 ) -> BatchResult:
     """Issue every due letter in the service; a letter that cannot be issued is held, with why."""
     result = BatchResult()
@@ -400,7 +427,7 @@ def issue_due(
                 continue
             try:
                 # The drafts just made and checked are the ones issued: nothing is made twice.
-                _store(session, user, referral, draft, utcnow())
+                _store(session, user, referral, draft, utcnow(), feedback_link)
                 result.issued += 1
             except LetterProblems as exc:
                 result.held.append((referral.police_reference, str(exc.problems[0])))

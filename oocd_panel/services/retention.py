@@ -11,7 +11,8 @@ status, gravity and outcome, votes' outcomes, escalations, decisions, deliveries
 child's characteristics and year of birth, and each issued letter's metadata and SHA-256. What
 goes: names, date of birth (the year stays), address, parents and carers, police reference,
 officer and victim details, offence descriptions, assessment answers and versions' content,
-rationales, reasons, notes and conditions' text, letters' recipient, address, HTML and PDF.
+rationales, reasons, notes and conditions' text, letters' recipient, address, HTML and PDF,
+and their unused feedback links (family feedback keeps only counts, which stay).
 Audit rows are never removed (they hold no personal data); the purge adds one per case and one
 for the child.
 """
@@ -38,6 +39,7 @@ from oocd_panel.models import (
     Decision,
     Delivery,
     Escalation,
+    FeedbackLink,
     InterventionNote,
     Letter,
     Offence,
@@ -376,6 +378,9 @@ def _purge_referral(session: Session, referral: Referral, now: dt.datetime) -> N
         .values(appropriate_adult_name=None, notes=None)
     )
     session.execute(delete(InterventionNote).where(InterventionNote.referral_id == rid))
+    # Unused feedback links go with their letters' content (used ones are gone already).
+    issued = select(Letter.id).where(Letter.referral_id == rid).scalar_subquery()
+    session.execute(delete(FeedbackLink).where(FeedbackLink.letter_id.in_(issued)))
     # Issued letters: the privileged path the database allows once the case is purged (see
     # Letter): the content goes, the record of what was issued (and its SHA-256) stays.
     letters = Letter.__table__

@@ -40,6 +40,7 @@ def init_web(app: Flask) -> None:
         auth,
         cases,
         corrections,
+        feedback,
         identity,
         letters,
         outcomes,
@@ -66,6 +67,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(privacy.bp)
+    app.register_blueprint(feedback.bp)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     app.add_template_global(cases.action_url)

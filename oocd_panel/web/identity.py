@@ -10,7 +10,7 @@ happened and what to do. Administrators set the provider up on their service's s
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask import session as browser
 from werkzeug.wrappers import Response
 
@@ -22,6 +22,7 @@ from oocd_panel.web.auth import PROBLEM, safe_next, start_session
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import attach_errors, error_summary, int_or_none
 from oocd_panel.web.identity_forms import ProviderForm, RemoveProviderForm
+from oocd_panel.web.links import external_url
 
 bp = Blueprint("identity", __name__)
 
@@ -33,11 +34,7 @@ _NO_PROVIDER = "That service does not sign in through an organisation: sign in h
 def redirect_uri(slug: str) -> str:
     """Where the provider sends people back: the address to register with it. Built from
     PUBLIC_URL when set (behind a proxy), else from the request."""
-    path = url_for("identity.callback", slug=slug)
-    public_url = current_app.config.get("PUBLIC_URL")
-    if public_url:
-        return str(public_url).rstrip("/") + path
-    return url_for("identity.callback", slug=slug, _external=True)
+    return external_url("identity.callback", slug=slug)
 
 
 def _back_to_sign_in(message: str) -> Response:

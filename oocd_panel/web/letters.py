@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 from oocd_panel.catalogue import disposals
 from oocd_panel.letters.changes import key_label
 from oocd_panel.letters.compose import FirstMeeting
+from oocd_panel.letters.feedback import PREVIEW as FEEDBACK_PREVIEW
 from oocd_panel.letters.wording import CONTACT_KEYS, WORD_KEYS, approved_version
 from oocd_panel.models import Referral, Role, Service
 from oocd_panel.plumbing.clock import local_today
@@ -48,11 +49,17 @@ from oocd_panel.web.letter_forms import (
     key_for,
     wording_form,
 )
+from oocd_panel.web.links import external_url
 
 bp = Blueprint("letters", __name__)
 
 Page = tuple[str, int] | str
 YJS = (Role.PRACTITIONER, Role.MANAGER)
+
+
+def feedback_link(token: str) -> str:
+    """The short link a letter prints for its family's feedback."""
+    return external_url("feedback.answer", code=token)
 
 
 def _meeting(form: MeetingForm) -> FirstMeeting | None:
@@ -122,6 +129,7 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
                 meeting=meeting,
                 offered=offered,
                 previewed=issue_form.previewed.data or None,
+                feedback_link=feedback_link,
             )
         except NotFound:
             abort(404)
@@ -170,6 +178,8 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         form=form,
         issue_form=issue_form,
         errors=errors,
+        # Where the letter's feedback link and QR code go: they are made when it is issued.
+        feedback=FEEDBACK_PREVIEW,
     ), (400 if errors else 200)
 
 

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, make_response, render
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectField, SubmitField
 
-from oocd_panel.evaluation import charts, extract, practice, reports
+from oocd_panel.evaluation import charts, extract, feedback, practice, reports
 from oocd_panel.evaluation.rates import Ratio
 from oocd_panel.evaluation.suppression import Cell, suppress
 from oocd_panel.models import Role, Service
@@ -35,6 +35,7 @@ EXPORTS = (
     "practice",
     "timeliness",
     "trends",
+    "feedback",
 )
 ROLES = (Role.ANALYST, Role.MANAGER)
 
@@ -240,6 +241,7 @@ def index() -> tuple[str, int]:
                     [(p.label, p.decided) for p in periods],
                 ),
                 quarterly=req.quarterly,
+                feedback=feedback.report(session, req.filters, req.threshold),
             )
         context["corrections"] = _corrections(req)
     return render_template(
@@ -378,7 +380,26 @@ def export(table: str) -> Response:
                 for p in periods
             ],
         )
+    if table == "feedback":
+        answers = feedback.report(session, req.filters, req.threshold)
+        return _csv(
+            f"family-feedback-{stamp}",
+            ["Question", "By", "Group", "Answer", "Count"],
+            _feedback_rows(answers),
+        )
     abort(404)
+
+
+def _feedback_rows(report: feedback.FeedbackReport) -> list[list[object]]:
+    """One line per question, group and answer, with each group's total as the answer 'All'."""
+    rows: list[list[object]] = []
+    for table in report.tables:
+        for by, groups in (("Outcome", table.by_disposal), ("Letter for", table.by_audience)):
+            for group in groups:
+                for value, label in table.question.answers:
+                    rows.append([table.question.text, by, group.label, label, group.cells[value]])
+                rows.append([table.question.text, by, group.label, "All", group.total])
+    return rows
 
 
 @bp.route("/reports/extract/decision-points.csv")

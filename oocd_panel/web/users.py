@@ -29,6 +29,7 @@ from oocd_panel.services.set_up_links import IssuedLink
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import attach_errors, error_summary, int_or_none
+from oocd_panel.web.links import external_url
 from oocd_panel.web.user_forms import EditUserForm, NewUserForm
 
 bp = Blueprint("users", __name__)
@@ -93,10 +94,7 @@ def new() -> Page | Response:
 
 
 def _link_url(token: str) -> str:
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return str(base) + url_for("passwords.set_up", token=token)
-    return url_for("passwords.set_up", token=token, _external=True)
+    return external_url("passwords.set_up", token=token)
 
 
 def _deliver(issued: IssuedLink, *, created: bool) -> Page | Response:

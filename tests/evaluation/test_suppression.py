@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oocd_panel.evaluation.suppression import WITHHELD, few, pair, publish_rows, suppress
+from oocd_panel.evaluation.suppression import (
+    WITHHELD,
+    few,
+    pair,
+    publish_rows,
+    publish_table,
+    suppress,
+)
 
 
 def test_small_counts_are_shown_as_fewer_than_the_threshold() -> None:
@@ -70,3 +77,28 @@ def test_a_count_and_its_complement_are_published_together() -> None:
     assert pair(38, 40, 5) == (WITHHELD, WITHHELD)  # 2 not selected
     assert pair(3, 40, 5) == ("fewer than 5", WITHHELD)
     assert pair(20, 40, 5) == (20, 40)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from("abcdefg"),
+        st.dictionaries(st.sampled_from(["yes", "partly", "no", "good"]), st.integers(0, 30)),
+        min_size=1,
+    ),
+    st.integers(2, 10),
+)
+def test_published_table_rows_never_expose_a_small_count_in_any_column(
+    rows: dict[str, dict[str, int]], threshold: int
+) -> None:
+    published = publish_table(rows, threshold)
+    columns = {c for cells in rows.values() for c in cells}
+    for key, ok in published.items():
+        if ok:
+            assert not any(0 < v < threshold for v in rows[key].values())
+    withheld = [k for k, ok in published.items() if not ok and sum(rows[k].values()) > 0]
+    if withheld and any(published[k] and sum(rows[k].values()) > 0 for k in published):
+        # Withheld rows are never one alone, nor small together in any column, so column
+        # totals published elsewhere never give one away.
+        assert len(withheld) >= 2
+        for column in columns:
+            assert not 0 < sum(rows[k].get(column, 0) for k in withheld) < threshold

@@ -15,6 +15,7 @@ from oocd_panel.models import (
     AuditEntry,
     Child,
     DecisionPoint,
+    FeedbackLink,
     Letter,
     Referral,
     ReferralStatus,
@@ -118,6 +119,8 @@ def test_purge_removes_the_childs_personal_data_everywhere_and_keeps_every_count
         for row in session.scalars(select(Letter).where(Letter.referral_id == marked.referral.id))
     }
     assert len(letters_before) == 2
+    links = select(FeedbackLink).join(Letter).where(Letter.referral_id == marked.referral.id)
+    assert len(session.scalars(links).all()) == 2
 
     result = retention.purge(session, SEVEN_YEARS_ON)
 
@@ -139,6 +142,8 @@ def test_purge_removes_the_childs_personal_data_everywhere_and_keeps_every_count
     )
     assert {(r.id, r.sha256, r.recipient_key, r.number) for r in letters_after} == letters_before
     assert all(r.erased_at and r.pdf == b"" and r.html == "" for r in letters_after)
+    # Their family feedback links, unused, go too.
+    assert session.scalars(links).all() == []
     # One audit row per case and one for the child; the chain is intact.
     purges = session.scalars(
         select(AuditEntry).where(AuditEntry.action == "purge").order_by(AuditEntry.id)

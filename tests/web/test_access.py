@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel.models import AuditEntry, Letter, Referral, ReferralStatus, Role
+from oocd_panel.plumbing.clock import utcnow
+from oocd_panel.services import feedback
 from oocd_panel.services.set_up_links import issue
 from oocd_panel.web.access import rule_for
 from tests.factories import Factory
@@ -47,6 +49,8 @@ EXPECTED: dict[str, set[Role] | None] = {
     # A set-up link's page checks its token itself; what to do about a forgotten password.
     "passwords.set_up": None,
     "passwords.forgotten": None,
+    # A letter's family feedback page: its one-time link is checked by the view.
+    "feedback.answer": None,
     **{
         f"users.{name}": {Role.ADMIN}
         for name in [
@@ -167,13 +171,32 @@ def _issued_letter(factory: Factory) -> int:
     return row.id
 
 
+def _feedback_code(factory: Factory, letter_id: int) -> str:
+    """A feedback link of the letter on record (looking at its page does not use it up)."""
+    letter = factory.session.get(Letter, letter_id)
+    assert letter is not None
+    code = feedback.new_token()
+    feedback.keep_link(
+        factory.session, code, letter, service_id=factory.service().id, disposal="outcome_22",
+        now=utcnow(),
+    )  # fmt: skip
+    factory.session.commit()
+    return code
+
+
 def _url(
-    rule: str, referral: Referral, letter_id: int = 0, user_id: int = 0, token: str = ""
+    rule: str,
+    referral: Referral,
+    letter_id: int = 0,
+    user_id: int = 0,
+    token: str = "",
+    code: str = "",
 ) -> str:
     item = referral.agenda_items[-1]
     return (
         rule.replace("<id:user_id>", str(user_id))
         .replace("<token>", token)
+        .replace("<code>", code)
         .replace("<id:referral_id>", str(referral.id))
         .replace("<id:letter_id>", str(letter_id))
         .replace("<recipient>", "child")
@@ -201,6 +224,7 @@ def test_each_role_gets_exactly_its_endpoints(
 ) -> None:
     referral = factory.referral_at(ReferralStatus.ESCALATED)
     letter_id = _issued_letter(factory)
+    code = _feedback_code(factory, letter_id)
     # Someone else in the service, for the user administration pages.
     colleague_user = factory.user(Role.PRACTITIONER, two_factor_set_up=True)
     colleague = colleague_user.id
@@ -216,7 +240,7 @@ def test_each_role_gets_exactly_its_endpoints(
             if "<token>" in rule
             else ""
         )
-        url = _url(rule, referral, letter_id, colleague, token)
+        url = _url(rule, referral, letter_id, colleague, token, code)
         method = "GET" if "GET" in methods else "POST"
         response = client.open(url, method=method)
         allowed = EXPECTED[endpoint]

@@ -50,6 +50,7 @@ from tests.db_state import (
     snapshot,
 )
 from tests.factories import PASSWORD, Factory, next_code
+from tests.services import test_feedback as feedback_test
 from tests.web.helpers import sign_in, text_of
 from tests.web.test_new_referral import valid_form
 
@@ -655,6 +656,18 @@ def _set_password_by_link(f: Factory) -> Target:
     return Target(None, page, page, {"password": new, "confirm_password": new})
 
 
+def _family_feedback(f: Factory) -> Target:
+    """A letter's feedback page, on its link (no sign-in); answering uses it up."""
+    letter_wording.save_wording(
+        f.session,
+        f.cast(Role.ADMIN),
+        service_id=f.service().id,
+        values={"contact:phone": "01632 960 123"},
+    )
+    page = f"/f/{feedback_test.token_of(feedback_test.issue(f))}"
+    return Target(None, page, page, dict(feedback_test.ANSWERS))
+
+
 def _user_change(f: Factory, user: User, change: str) -> Target:
     page = f"/users/{user.id}"
     return Target(f.cast(Role.ADMIN), page, f"{page}/{change}")
@@ -697,6 +710,7 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "users.set_up_link": (_set_up_link, 4),
     "passwords.change": (_change_password, 8),
     "passwords.set_up": (_set_password_by_link, 8),
+    "feedback.answer": (_family_feedback, 8),
     "users.disable": (_disable, 4),
     "users.enable": (_enable, 4),
     "users.reset_two_factor": (_reset_two_factor, 4),

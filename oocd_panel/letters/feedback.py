@@ -1,0 +1,62 @@
+"""The feedback block every issued letter ends with: a short link to three questions, the same
+link as a QR code, and what happens to the answers.
+
+Its words are all here, in one place (`WORDS`), for translating; `templates/letters/_feedback
+.html` lays them out. The QR code is an SVG drawn by segno from exactly the link printed beside
+it, put inline in the letter's HTML, so the PDF carries it as a drawing (no image to fetch)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import segno
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class FeedbackWords:
+    heading: str
+    lines: tuple[str, ...]
+    how: str  # before the link
+    qr_text: str  # the QR code's text alternative
+    not_yet: str  # in a preview, where the link will be
+
+
+WORDS = FeedbackWords(
+    heading="Tell us what you think",
+    lines=(
+        "We want to know if this letter made sense to you.",
+        "There are 3 short questions.",
+        "You do not give your name. We do not record who you are.",
+        "Answering is up to you.",
+    ),
+    how="Scan the code with a phone camera, or type this link:",
+    qr_text="A QR code. It opens the same page as the link.",
+    not_yet="The link and its QR code go here when the letter is issued.",
+)
+
+
+def qr_svg(url: str) -> Markup:
+    """The link as a QR code: an inline SVG, made by segno from exactly `url`. Error correction
+    M (15% of the code may be lost to a fold or a smudge on paper), a quiet zone of 2 modules,
+    and no size of its own: the letter's stylesheet sizes it."""
+    svg = segno.make(url, error="m").svg_inline(
+        border=2, omitsize=True, svgclass="app-letter__qr-code"
+    )
+    return Markup(svg)  # noqa: S704  (segno's own markup, the URL escaped in it)
+
+
+@dataclass(frozen=True)
+class FeedbackBlock:
+    """What the letter's feedback block shows: the link and its QR code, or (a preview, before
+    the letter is issued and its link made) where they will go."""
+
+    url: str | None
+    words: FeedbackWords = WORDS
+
+    @property
+    def qr(self) -> Markup | None:
+        return qr_svg(self.url) if self.url else None
+
+
+PREVIEW = FeedbackBlock(None)
