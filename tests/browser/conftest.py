@@ -18,6 +18,7 @@ from oocd_panel import create_app, demo
 from oocd_panel.demo.panels import PanelCast
 from oocd_panel.models import Role, Service, User
 from oocd_panel.plumbing.db import Database
+from oocd_panel.services import letter_wording, wording_approval
 from tests.conftest import fresh_database
 from tests.factories import Factory, next_code
 
@@ -163,3 +164,24 @@ def demo_factory(session: Session) -> Factory:
         yjs_manager=users["manager2@example.org"],
     )
     return factory
+
+
+def give_a_phone_number(session: Session, users: dict[str, User], service: Service) -> None:
+    """Letters need a phone number: drafted by the administrator, approved by a manager, as
+    every change of the wording is (unless another journey gave one already)."""
+    if letter_wording.current_values(session, service)["contact:phone"]:
+        return
+    saved = letter_wording.save_wording(
+        session,
+        users["admin@example.org"],
+        service_id=service.id,
+        values={"contact:phone": "01632 960 101"},
+    )
+    assert saved.draft is not None
+    wording_approval.approve(
+        session,
+        users["manager@example.org"],
+        service_id=service.id,
+        draft_id=saved.draft.id,
+        revision=saved.draft.revision,
+    )

@@ -10,8 +10,14 @@ from sqlalchemy import select
 
 from oocd_panel import demo
 from oocd_panel.models import ReferralStatus, Role, User
-from oocd_panel.services import feedback, letter_wording, letters
-from tests.browser.conftest import LiveServer, assert_accessible, click_through, demo_factory
+from oocd_panel.services import feedback, letters
+from tests.browser.conftest import (
+    LiveServer,
+    assert_accessible,
+    click_through,
+    demo_factory,
+    give_a_phone_number,
+)
 
 ANSWERS = {"letter_clear": "yes", "knows_next": "yes", "meeting": "good"}
 
@@ -22,12 +28,7 @@ def _letters_out(live: LiveServer, count: int) -> list[str]:
     with live.session() as session:
         users = {u.email: u for u in session.scalars(select(User))}
         factory = demo_factory(session)
-        letter_wording.save_wording(
-            session,
-            users["admin@example.org"],
-            service_id=factory._service.id,
-            values={"contact:phone": "01632 960 101"},
-        )
+        give_a_phone_number(session, users, factory._service)
         for _ in range(count):
             referral = factory.referral_at(ReferralStatus.OUTCOME_DELIVERED, disposal="outcome_22")
             row = letters.issue(

@@ -8,40 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from oocd_panel import demo
-from oocd_panel.models import ReferralStatus, Service, User
-from oocd_panel.services import letter_wording, wording_approval
+from oocd_panel.models import ReferralStatus, User
 from tests.browser.conftest import (
     LiveServer,
     assert_accessible,
     click_through,
     demo_factory,
+    give_a_phone_number,
     sign_in,
 )
 from tests.factories import child_details
-
-
-def _give_a_phone_number(session: Session, users: dict[str, User], service: Service) -> None:
-    """Letters need a phone number: drafted by the administrator, approved by a manager, as
-    every change of the wording is (unless another journey gave one already)."""
-    if letter_wording.current_values(session, service)["contact:phone"]:
-        return
-    saved = letter_wording.save_wording(
-        session,
-        users["admin@example.org"],
-        service_id=service.id,
-        values={"contact:phone": "01632 960 101"},
-    )
-    assert saved.draft is not None
-    wording_approval.approve(
-        session,
-        users["manager@example.org"],
-        service_id=service.id,
-        draft_id=saved.draft.id,
-        revision=saved.draft.revision,
-    )
 
 
 def _decided_case(live: LiveServer) -> tuple[int, str]:
@@ -51,7 +29,7 @@ def _decided_case(live: LiveServer) -> tuple[int, str]:
         referral = factory.referral_at(
             ReferralStatus.OUTCOME_DELIVERED, disposal="community_resolution"
         )
-        _give_a_phone_number(session, users, factory.service())
+        give_a_phone_number(session, users, factory.service())
         return referral.id, referral.child.full_name
 
 
@@ -97,7 +75,7 @@ def test_after_a_police_alone_outcome_the_practitioner_chooses_the_support_and_i
             proposed_outcome="outcome_22",
         )
         factory.act(referral, "offer_support", Role.PRACTITIONER)
-        _give_a_phone_number(session, users, factory.service())
+        give_a_phone_number(session, users, factory.service())
         case_id, first_name = referral.id, referral.child.full_name.split()[0]
     page.goto(f"{live.url}/sign-in")
     page.fill("#email", "practitioner@example.org")
