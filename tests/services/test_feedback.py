@@ -23,7 +23,7 @@ from oocd_panel.models import (
 )
 from oocd_panel.plumbing.clock import local_date, utcnow
 from oocd_panel.plumbing.errors import InvalidInput
-from oocd_panel.services import feedback, letter_wording, letters
+from oocd_panel.services import feedback, letters
 from tests.factories import Factory
 
 S = ReferralStatus
@@ -37,12 +37,7 @@ def link_for(token: str) -> str:
 
 
 def _phone(factory: Factory) -> None:
-    letter_wording.save_wording(
-        factory.session,
-        factory.cast(Role.ADMIN),
-        service_id=factory.service().id,
-        values={"contact:phone": "01632 960 123"},
-    )
+    factory.approved_wording({"contact:phone": "01632 960 123"})
 
 
 def issue(factory: Factory, disposal: str = "outcome_22", recipient: str = "child") -> Letter:
