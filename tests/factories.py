@@ -11,6 +11,7 @@ from typing import Any
 import pyotp
 from sqlalchemy.orm import Session
 
+from oocd_panel.catalogue import kpis
 from oocd_panel.demo import panels as demo_panel
 from oocd_panel.demo.assessment_answers import answers_for
 from oocd_panel.demo.panels import PanelCast
@@ -26,6 +27,7 @@ from oocd_panel.models import (
     User,
 )
 from oocd_panel.plumbing.clock import local_today, utcnow, years_before
+from oocd_panel.rules.intervention_end import ends_intervention
 from oocd_panel.rules.referral_rules import (
     ChildDetails,
     ContactDetails,
@@ -36,10 +38,13 @@ from oocd_panel.services import police, two_factor
 from oocd_panel.services.accounts import create_user
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
+from oocd_panel.services.interventions import end_intervention
 from oocd_panel.services.referrals import create_referral
 from oocd_panel.workflow import current_item
 
 PASSWORD = "correct horse battery staple"
+# The KPI facts of an ended intervention when a test does not say: each question not known.
+NOT_KNOWN_ANSWERS = {key: kpis.NOT_KNOWN for key in kpis.QUESTIONS}
 
 
 def next_code(session: Session, user: User, secret: str | None = None) -> str:
@@ -240,9 +245,21 @@ class Factory:
         )
 
     def act(self, referral: Referral, trigger: str, role: Role, **inputs: Any) -> Referral:
+        """Take the action as the cast's user in `role`. Ending an intervention records the KPI
+        facts in `answers` (every question 'not known' unless given)."""
         reason = inputs.pop("reason", "Reason given in a test.")
         if trigger == "submit_for_sign_off":
             self.complete_assessment(referral, role)
+        if ends_intervention(trigger, referral.status):
+            return end_intervention(
+                self.session,
+                self.cast(role),
+                referral_id=referral.id,
+                trigger=trigger,
+                answers={**NOT_KNOWN_ANSWERS, **inputs.pop("answers", {})},
+                reason=reason,
+                expected_version=referral.version,
+            )
         return take_action(
             self.session,
             referral_id=referral.id,

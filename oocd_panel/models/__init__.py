@@ -15,6 +15,7 @@ from oocd_panel.models.enums import (
     ClosureReason,
     CorrectionReason,
     DeliveryOutcome,
+    InterventionEnding,
     LabelledEnum,
     MeetingStatus,
     ReferralStatus,
@@ -24,12 +25,13 @@ from oocd_panel.models.enums import (
     Route,
     SendStatus,
     Sex,
+    VictimContact,
     YesNoUnknown,
 )
 from oocd_panel.models.evaluation import DecisionPoint
 from oocd_panel.models.identity_provider import IdentityProvider
 from oocd_panel.models.letter import Letter, LetterImmutable, LetterWording
-from oocd_panel.models.outcome import Delivery, InterventionNote, SettingChange
+from oocd_panel.models.outcome import Delivery, InterventionEnd, InterventionNote, SettingChange
 from oocd_panel.models.panel import (
     AgendaItem,
     Conflict,
@@ -74,6 +76,8 @@ __all__ = [
     "DeliveryOutcome",
     "Escalation",
     "IdentityProvider",
+    "InterventionEnd",
+    "InterventionEnding",
     "InterventionNote",
     "LabelledEnum",
     "Letter",
@@ -101,6 +105,7 @@ __all__ = [
     "SignInAttempt",
     "User",
     "UserRole",
+    "VictimContact",
     "Vote",
     "YesNoUnknown",
     "user_service",
