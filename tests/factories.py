@@ -19,12 +19,16 @@ from oocd_panel.demo.seed import delivery_for
 from oocd_panel.models import (
     Agency,
     AgendaItem,
+    InterventionEnd,
+    InterventionEnding,
     Referral,
     ReferralStatus,
     Role,
     Route,
     Service,
     User,
+    VictimContact,
+    YesNoUnknown,
 )
 from oocd_panel.plumbing.clock import local_today, utcnow, years_before
 from oocd_panel.rules.intervention_end import ends_intervention
@@ -234,6 +238,39 @@ class Factory:
         assert item is not None
         demo_panel.vote(self.session, self.panel(), item, disposal, utcnow())
         demo_panel.confirm(self.session, self.panel(), item, disposal, utcnow())
+
+    def ended_intervention(
+        self, ended_on: dt.date, answers: dict[str, str | None], service: Service | None = None
+    ) -> InterventionEnd:
+        """An ended intervention's KPI facts (`answers` as kept), written directly for the
+        return's counts: the workflow's own path is tested in tests/services/. How it ended,
+        EHCP and looked after are chosen at random (the same for the same referral)."""
+        if service is None:
+            referral = self.referral()
+        else:
+            officer = self.user(Role.POLICE_OFFICER, services=[service])
+            referral, _ = create_referral(self.session, officer, new_referral(service.id))
+        rng = random.Random(referral.id)
+        facts: dict[str, Any] = {
+            k: (VictimContact(v) if k == "victim_consent" else YesNoUnknown(v)) if v else None
+            for k, v in answers.items()
+        }
+        row = InterventionEnd(
+            referral_id=referral.id,
+            service_id=referral.service_id,
+            ended_on=ended_on,
+            ending=rng.choice(list(InterventionEnding)),
+            route=Route.PANEL,
+            disposal="youth_caution",
+            ehcp=rng.choice(list(YesNoUnknown)),
+            looked_after=rng.choice(list(YesNoUnknown)),
+            recorded_by_id=self.cast(Role.PRACTITIONER).id,
+            recorded_at=utcnow(),
+            **facts,
+        )
+        self.session.add(row)
+        self.session.commit()
+        return row
 
     def deliver(self, referral: Referral) -> None:
         police.record_delivery(

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from oocd_panel import workflow
+from oocd_panel.catalogue import kpis
 from oocd_panel.models import Child, Referral, ReferralStatus, User
 from oocd_panel.plumbing.clock import local_today
 from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
@@ -310,6 +311,7 @@ def show(referral_id: int) -> str:
         may_correct_referral=correction_rules.referral_refusal(user, referral) is None,
         correction_field=correction_rules.field_for,
         sees_sensitive=case_queries.sees_sensitive_details(user),
+        kpi_questions=kpis.QUESTIONS,
     )
 
 
