@@ -454,6 +454,8 @@ def _read_kpi() -> KpiRequest:
     if quarter is None or quarter > quarters[0]:
         form.quarter.errors = ["Choose a quarter from the list"]
         quarter = None
+    elif quarter not in quarters:  # an earlier quarter, asked for by its address
+        form.quarter.choices.append((quarter.slug, quarter.label))
     form.quarter.data = slug
     return KpiRequest(form, service, quarter)
 

@@ -24,7 +24,7 @@ from oocd_panel.models import (
 from oocd_panel.plumbing.clock import local_date
 from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput
 from oocd_panel.rules import intervention_end
-from oocd_panel.services import audit_trail
+from oocd_panel.services import audit_trail, subject_access
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.interventions import end_intervention
 from tests.factories import NOT_KNOWN_ANSWERS, Factory, child_details
@@ -279,3 +279,16 @@ def test_only_yjs_staff_end_an_intervention(factory: Factory, session: Session) 
             actor=factory.cast(Role.POLICE_OFFICER),
         )
     assert _counts(session, referral.id)[0] == 0
+
+
+def test_the_facts_are_in_the_childs_subject_access_record(
+    factory: Factory, session: Session
+) -> None:
+    referral = factory.referral_at(S.INTERVENTION)
+    _end(factory, referral, "complete_intervention", ANSWERS)
+    access = subject_access.export(session, factory.cast(Role.MANAGER), referral.child_id)
+    case = next(c for c in access.record["cases"] if c["police_reference"])
+    ended = case["end_of_intervention"]
+    assert ended["how"] == "Completed"
+    assert ended["answers"][kpis.QUESTIONS["child_in_need"].label] == "Yes"
+    assert kpis.QUESTIONS["substance_offered"].label not in ended["answers"]  # not asked

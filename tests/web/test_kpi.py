@@ -213,6 +213,10 @@ def test_a_wrong_service_or_quarter_gets_an_error_summary(app: Flask, factory: F
     assert client.get(f"/reports/kpi/return.csv?service={elsewhere.id}").status_code == 400
     future = kpi.Quarter.containing(local_today()).next().slug
     assert client.get(f"/reports/kpi?quarter={future}").status_code == 400
+    # An earlier quarter than the list offers, asked for by its address.
+    earlier = client.get("/reports/kpi?quarter=2019-20-Q2")
+    assert earlier.status_code == 200
+    assert "Q2 2019 to 2020 (July to September 2019)" in text_of(earlier)
     # With nothing chosen: the service, and the last quarter that has ended.
     default = client.get("/reports/kpi")
     assert default.status_code == 200
