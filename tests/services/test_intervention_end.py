@@ -121,7 +121,8 @@ def test_completing_an_intervention_keeps_the_facts_with_the_transition(
     assert point.selected is True
     audit = session.scalars(
         select(AuditEntry).where(
-            AuditEntry.record_type == "intervention_end", AuditEntry.record_id == ended.id
+            AuditEntry.record_type == "intervention_end",
+            AuditEntry.record_id == str(ended.id),
         )
     ).one()
     assert audit.action == "create"
