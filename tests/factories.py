@@ -11,6 +11,7 @@ from typing import Any
 import pyotp
 from sqlalchemy.orm import Session
 
+from oocd_panel.catalogue import kpis
 from oocd_panel.demo import panels as demo_panel
 from oocd_panel.demo.assessment_answers import answers_for
 from oocd_panel.demo.panels import PanelCast
@@ -18,15 +19,20 @@ from oocd_panel.demo.seed import delivery_for
 from oocd_panel.models import (
     Agency,
     AgendaItem,
+    InterventionEnd,
+    InterventionEnding,
     Referral,
     ReferralStatus,
     Role,
     Route,
     Service,
     User,
+    VictimContact,
     WordingVersion,
+    YesNoUnknown,
 )
 from oocd_panel.plumbing.clock import local_today, utcnow, years_before
+from oocd_panel.rules.intervention_end import ends_intervention
 from oocd_panel.rules.referral_rules import (
     ChildDetails,
     ContactDetails,
@@ -37,10 +43,13 @@ from oocd_panel.services import letter_wording, police, two_factor, wording_appr
 from oocd_panel.services.accounts import create_user
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
+from oocd_panel.services.interventions import end_intervention
 from oocd_panel.services.referrals import create_referral
 from oocd_panel.workflow import current_item
 
 PASSWORD = "correct horse battery staple"
+# The KPI facts of an ended intervention when a test does not say: each question not known.
+NOT_KNOWN_ANSWERS = {key: kpis.NOT_KNOWN for key in kpis.QUESTIONS}
 
 
 def next_code(session: Session, user: User, secret: str | None = None) -> str:
@@ -253,6 +262,39 @@ class Factory:
         demo_panel.vote(self.session, self.panel(), item, disposal, utcnow())
         demo_panel.confirm(self.session, self.panel(), item, disposal, utcnow())
 
+    def ended_intervention(
+        self, ended_on: dt.date, answers: dict[str, str | None], service: Service | None = None
+    ) -> InterventionEnd:
+        """An ended intervention's KPI facts (`answers` as kept), written directly for the
+        return's counts: the workflow's own path is tested in tests/services/. How it ended,
+        EHCP and looked after are chosen at random (the same for the same referral)."""
+        if service is None:
+            referral = self.referral()
+        else:
+            officer = self.user(Role.POLICE_OFFICER, services=[service])
+            referral, _ = create_referral(self.session, officer, new_referral(service.id))
+        rng = random.Random(referral.id)
+        facts: dict[str, Any] = {
+            k: (VictimContact(v) if k == "victim_consent" else YesNoUnknown(v)) if v else None
+            for k, v in answers.items()
+        }
+        row = InterventionEnd(
+            referral_id=referral.id,
+            service_id=referral.service_id,
+            ended_on=ended_on,
+            ending=rng.choice(list(InterventionEnding)),
+            route=Route.PANEL,
+            disposal="youth_caution",
+            ehcp=rng.choice(list(YesNoUnknown)),
+            looked_after=rng.choice(list(YesNoUnknown)),
+            recorded_by_id=self.cast(Role.PRACTITIONER).id,
+            recorded_at=utcnow(),
+            **facts,
+        )
+        self.session.add(row)
+        self.session.commit()
+        return row
+
     def deliver(self, referral: Referral) -> None:
         police.record_delivery(
             self.session,
@@ -263,9 +305,21 @@ class Factory:
         )
 
     def act(self, referral: Referral, trigger: str, role: Role, **inputs: Any) -> Referral:
+        """Take the action as the cast's user in `role`. Ending an intervention records the KPI
+        facts in `answers` (every question 'not known' unless given)."""
         reason = inputs.pop("reason", "Reason given in a test.")
         if trigger == "submit_for_sign_off":
             self.complete_assessment(referral, role)
+        if ends_intervention(trigger, referral.status):
+            return end_intervention(
+                self.session,
+                self.cast(role),
+                referral_id=referral.id,
+                trigger=trigger,
+                answers={**NOT_KNOWN_ANSWERS, **inputs.pop("answers", {})},
+                reason=reason,
+                expected_version=referral.version,
+            )
         return take_action(
             self.session,
             referral_id=referral.id,

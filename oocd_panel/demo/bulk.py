@@ -4,10 +4,10 @@ For each plan (see `cohort`), this writes what carrying it through the workflow 
 (`seed.carry_out`): the child and their parent or carer, the referral and its offences, every
 event with its snapshot, the evaluation's decision points, the assessment's sections and
 submitted versions, panel meetings and their members, agenda items, votes, escalations and
-decisions, deliveries and intervention notes. Beyond what the small demo does, it also records
-issued letters (their record; the PDF is one placeholder saying so) and a small sample of
-quality audits. tests/demo/test_bulk.py loads the same plans both ways and compares the
-rows.
+decisions, deliveries, intervention notes and the KPI facts of ended interventions. Beyond
+what the small demo does, it also records issued letters (their record; the PDF is one
+placeholder saying so) and a small sample of quality audits. tests/demo/test_bulk.py loads the
+same plans both ways and compares the rows.
 
 Rows go in as plain tuples: executemany batches on SQLite, COPY on PostgreSQL (psycopg 3), a
 chunk of referrals per transaction, written by a second thread while the next chunk is made (the

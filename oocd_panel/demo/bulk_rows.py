@@ -82,6 +82,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "admission_confirmed", "consent_signed", "notes", "recorded_by_id", "recorded_at",
     ),
     "intervention_note": ("id", "referral_id", "author_id", "written_at", "text"),
+    "intervention_end": (
+        "id", "referral_id", "service_id", "ended_on", "ending", "route", "disposal",
+        "accommodation_suitable", "ete_suitable", "send_need", "send_learning_plan",
+        "mental_health_need", "mental_health_offered", "mental_health_attending",
+        "substance_need", "substance_offered", "substance_attending", "ehcp",
+        "child_protection_plan", "looked_after", "child_in_need", "victim_consent",
+        "victim_views_sought", "victim_rj_offered", "victim_kept_informed",
+        "victim_support_info", "recorded_by_id", "recorded_at",
+    ),
     "letter": (
         "id", "referral_id", "decision_id", "recipient_key", "recipient_name", "address",
         "variant", "number", "html", "pdf", "sha256", "template_version", "catalogue_version",

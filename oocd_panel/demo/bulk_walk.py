@@ -1,8 +1,9 @@
 """One planned referral's rows: `_Walk` carries a plan through its steps and writes what each
 action of the workflow writes (the child and their parent or carer, the referral and its offences,
 every event with its snapshot, the evaluation's decision points, the assessment's sections and
-versions, the panel's votes, escalation and decision, the delivery and intervention notes), then
-the records of the letters issued and, for a small sample of cases, a manager's quality audit.
+versions, the panel's votes, escalation and decision, the delivery, intervention notes and the
+KPI facts kept when the intervention ends), then the records of the letters issued and, for a
+small sample of cases, a manager's quality audit.
 `_Earlier` is what it leaves for the same child's next referral."""
 
 from __future__ import annotations
@@ -12,14 +13,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from oocd_panel.catalogue import disposals
-from oocd_panel.demo.bulk_rows import PLACEHOLDER_LETTER, VALUE, _json, _small_json, ts
+from oocd_panel.demo.bulk_rows import COLUMNS, PLACEHOLDER_LETTER, VALUE, _json, _small_json, ts
 from oocd_panel.demo.cohort import ReferralPlan, audit_answers, audited_at
+from oocd_panel.demo.kpi_facts import end_answers
 from oocd_panel.demo.panels import conditions_for
 from oocd_panel.evaluation.decision_points import points
 from oocd_panel.evaluation.snapshot import counts_against_first_entry, facts
 from oocd_panel.letters.compose import TEMPLATE_VERSION, Variant
-from oocd_panel.models import ReferralStatus
+from oocd_panel.models import CareExperience, ReferralStatus, SendStatus
 from oocd_panel.plumbing.clock import local_date
+from oocd_panel.rules.intervention_end import (
+    ENDING_TRIGGERS,
+    ends_intervention,
+    from_the_child_record,
+    kept,
+)
 from oocd_panel.rules.referral_rules import age_on
 from oocd_panel.rules.working_days import add_working_days
 from oocd_panel.services.police import CAUTIONS
@@ -380,6 +388,8 @@ class _Walk:
                 version += 1
                 details = {"delivery": delivery}
                 reason = None
+            elif ends_intervention(trigger, status):
+                self._ended(referral_id, trigger, disposal, actor_id, moment)
             elif trigger == "withdraw":
                 assert item is None or item[4] not in {"waiting", "voting", "vote_closed"}
                 assert escalation is None or escalation[9] is not None
@@ -426,6 +436,29 @@ class _Walk:
                 disposal, status, dt.date.fromisoformat(delivered_on) if delivered_on else None
             ),
         )
+
+    def _ended(
+        self,
+        referral_id: int,
+        trigger: str,
+        disposal: str | None,
+        actor_id: int,
+        moment: dt.datetime,
+    ) -> None:
+        """The KPI facts kept when the intervention ends (`end_intervention` in the workflow)."""
+        plan, child = self.plan, self.plan.child
+        answers = kept(end_answers(plan.number, child, plan.data.victim_restorative_wish, trigger))
+        record = from_the_child_record(
+            SendStatus(child.send), CareExperience(child.care_experience)
+        )
+        facts = {**answers, **{k: v.value for k, v in record.items()}}
+        columns = COLUMNS["intervention_end"]
+        self.rows["intervention_end"].append(
+            (self.ids.take("intervention_end"), referral_id, plan.service_id,
+             local_date(moment).isoformat(), ENDING_TRIGGERS[trigger].value,
+             plan.data.route.value if plan.data.route else "panel", disposal,
+             *(facts[c] for c in columns[7:-2]), actor_id, ts(moment))
+        )  # fmt: skip
 
     def _letters(
         self,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from oocd_panel.catalogue import disposals
 from oocd_panel.demo.bulk import BulkResult, seed_bulk
 from oocd_panel.demo.cohort import Cohort, ReferralPlan, Step, audit_answers, audited_at
+from oocd_panel.demo.kpi_facts import end_answers
 from oocd_panel.demo.panels import conditions_for, confirm, departure_reason, to_panel, vote
 from oocd_panel.models import (
     Agency,
@@ -33,12 +34,13 @@ from oocd_panel.models import (
     User,
 )
 from oocd_panel.plumbing.clock import local_date, local_today, utcnow
+from oocd_panel.rules.intervention_end import ends_intervention
 from oocd_panel.services import letter_wording, panels, police, two_factor, wording_approval
 from oocd_panel.services.accounts import create_user, find_by_email
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
 from oocd_panel.services.audits import record_audit
-from oocd_panel.services.interventions import add_note
+from oocd_panel.services.interventions import add_note, end_intervention
 from oocd_panel.services.referrals import create_referral
 from oocd_panel.workflow import current_item
 
@@ -281,6 +283,19 @@ def _panel_step(session: Session, plan: ReferralPlan, referral: Referral, step: 
             escalation.yjs_manager,
             referral_id=referral.id,
             agreed=True,
+            expected_version=None,
+            now=moment,
+        )
+    elif ends_intervention(step.trigger, referral.status):
+        end_intervention(
+            session,
+            step.actor,
+            referral_id=referral.id,
+            trigger=step.trigger,
+            answers=end_answers(
+                plan.number, plan.child, plan.data.victim_restorative_wish, step.trigger
+            ),
+            reason=step.reason,
             expected_version=None,
             now=moment,
         )

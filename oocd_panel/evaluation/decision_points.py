@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from oocd_panel.catalogue import disposals
 from oocd_panel.models import DecisionPoint, Referral, ReferralStatus
+from oocd_panel.rules.intervention_end import ends_intervention
 
 REOFFENDING_WINDOW = dt.timedelta(days=365)
 # Every point (a report naming them all reads the index by service, point and date).
@@ -85,11 +86,7 @@ def points(
                 on + REOFFENDING_WINDOW,
             )
         ]
-    if from_status is ReferralStatus.INTERVENTION and trigger in {
-        "complete_intervention",
-        "end_not_completed",
-        "record_declined",
-    }:
+    if ends_intervention(trigger, from_status):
         return [Point("intervention_ended", trigger == "complete_intervention")]
     return []
 

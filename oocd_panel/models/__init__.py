@@ -15,6 +15,7 @@ from oocd_panel.models.enums import (
     ClosureReason,
     CorrectionReason,
     DeliveryOutcome,
+    InterventionEnding,
     LabelledEnum,
     MeetingStatus,
     ReferralStatus,
@@ -24,6 +25,7 @@ from oocd_panel.models.enums import (
     Route,
     SendStatus,
     Sex,
+    VictimContact,
     WordingStatus,
     YesNoUnknown,
 )
@@ -31,7 +33,7 @@ from oocd_panel.models.evaluation import DecisionPoint
 from oocd_panel.models.feedback import FeedbackLink, FeedbackMiss, FeedbackTally
 from oocd_panel.models.identity_provider import IdentityProvider
 from oocd_panel.models.letter import Letter, LetterImmutable, WordingVersion
-from oocd_panel.models.outcome import Delivery, InterventionNote, SettingChange
+from oocd_panel.models.outcome import Delivery, InterventionEnd, InterventionNote, SettingChange
 from oocd_panel.models.panel import (
     AgendaItem,
     Conflict,
@@ -79,6 +81,8 @@ __all__ = [
     "FeedbackMiss",
     "FeedbackTally",
     "IdentityProvider",
+    "InterventionEnd",
+    "InterventionEnding",
     "InterventionNote",
     "LabelledEnum",
     "Letter",
@@ -105,6 +109,7 @@ __all__ = [
     "SignInAttempt",
     "User",
     "UserRole",
+    "VictimContact",
     "Vote",
     "WordingStatus",
     "WordingVersion",

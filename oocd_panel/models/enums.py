@@ -165,3 +165,20 @@ class WordingStatus(LabelledEnum):
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+
+class InterventionEnding(LabelledEnum):
+    """How an intervention ended (catalogue/kpis.py counts these for KPI 6)."""
+
+    COMPLETED = "completed", "Completed"
+    NOT_COMPLETED = "not_completed", "Not completed: conditions not done, returned to the police"
+    STOPPED = "stopped", "Not completed: the child chose to stop voluntary work"
+
+
+class VictimContact(LabelledEnum):
+    """Whether the victim agreed to be contacted by the YJS (KPI 10)."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+    NO_VICTIM = "no_victim", "There is no identifiable victim"

@@ -18,7 +18,7 @@ from oocd_panel.models.enums import (
     Route,
 )
 from oocd_panel.models.letter import Letter
-from oocd_panel.models.outcome import Delivery, InterventionNote
+from oocd_panel.models.outcome import Delivery, InterventionEnd, InterventionNote
 from oocd_panel.models.panel import AgendaItem, Decision, Escalation
 from oocd_panel.models.service import Service
 from oocd_panel.models.types import json_type, str_enum
@@ -115,6 +115,8 @@ class Referral(Base):
     intervention_notes: Mapped[list[InterventionNote]] = relationship(
         order_by="InterventionNote.written_at"
     )
+    # The KPI facts recorded when the intervention ended (none before it ends).
+    intervention_end: Mapped[InterventionEnd | None] = relationship()
     events: Mapped[list[ReferralEvent]] = relationship(
         back_populates="referral",
         cascade="all, delete-orphan",

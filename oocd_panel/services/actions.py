@@ -49,6 +49,13 @@ def _details(action: workflow.Action, inputs: Mapping[str, Any]) -> dict[str, An
     return details
 
 
+def reason_problem(action: workflow.Action, reason: str | None) -> dict[str, str]:
+    """The error for a reason the action needs and did not get (by field), or none."""
+    if action.reason is Reason.REQUIRED and not clean_text(reason):
+        return {"reason": f"Enter {action.reason_label[0].lower()}{action.reason_label[1:]}"}
+    return {}
+
+
 def take_action(
     session: Session,
     *,
@@ -89,8 +96,7 @@ def take_action(
                 message = guard(ctx)
                 if message is not None:
                     errors[field_name] = message
-        if action.reason is Reason.REQUIRED and reason is None:
-            errors["reason"] = f"Enter {action.reason_label[0].lower()}{action.reason_label[1:]}"
+        errors.update(reason_problem(action, reason))
         if errors:
             raise InvalidInput(errors)
 

@@ -10,11 +10,13 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from oocd_panel import workflow
+from oocd_panel.catalogue import kpis
 from oocd_panel.models import Child, Referral, ReferralStatus, User
 from oocd_panel.plumbing.clock import local_today
 from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.rules import corrections as correction_rules
+from oocd_panel.rules.intervention_end import ends_intervention
 from oocd_panel.rules.referral_rules import validate
 from oocd_panel.services import assessments, corrections, wording_approval
 from oocd_panel.services import cases as case_queries
@@ -70,7 +72,14 @@ def action_buttons(referral: Referral, actions: list[workflow.Action]) -> list[A
     return list(buttons.values())
 
 
+def _ends_intervention(referral: Referral, trigger: str) -> bool:
+    """Ending an intervention under way asks for its KPI facts, on a page of its own."""
+    return ends_intervention(trigger, referral.status)
+
+
 def action_url(referral: Referral, trigger: str) -> str:
+    if _ends_intervention(referral, trigger):
+        return url_for("outcomes.end_intervention", referral_id=referral.id, trigger=trigger)
     endpoint = DEDICATED_PAGES.get(trigger)
     if endpoint == "panels.item":
         item = workflow.current_item(referral)
@@ -306,6 +315,7 @@ def show(referral_id: int) -> str:
         may_correct_referral=correction_rules.referral_refusal(user, referral) is None,
         correction_field=correction_rules.field_for,
         sees_sensitive=case_queries.sees_sensitive_details(user),
+        kpi_questions=kpis.QUESTIONS,
     )
 
 
@@ -321,7 +331,7 @@ def action(referral_id: int, trigger: str) -> Page | Response:
     chosen = workflow.ACTIONS_BY_TRIGGER.get(trigger)
     if chosen is None:
         abort(404)
-    if trigger in DEDICATED_PAGES:
+    if trigger in DEDICATED_PAGES or _ends_intervention(referral, trigger):
         return redirect(action_url(referral, trigger))
     form = ActionForm()
     form.shape_for(chosen)

@@ -1,5 +1,6 @@
 """After the vote: resolving escalations, the police outcome view and delivery, intervention
-notes; and the service settings page for administrators."""
+notes and the end of an intervention (with its KPI facts); and the service settings page for
+administrators."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from oocd_panel.models import Referral, Role, Service
+from oocd_panel import workflow
+from oocd_panel.catalogue import kpis
+from oocd_panel.models import Referral, ReferralStatus, Role, Service
 from oocd_panel.plumbing.errors import (
     ActionNotAllowed,
     CaseChanged,
@@ -18,6 +21,7 @@ from oocd_panel.plumbing.errors import (
     InvalidInput,
     NotFound,
 )
+from oocd_panel.rules import intervention_end
 from oocd_panel.rules.referral_rules import normalise_police_reference
 from oocd_panel.rules.service_settings import settings_for
 from oocd_panel.services import interventions as notes_service
@@ -29,6 +33,7 @@ from oocd_panel.web import audit
 from oocd_panel.web.access import actor, allow
 from oocd_panel.web.database import db_session
 from oocd_panel.web.form_fields import attach_errors, csrf_failed, error_summary, int_or_none
+from oocd_panel.web.kpi_forms import EndOfInterventionForm
 from oocd_panel.web.panel_forms import (
     AnswerForm,
     DeliveryForm,
@@ -295,6 +300,60 @@ def notes(referral_id: int) -> Page | Response:
         form=form,
         writable=referral.status in notes_service.NOTE_STATUSES,
         errors=errors,
+    ), (400 if errors and request.method == "POST" else 200)
+
+
+@bp.route("/cases/<id:referral_id>/intervention-end/<trigger>", methods=["GET", "POST"])
+@allow(Role.PRACTITIONER, Role.MANAGER)
+def end_intervention(referral_id: int, trigger: str) -> Page | Response:
+    """Ending the intervention (completed, conditions not completed, or the child chose to
+    stop) with the facts the YJB's KPIs ask for, all on one page and saved with the action."""
+    referral = _case(referral_id)
+    chosen = workflow.ACTIONS_BY_TRIGGER.get(trigger)
+    if chosen is None or trigger not in intervention_end.ENDING_TRIGGERS:
+        abort(404)
+    user = actor()
+    form = EndOfInterventionForm()
+    form.shape_for(chosen)
+    extra: list[str] = []
+    if request.method == "GET":
+        audit.viewed(referral, "end of intervention", trigger=trigger)
+        form.version.data = str(referral.version)
+    elif form.validate_on_submit():
+        try:
+            notes_service.end_intervention(
+                db_session(),
+                user,
+                referral_id=referral.id,
+                trigger=trigger,
+                answers=form.answers(),
+                reason=form.reason.data,
+                expected_version=form.expected_version or 0,
+            )
+        except InvalidInput as exc:
+            extra += attach_errors(form, exc.errors)
+        except (ActionNotAllowed, CaseChanged) as exc:
+            extra.append(exc.message)
+            form.version.data = str(referral.version)
+        else:
+            flash(f"Done: {chosen.label[0].lower()}{chosen.label[1:]}. The KPI facts are saved.")
+            return redirect(url_for("cases.show", referral_id=referral.id))
+    under_way = referral.status is ReferralStatus.INTERVENTION
+    refused = workflow.refusal(chosen, workflow.Context(referral, user))
+    if request.method == "GET" and (refused or not under_way):
+        extra.append(refused or "There is no intervention under way on this case.")
+    child = referral.child
+    errors = error_summary(form, extra)
+    return render_template(
+        "outcomes/end_intervention.html",
+        referral=referral,
+        action=chosen,
+        form=form,
+        errors=errors,
+        sections=kpis.SECTIONS,
+        kpis=kpis.KPIS,
+        from_record=intervention_end.from_the_child_record(child.send, child.care_experience),
+        can_act=refused is None and under_way,
     ), (400 if errors and request.method == "POST" else 200)
 
 

@@ -1,5 +1,6 @@
 """Evaluation reports (analysts and managers): the funnel, the disposal mix, and diversion by
-group, raw and adjusted for gravity, with charts, tables and CSV exports."""
+group, raw and adjusted for gravity, with charts, tables and CSV exports; and the quarterly KPI
+return (suppressed on its page; the return itself, unsuppressed, for managers only)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, make_response, render
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectField, SubmitField
 
-from oocd_panel.evaluation import charts, extract, feedback, practice, reports
+from oocd_panel.evaluation import charts, extract, feedback, kpi, practice, reports
 from oocd_panel.evaluation.rates import Ratio
 from oocd_panel.evaluation.suppression import Cell, suppress
 from oocd_panel.models import Role, Service
@@ -430,3 +431,115 @@ def extract_csv() -> Response:
 
 def _number(value: float | None) -> str:
     return f"{value:.3f}" if value is not None else ""
+
+
+# --- The quarterly KPI return ------------------------------------------------------------------
+
+KPI_ROLES = (Role.MANAGER, Role.ANALYST)
+# The return to the YJB is unsuppressed: only managers download it (and each download is
+# audited).
+KPI_RETURN_ROLES = (Role.MANAGER,)
+
+
+class KpiForm(WebForm):
+    class Meta:
+        csrf = False  # a GET form: it changes nothing
+
+    service = SelectField("Service", choices=[], validate_choice=False, widget=GovSelect())
+    quarter = SelectField("Quarter", choices=[], validate_choice=False, widget=GovSelect())
+    submit = SubmitField("Show the quarter", widget=GovSubmitInput())
+
+
+@dataclass
+class KpiRequest:
+    form: KpiForm
+    service: Service | None
+    quarter: kpi.Quarter | None
+
+
+def _read_kpi() -> KpiRequest:
+    """The service (one of the user's) and the quarter (by default the last one ended)."""
+    services = sorted(actor().services, key=lambda s: s.name)
+    form = KpiForm(formdata=request.args or None)
+    form.service.choices = [(str(s.id), s.name) for s in services]
+    today = local_today()
+    quarters = kpi.recent_quarters(today)
+    form.quarter.choices = [(q.slug, q.label) for q in quarters]
+    chosen = form.service.data or (str(services[0].id) if services else "")
+    service = next((s for s in services if str(s.id) == chosen), None)
+    if service is None:
+        form.service.errors = ["Choose one of your services"]
+    form.service.data = chosen
+    slug = form.quarter.data or kpi.Quarter.containing(today).previous().slug
+    quarter = kpi.Quarter.parse(slug)
+    if quarter is None or quarter > quarters[0]:
+        form.quarter.errors = ["Choose a quarter from the list"]
+        quarter = None
+    elif quarter not in quarters:  # an earlier quarter, asked for by its address
+        form.quarter.choices.append((quarter.slug, quarter.label))
+    form.quarter.data = slug
+    return KpiRequest(form, service, quarter)
+
+
+@bp.route("/reports/kpi")
+@allow(*KPI_ROLES)
+def kpi_page() -> tuple[str, int]:
+    req = _read_kpi()
+    errors = error_summary(req.form)
+    found = None
+    threshold = None
+    if req.service is not None and req.quarter is not None:
+        threshold = settings_for(req.service).suppression_threshold
+        found = kpi.published_return(reports_session(), req.service.id, req.quarter, threshold)
+    return render_template(
+        "reports/kpi.html",
+        form=req.form,
+        errors=errors,
+        found=found,
+        service=req.service,
+        threshold=threshold,
+        may_download=actor().has_role(*KPI_RETURN_ROLES),
+        query=request.query_string.decode(),
+    ), (400 if errors else 200)
+
+
+KPI_COLUMNS = ["kpi", "measure", "numerator", "denominator", "note"]
+
+
+def kpi_rows(counted: kpi.KpiReturn) -> list[list[object]]:
+    """The return's lines as the CSV holds them, then the interventions it leaves out."""
+    rows: list[list[object]] = [
+        [
+            line.kpi.title,
+            f"{line.measure.number} {line.measure.label}",
+            line.numerator,
+            line.denominator,
+            line.note,
+        ]
+        for line in counted.lines
+    ]
+    rows.append(
+        [
+            "Completeness (not a KPI)",
+            "Interventions that ended in the quarter without the KPI facts (not counted above)",
+            counted.without_facts,
+            counted.ended,
+            "They ended before the product recorded KPI facts: count them from the case records.",
+        ]
+    )
+    return rows
+
+
+@bp.route("/reports/kpi/return.csv")
+@allow(*KPI_RETURN_ROLES)
+def kpi_return_csv() -> Response:
+    """The statutory return for the YJB, unsuppressed: one line per measure."""
+    req = _read_kpi()
+    if req.service is None or req.quarter is None:
+        abort(400)
+    audit.exported(
+        "kpi_return",
+        {"service": req.service.id, "quarter": req.quarter.slug},
+    )
+    counted = kpi.kpi_return(reports_session(), req.service.id, req.quarter)
+    return _csv(f"kpi-return-{req.service.slug}-{req.quarter.slug}", KPI_COLUMNS, kpi_rows(counted))

@@ -21,6 +21,7 @@ from oocd_panel.workflow.guards import (
     declining_is_the_childs_right,
     delivered_by_police,
     delivery_given,
+    end_facts_given,
     escalation_given,
     no_action_to_take,
     not_own_assessment,
@@ -226,7 +227,7 @@ ACTIONS: tuple[Action, ...] = (
         YJS,
         "The child or family chose not to take part in voluntary work, or to stop. That is their "
         "right: it is not a breach, and nothing further happens about the offence.",
-        guards=(work_is_voluntary,),
+        guards=(work_is_voluntary, end_facts_given),
         closes_as=ClosureReason.DECLINED,
         warning=True,
     ),
@@ -237,6 +238,7 @@ ACTIONS: tuple[Action, ...] = (
         S.CLOSED,
         YJS,
         "The child finished the agreed work.",
+        guards=(end_facts_given,),
         closes_as=ClosureReason.COMPLETED,
     ),
     Action(
@@ -249,7 +251,7 @@ ACTIONS: tuple[Action, ...] = (
         "The case goes back to the police for their decision.",
         reason=Reason.REQUIRED,
         reason_label="Which conditions were not completed, and why",
-        guards=(work_is_conditional,),
+        guards=(work_is_conditional, end_facts_given),
         warning=True,
     ),
     Action(

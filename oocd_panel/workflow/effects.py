@@ -1,6 +1,7 @@
 """What an action writes besides the status: who holds the case, the assessment version sent for
 sign-off and its review, the panel's vote, the decision, the escalation and its resolution, the
-delivery, and how the case closed. The machine calls `record_effects` after moving the status."""
+delivery, the facts kept when an intervention ends, and how the case closed. The machine calls
+`record_effects` after moving the status."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from oocd_panel.models import (
     ReviewOutcome,
 )
 from oocd_panel.rules import assessment_quality
+from oocd_panel.rules.intervention_end import EndFacts, end_record
 from oocd_panel.rules.outcome_records import (
     decision_from_escalation,
     decision_from_vote,
@@ -129,6 +131,9 @@ def record_effects(action: Action, ctx: Context) -> None:
         referral.deliveries.append(delivery_record(referral, details, ctx.actor, ctx.now))
         if trigger == "record_delivery":
             referral.delivered_on = details.delivered_on
+    elif isinstance(facts := ctx.inputs.get(Input.END_FACTS), EndFacts):
+        # Only given when the action ends an intervention under way (end_facts_given).
+        referral.intervention_end = end_record(referral, facts, trigger, ctx.actor, ctx.now)
     elif trigger == "withdraw":
         # Nothing about the case stays live: its vote and any escalation end with it.
         item = current_item(referral)

@@ -11,6 +11,7 @@ from oocd_panel.catalogue.disposals import Work
 from oocd_panel.models import AgendaItem, AgendaStatus, AssessmentStatus, Referral, Route
 from oocd_panel.plumbing.clock import local_date
 from oocd_panel.rules import assessment_quality
+from oocd_panel.rules.intervention_end import EndFacts, problems
 from oocd_panel.rules.outcome_records import (
     DecisionDetails,
     DeliveryDetails,
@@ -238,12 +239,31 @@ def delivery_given(ctx: Context) -> str | None:
     return None
 
 
+def end_facts_given(ctx: Context) -> str | None:
+    """Ending an intervention records the facts the YJB's KPIs ask for (any may be not known).
+
+    Declining before the work started records none."""
+    facts = _details(ctx, Input.END_FACTS, EndFacts)
+    # Each action with this guard ends an intervention when it is taken from one.
+    if ctx.referral.status is not S.INTERVENTION:
+        if facts is not None:
+            return "No intervention is under way, so there are no end-of-intervention facts."
+        return None
+    if facts is None or problems(facts.answers):
+        return (
+            "Record the facts about the end of the intervention (accommodation, education, "
+            "health, wider services and the victim) on the case's end-of-intervention page."
+        )
+    return None
+
+
 # Guards that check what the user entered: skipped when asking which actions to offer.
 INPUT_GUARDS: dict[Guard, Input] = {
     decision_given: Input.DECISION,
     escalation_given: Input.ESCALATION,
     resolution_given: Input.RESOLUTION,
     delivery_given: Input.DELIVERY,
+    end_facts_given: Input.END_FACTS,
 }
 
 

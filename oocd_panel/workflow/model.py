@@ -40,6 +40,8 @@ class Input(enum.StrEnum):
     ESCALATION = "escalation"
     RESOLUTION = "resolution"
     DELIVERY = "delivery"
+    # The KPI facts recorded when an intervention ends (rules/intervention_end.py).
+    END_FACTS = "end_facts"
 
 
 @dataclass(frozen=True)

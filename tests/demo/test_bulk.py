@@ -103,6 +103,8 @@ def _case(referral: Referral) -> Iterator[tuple[str, Any]]:
     yield "decision", _row(referral.decision) if referral.decision else None
     yield "deliveries", [_row(d) for d in referral.deliveries]
     yield "notes", [_row(n) for n in referral.intervention_notes]
+    ended = referral.intervention_end
+    yield "intervention end", _row(ended) if ended else None
 
 
 def test_bulk_rows_are_the_rows_the_workflow_writes(session: Session) -> None:

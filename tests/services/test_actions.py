@@ -21,6 +21,7 @@ from oocd_panel.models import (
 )
 from oocd_panel.plumbing.clock import local_today, utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, CaseChanged, InvalidInput, NotFound
+from oocd_panel.rules.intervention_end import ends_intervention
 from oocd_panel.services import panels, police
 from oocd_panel.services.actions import take_action
 from oocd_panel.services.assessments import save_section
@@ -86,6 +87,8 @@ def _fire(factory: Factory, referral: Referral, trigger: str) -> None:
             given=police.DeliveryInput("declined", local_today(), notes=REASON),
             expected_version=referral.version,
         )
+    elif ends_intervention(trigger, referral.status):
+        factory.act(referral, trigger, Role.PRACTITIONER, reason=REASON)
     else:
         action = workflow.ACTIONS_BY_TRIGGER[trigger]
         role = sorted(action.roles)[0]

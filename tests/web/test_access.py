@@ -120,11 +120,15 @@ EXPECTED: dict[str, set[Role] | None] = {
     "reports.index": {Role.ANALYST, Role.MANAGER},
     "reports.export": {Role.ANALYST, Role.MANAGER},
     "reports.extract_csv": {Role.ANALYST, Role.MANAGER},
+    # The KPI return: its page suppressed; the return itself (unsuppressed) for managers.
+    "reports.kpi_page": {Role.ANALYST, Role.MANAGER},
+    "reports.kpi_return_csv": {Role.MANAGER},
     # Subject access: the child's whole record, for managers and administrators.
     "privacy.find": {Role.MANAGER, Role.ADMIN},
     "privacy.export": {Role.MANAGER, Role.ADMIN},
     "audit.search": {Role.MANAGER, Role.ADMIN},
     "outcomes.notes": YJS,
+    "outcomes.end_intervention": YJS,
     "outcomes.services": {Role.ADMIN},
     "outcomes.service_settings": {Role.ADMIN},
 }
@@ -206,7 +210,10 @@ def _url(
         .replace("<id:service_id>", str(referral.service_id))
         .replace("<id:child_id>", str(referral.child_id))
         .replace("<id:contact_id>", str(referral.child.contacts[0].id))
-        .replace("<trigger>", "start_assessment")
+        .replace(
+            "<trigger>",
+            "complete_intervention" if "/intervention-end/" in rule else "start_assessment",
+        )
         .replace("<key>", "exploitation")
         .replace("<id:number>", "1")
         .replace("<slug>", referral.service.slug)

@@ -49,7 +49,7 @@ from tests.db_state import (
     rolled_back,
     snapshot,
 )
-from tests.factories import PASSWORD, Factory, next_code
+from tests.factories import NOT_KNOWN_ANSWERS, PASSWORD, Factory, next_code
 from tests.services import test_feedback as feedback_test
 from tests.web.helpers import sign_in, text_of
 from tests.web.test_new_referral import valid_form
@@ -382,6 +382,12 @@ def _notes(f: Factory) -> Target:
     referral = f.referral_at(S.INTERVENTION)
     url = f"/cases/{referral.id}/notes"
     return Target(f.cast(Role.PRACTITIONER), url, url, {"text": "First session went well."})
+
+
+def _end_intervention(f: Factory) -> Target:
+    referral = f.referral_at(S.INTERVENTION)
+    url = f"/cases/{referral.id}/intervention-end/complete_intervention"
+    return Target(f.cast(Role.PRACTITIONER), url, url, dict(NOT_KNOWN_ANSWERS))
 
 
 def _correct_child(f: Factory) -> Target:
@@ -734,6 +740,7 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "outcomes.escalation": (_escalation, 10),
     "outcomes.delivery": (_delivery, 10),
     "outcomes.notes": (_notes, 8),
+    "outcomes.end_intervention": (_end_intervention, 8),
     "outcomes.police_search": (_police_search, 8),
     "outcomes.service_settings": (_settings, 10),
     "identity.settings": (_identity_provider, 10),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from oocd_panel.models import Agency, AgendaItem, Referral, ReferralStatus, Role, User
 from oocd_panel.plumbing.clock import local_today
-from tests.factories import Factory
+from tests.factories import NOT_KNOWN_ANSWERS, Factory
 from tests.web.helpers import error_summary, sign_in, text_of
 
 S = ReferralStatus
@@ -201,10 +201,10 @@ def test_joint_rule_from_ready_for_panel_to_closed(
     session.expire_all()
     referral = session.get(Referral, referral.id)  # type: ignore[assignment]
     response = worker.post(
-        f"/cases/{referral.id}/actions/complete_intervention",
-        data={"version": str(referral.version)},
+        f"/cases/{referral.id}/intervention-end/complete_intervention",
+        data={"version": str(referral.version), **NOT_KNOWN_ANSWERS},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, error_summary(response)
     session.expire_all()
     assert session.get(Referral, referral.id).status is S.CLOSED  # type: ignore[union-attr]
     minutes = text_of(panel.chair.get(item_url.rsplit("/cases", 1)[0] + "/minutes"))

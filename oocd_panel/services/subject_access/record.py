@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel.catalogue import assessment_sections, disposals, interventions, offences
+from oocd_panel.catalogue import assessment_sections, disposals, interventions, kpis, offences
 from oocd_panel.catalogue.ethnicity import get as ethnicity
 from oocd_panel.models import (
     AgendaItem,
@@ -25,6 +25,7 @@ from oocd_panel.models import (
     DecisionPoint,
     Delivery,
     Escalation,
+    InterventionEnd,
     InterventionNote,
     Letter,
     QualityAudit,
@@ -102,6 +103,27 @@ def gather(
 def _service_name(session: Session, child: Child) -> str:
     service = session.get(Service, child.service_id)
     return service.name if service is not None else ""
+
+
+def _end_of_intervention(ended: InterventionEnd | None) -> dict[str, Any] | None:
+    """The KPI facts recorded when the intervention ended, each with its question."""
+    if ended is None:
+        return None
+    return {
+        "ended": _when(ended.ended_on),
+        "how": _label(ended.ending),
+        "recorded_by": _name(ended.recorded_by),
+        "recorded_at": _when(ended.recorded_at),
+        "answers": {
+            q.label: _label(getattr(ended, key))
+            for key, q in kpis.QUESTIONS.items()
+            if getattr(ended, key) is not None
+        },
+        "from_the_child_record": {
+            "EHCP": _label(ended.ehcp),
+            "Looked after": _label(ended.looked_after),
+        },
+    }
 
 
 def _label(value: object) -> object:
@@ -374,6 +396,11 @@ def _case(session: Session, referral: Referral) -> tuple[dict[str, Any], list[Le
                 .order_by(InterventionNote.written_at, InterventionNote.id)
             )
         ],
+        "end_of_intervention": _end_of_intervention(
+            session.scalars(
+                select(InterventionEnd).where(InterventionEnd.referral_id == referral.id)
+            ).one_or_none()
+        ),
         "quality_audits": [
             {
                 "audited": _when(a.audited_at),
