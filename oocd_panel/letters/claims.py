@@ -19,8 +19,8 @@ you miss it", "unless you come", "Skip it and ...", "Saying no means ...") and w
 which claims are true (disposals.Disposal: work, admission_needed, goes_to_court,
 court_if_not_done, criminal_record, conviction, caution, may_show_on_a_check).
 
-Text is Unicode-normalised (NFKC) first; words mixing alphabets ("breach" typed with a Cyrillic "e"),
-invisible characters and characters that reverse the direction of text are refused outright.
+Text is Unicode-normalised (NFKC) first; words mixing alphabets ("breach" typed with a Cyrillic
+"e"), invisible characters and characters that reverse the direction of text are refused outright.
 Spelling tricks (c.o.u.r.t, mu-st, c0urt, capitals, extra spaces, "u" for "you") are read as the
 words they spell.
 
@@ -120,9 +120,10 @@ class Finding:
 # --- Unicode ------------------------------------------------------------------------------------
 
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Invisible but not format characters (category Cf is refused as a whole).
-_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
-_VARIATION = regex.compile(r"[\uFE00-\uFE0F\U000E0100-\U000E01EF\u180B-\u180F]")
+_HIDDEN = regex.compile(
+    r"[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0"
+    r"\uFE00-\uFE0F\U000E0100-\U000E01EF\u180B-\u180F]"
+)
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
 _SCRIPTS = ("Latin", "Cyrillic", "Greek", "Armenian", "Cherokee", "Coptic")
 _SCRIPT_OF = {name: regex.compile(rf"\p{{Script={name}}}") for name in _SCRIPTS}
@@ -139,19 +140,22 @@ def _char_name(char: str) -> str:
 
 def unicode_problems(text: str) -> list[str]:
     """Why this text cannot go in a letter as typed: hidden characters, mixed alphabets."""
+    if text.isascii():
+        return []
     found: list[str] = []
-    for char in dict.fromkeys(text):
+    for char in dict.fromkeys(_HIDDEN.findall(text)):
         if char in _BIDI:
             found.append(
                 f"It has a hidden character that changes the direction of the text "
                 f"({_char_name(char)}): delete it and type the words again"
             )
-        elif unicodedata.category(char) == "Cf" or char in _INVISIBLE or _VARIATION.match(char):
+        else:
             found.append(
                 f"It has an invisible character ({_char_name(char)}) that can hide what a word "
                 "says: delete it and type the words again"
             )
-    for word in dict.fromkeys(_WORD.findall(unicodedata.normalize("NFKC", text))):
+    words = _WORD.findall(unicodedata.normalize("NFKC", text))
+    for word in dict.fromkeys(w for w in words if not w.isascii()):
         scripts = [name for name, pattern in _SCRIPT_OF.items() if pattern.search(word)]
         if len(scripts) > 1:
             found.append(
@@ -205,6 +209,8 @@ _TEXTSPEAK = {
 _LEET = str.maketrans("013457@$", "oieastas")
 _SPACED = regex.compile(r"(?<![\p{L}\p{N}])(?:\p{L}[ .\-_*·•/]){2,}\p{L}(?![\p{L}\p{N}])")
 _JOINED = regex.compile(r"[\p{L}\p{N}@$]+(?:(?:[\-.·•_/']|[*#]+)[\p{L}\p{N}@$]+)*")
+# "Say no = court", "miss it -> police": an arrow is "then".
+_ARROW = regex.compile(r"\s*(?:->|=>|→|⇒|=|>)\s*")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
 
@@ -254,21 +260,20 @@ def _mend(word: str) -> str:
 
 
 def _unspace(match: regex.Match[str]) -> str:
-    """"c o u r t" is "court" (only for a word the patterns look for: "a b c" stays)."""
+    """ "c o u r t" is "court" (only for a word the patterns look for: "a b c" stays)."""
     joined = regex.sub(r"[ .\-_*·•/]", "", match.group())
     return joined if joined.lower() in _vocabulary() else match.group()
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """The text as the claim patterns read it: NFKC, look-alike letters made Latin, marks and
     invisible characters dropped, spelling tricks undone, lower case, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = "".join(
-        c
-        for c in text
-        if unicodedata.category(c) != "Cf" and c not in _INVISIBLE and not _VARIATION.match(c)
-    )
-    text = _strip_marks(text.translate(_LOOKALIKE)).replace(" - ", " — ")
+    if not text.isascii():
+        text = _HIDDEN.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+        text = _strip_marks(text.translate(_LOOKALIKE))
+    text = text.replace(" - ", " \u2014 ")
+    text = _ARROW.sub(", then ", text)
     text = _SPACED.sub(_unspace, text)
     text = _JOINED.sub(lambda m: _mend(m.group()), text)
     words = [_TEXTSPEAK.get(w, w) for w in text.lower().split()]
@@ -393,6 +398,7 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "@CHILD @WILL then|also|now|still? @~TAKE",
             "@CHILD @BE going to @~TAKE",
             "@CHILD @WILL be ~expect",
+            "@WILL be expecting you|them|sam|your",
             "we|worker|they @WILL ~see|meet you|them|sam|him|her",
             "we @BE going to ~see|meet you|them|sam",
             "~look forward to ~see|meet you",
@@ -411,7 +417,8 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "~can|may|could|free|able|allow|right|entitled|welcome|fine|ok|okay|alright _? _? "
             "@~NOTTAKE",
             "@~NOTTAKE @BE not|n't? fine|ok|okay|alright|allowed|possible|acceptable",
-            "~have a say",
+            "~have no|a|any say",
+            "possible|able|allowed|ok|okay|fine|alright|acceptable to @~NOTTAKE",
             "yes or no",
             "~matter if|whether|when @CHILD @~NOTTAKE",
         ),
@@ -443,16 +450,19 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "POLICE",
         (
-            "police will|'ll|may|might|could|can|would? be|get ~tell|inform|notify|call|contact|involve",
+            "police will|'ll|may|might|could|can|would? be|get "
+            "~tell|inform|notify|call|contact|involve",
             "~tell|inform|notify|call|contact|report|hand|pass|send|refer|return @CHILD? @DET? "
             "case? back? to? the police",
             "back to the police",
             "to the police again",
             "police will|'ll|may|might|could|can|would? ~decide|look|think again",
             "police will|'ll|may|might|could|can|would? ~deal with",
-            "police will|'ll|may|might|could|can|would|do|does|wo|ca? not|n't? ~take|have any|some? "
-            "more|further|other action|actions|steps",
+            "police will|'ll|may|might|could|can|would|do|does|wo|ca? not|n't? ~take|have "
+            "any|some? more|further|other action|actions|steps",
             "police will|'ll|may|might|could|can|would? ~come|visit",
+            "police will|'ll|may|might|could|can|would? ~take it|this|that|things|matters further",
+            "back at|to|in? the? police station",
             "~reopen",
             "reopened",
         ),
@@ -476,6 +486,7 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "no consequences|consequence|trouble|punishment",
             "not|n't @BE|get? in|into big|any|serious? trouble",
             "~take no action",
+            "~do nothing more|further|else|at? all?",
             "end of it|the matter",
         ),
     ),
@@ -486,6 +497,7 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "police record",
             "~record of offending",
             "clean record",
+            "record|records @BE still|now|completely? clean|spotless",
         ),
     ),
     (
@@ -555,7 +567,7 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "pleaded|pled guilty",
             "~say|tell|agree|accept|confirm|explain|show to? the? police|us|them|officer? that? "
             "@CHILD ~do|commit it|this|that|the|a|an",
-            "~accept|admit responsibility|blame|guilt|fault",
+            "~accept|admit @DET? responsibility|blame|guilt|fault",
             "took|taken responsibility|blame",
             "~accept|admit the|your|their offence|crime|charge",
             "~accept what @CHILD did",
@@ -619,7 +631,7 @@ _ADVICE = frozenset({"lawyer", "solicitor", "advice", "adviser", "advisor", "leg
 _NOT_WORK = frozenset(
     _words("""
         call phone ring email contact tell let ask complain text know understand read bring
-        remember offer give explain
+        remember explain
         """)
 )
 
@@ -652,27 +664,50 @@ def _token(item: str) -> dict[str, Any]:
     return token
 
 
-# Families a pattern can use as one of its items: "@~TAKE" is any verb of taking part.
+# Families a pattern can use as one of its items: "@~TAKE" is any verb of taking part. They are
+# matched first, and their tokens marked (NORM "<take>", then "<take+>") for the other patterns.
 _INLINE = {"@~TAKE": "TAKE", "@~NOTTAKE": "NOTTAKE"}
+_FIRST_PASS = frozenset({"TAKE", "NOTTAKE"})
 
 
-def _expand(spec: str) -> list[list[dict[str, Any]]]:
-    """A spec as Matcher patterns, each family item spelled out as every pattern it has."""
+def _expand(spec: str, *, inline: bool = False) -> list[list[dict[str, Any]]]:
+    """A spec as Matcher patterns. A family item is spelled out as every pattern it has
+    (`inline`, for the first pass), or else is the mark the first pass leaves on its tokens."""
     families = dict(_FAMILIES)
     found: list[list[dict[str, Any]]] = [[]]
     for item in spec.split():
-        if item in _INLINE:
-            options = [p for inner in families[_INLINE[item]] for p in _expand(inner)]
+        if item in _INLINE and inline:
+            options = [p for inner in families[_INLINE[item]] for p in _expand(inner, inline=True)]
             found = [head + option for head in found for option in options]
+        elif item in _INLINE:
+            mark = _INLINE[item].lower()
+            found = [
+                [*head, {"NORM": f"<{mark}>"}, {"NORM": f"<{mark}+>", "OP": "*"}] for head in found
+            ]
         else:
-            token = _token(item)
-            found = [head + [token] for head in found]
+            found = [[*head, _token(item)] for head in found]
     return found
+
+
+def _merged(patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """One-token patterns of a family made one pattern per attribute (the Matcher's time grows
+    with the number of patterns)."""
+    single: dict[str, set[str]] = {}
+    kept = []
+    for pattern in patterns:
+        if len(pattern) == 1 and set(pattern[0]) == {next(iter(pattern[0]))}:
+            ((attr, test),) = pattern[0].items()
+            if isinstance(test, dict) and set(test) == {"IN"}:
+                single.setdefault(attr, set()).update(test["IN"])
+                continue
+        kept.append(pattern)
+    return kept + [[{attr: {"IN": sorted(values)}}] for attr, values in single.items()]
 
 
 @dataclass
 class _Reader:
     nlp: Language
+    verbs: Matcher  # the first pass: verbs of taking part, and of not taking part
     matcher: Matcher
     names: PhraseMatcher
     name_of: dict[str, Disposal] = field(default_factory=dict)
@@ -687,9 +722,13 @@ def _reader() -> _Reader:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
+    verbs = Matcher(nlp.vocab)
     matcher = Matcher(nlp.vocab)
     for label, specs in _FAMILIES:
-        matcher.add(label, [pattern for spec in specs for pattern in _expand(spec)])
+        if label in _FIRST_PASS:
+            verbs.add(label, [p for spec in specs for p in _expand(spec, inline=True)])
+        else:
+            matcher.add(label, _merged([p for spec in specs for p in _expand(spec)]))
     names = PhraseMatcher(nlp.vocab, attr="LOWER")
     name_of: dict[str, Disposal] = {}
     for disposal in disposals.CATALOGUE:
@@ -697,7 +736,7 @@ def _reader() -> _Reader:
             name_of.setdefault(name, disposal)
     for name in sorted(name_of, key=len, reverse=True):
         names.add(name, [nlp.make_doc(name)])
-    return _Reader(nlp, matcher, names, name_of)
+    return _Reader(nlp, verbs, matcher, names, name_of)
 
 
 @dataclass
@@ -749,7 +788,16 @@ def _read_tokens(text: str) -> _Sentence:
     words = [t.lower_ for t in doc]
     lemmas = [t.lemma_.lower() for t in doc]
     strings = reader.nlp.vocab.strings
-    spans = _longest([_Span(strings[m], s, e) for m, s, e in reader.matcher(doc)])
+    verbs = _longest([_Span(strings[m], s, e) for m, s, e in reader.verbs(doc)])
+    for label in ("TAKE", "NOTTAKE"):  # "not come" is not taking part: NOTTAKE marks last
+        for span in verbs:
+            if span.label == label:
+                mark = label.lower()
+                doc[span.start].norm_ = f"<{mark}>"
+                for i in range(span.start + 1, span.end):
+                    doc[i].norm_ = f"<{mark}+>"
+    found = [_Span(strings[m], s, e) for m, s, e in reader.matcher(doc)]
+    spans = _longest(verbs + found)
     named = [
         (s, reader.name_of[doc[s:e].text.lower()])
         for _, s, e in reader.names(doc)
@@ -812,7 +860,22 @@ def _clauses(words: list[str]) -> list[_Clause]:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if i == start and not joiner and word in {"and", "or", "but", "then", "so", "otherwise"}:
             joiner = word
-        if word in {",", ";", ":", "\u2014", "\u2013", "(", ")", '"', ".", "!", "?", "…", "...", "/"}:
+        if word in {
+            ",",
+            ";",
+            ":",
+            "\u2014",
+            "\u2013",
+            "(",
+            ")",
+            '"',
+            ".",
+            "!",
+            "?",
+            "…",
+            "...",
+            "/",
+        }:
             close(i)
             start, joiner = i + 1, ""
             # ", or stop," after a condition goes on with the condition.
@@ -823,7 +886,9 @@ def _clauses(words: list[str]) -> list[_Clause]:
             i += 1
             continue
         starts_condition = word in _CONDITION_STARTS and not (
-            word == "once" and nxt in {"a", "every", "each", "more", "again"}
+            (word == "once" and nxt in {"a", "every", "each", "more", "again"})
+            # "You can choose whether to go": the choice's object, not a condition.
+            or (word == "whether" and i and words[i - 1] in _CHOOSING)
         )
         if word == "should" and nxt in {"you", "they", "sam"} and i == start:
             starts_condition = True
@@ -844,7 +909,11 @@ def _clauses(words: list[str]) -> list[_Clause]:
         elif word in _CLAUSE_STARTS and i > start and not (word == "so" and nxt == "that"):
             close(i)
             start, joiner, condition = i, word, False
-        elif word in {"and", "or"} and i > start and (nxt in _SUBJECTS or nxt == "else"):
+        elif (
+            word in {"and", "or"}
+            and i > start
+            and (nxt in _SUBJECTS or nxt == "else" or (nxt in _VERB_AFTER_AND and not condition))
+        ):
             close(i)
             start, joiner = i, word
             if not condition or nxt in _SUBJECTS:
@@ -854,6 +923,11 @@ def _clauses(words: list[str]) -> list[_Clause]:
     return clauses
 
 
+_CHOOSING = frozenset(_words("choose chooses decide decides you them child sam matter up"))
+# "and will never be seen": a clause of its own (its subject is the one before).
+_VERB_AFTER_AND = frozenset(
+    _words("will 'll can could may might must would should shall is are was were does do did")
+)
 _SPLIT_MODALS = frozenset(_words("will 'll may might could can ca would must shall wo"))
 _MAIN_SUBJECTS = frozenset(
     _words("you they we it nothing police he she sam this that there i child case nobody people")
@@ -1004,7 +1078,10 @@ def _on_the_child(sentence: _Sentence, clause: _Clause, span: _Span) -> bool:
             return True
         if word in _SETS["THIRD"]:
             later = sentence.words[span.start : clause.end]
-            return "you" in later and any(w in later for w in ("see", "meet", "come", "attend"))
+            lemmas = sentence.lemmas[span.start : clause.end]
+            return bool({"you", "them"} & set(later)) and any(
+                lemma in lemmas for lemma in ("see", "meet", "come", "attend", "expect")
+            )
     return True
 
 
@@ -1043,8 +1120,17 @@ def _is_question(words: list[str]) -> bool:
 def read(text: str, *, implied: Condition = Condition.NONE, previous: str = "") -> list[Claim]:
     """The claims of one sentence. `implied` is the condition its section gives every sentence
     ("What happens if you say no": NOT_DOING); `previous` the sentence before it, for "Then
-    ...", "Otherwise ..."."""
-    plain = normalise(text)
+    ...", "Otherwise ...". Letters repeat their sentences, so the readings are kept (a few
+    thousand, least recently used first out)."""
+    return list(_read(normalise(text), implied, normalise(previous) if previous else ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(plain: str, implied: Condition, previous: str) -> tuple[Claim, ...]:
+    return tuple(_claims(plain, implied, previous))
+
+
+def _claims(plain: str, implied: Condition, previous: str) -> list[Claim]:
     if not plain:
         return []
     sentence = _read_tokens(plain)
@@ -1055,15 +1141,16 @@ def read(text: str, *, implied: Condition = Condition.NONE, previous: str = "") 
     opening = [w for w in sentence.words[:3] if w not in {"but", "and", ","}]
     if opening[:1] in (["otherwise"], ["else"]) or opening[:2] == ["if", "not"]:
         inherited = Condition.NOT_DOING
-    elif opening[:1] == ["then"] or opening[:2] in (["that", "means"], ["this", "means"]):
-        if previous:
-            before = _read_tokens(normalise(previous))
-            if any(
-                _action(before, c) is Condition.NOT_DOING
-                or any(s.label == "NOTTAKE" and _in(s, c) for s in before.spans)
-                for c in before.clauses
-            ):
-                inherited = Condition.NOT_DOING
+    elif previous and (
+        opening[:1] == ["then"] or opening[:2] in (["that", "means"], ["this", "means"])
+    ):
+        before = _read_tokens(previous)
+        if any(
+            _action(before, c) is Condition.NOT_DOING
+            or any(s.label == "NOTTAKE" and _in(s, c) for s in before.spans)
+            for c in before.clauses
+        ):
+            inherited = Condition.NOT_DOING
     del first
     soft = _soft(sentence)
     claims: list[Claim] = []
@@ -1116,7 +1203,10 @@ def _claims_of(
     words = sentence.words
     said = " ".join(words[span.start : span.end])
     upto = span.start if label in _OWN_NEGATION else span.end
-    negated = _negations(sentence, clause, upto, span) % 2 == 1
+    count = _negations(sentence, clause, upto, span)
+    if label == "CHOICE" and "only" in words[clause.start : span.end]:
+        count += 1  # "You can only say no if the police agree": not a choice
+    negated = count % 2 == 1
     if label in {"OBLIGATION", "OBLIGATION_SOFT", "CHOICE"}:
         if label != "CHOICE" and not _on_the_child(sentence, clause, span):
             return []
@@ -1127,9 +1217,13 @@ def _claims_of(
             before = words[max(0, span.start - 2) : span.start]
             if not before or (before[-1] not in {"you", "can"} and before != ["you", "to"]):
                 return []
-        if label == "CHOICE" and words[span.start] == "option" and not negated:
-            if not any(s.label == "NOTTAKE" and _in(s, clause) for s in sentence.spans):
-                return []
+        if (
+            label == "CHOICE"
+            and words[span.start] == "option"
+            and not negated
+            and not any(s.label == "NOTTAKE" and _in(s, clause) for s in sentence.spans)
+        ):
+            return []  # "another option is to call us"
         target = _target(sentence, clause, span)
         if target is Target.OTHER and _admission_target(sentence, clause, span):
             positive = label != "CHOICE"
@@ -1176,7 +1270,7 @@ def _claims_of(
         if negated and any(s.label == "FOREVER" and _in(s, clause) for s in sentence.spans):
             return []  # "It will not stay on your record forever": not forever, still there
         positive = not negated
-        if words[span.start] == "clean":
+        if {"clean", "spotless"} & set(words[span.start : span.end]):
             positive = not positive
         kind = {
             "CRIMINAL_RECORD": Kind.CRIMINAL_RECORD,
@@ -1453,18 +1547,23 @@ def _record(claim: Claim, about: Disposal, disposal: Disposal) -> str | None:
         Kind.CAUTION: "a caution",
     }[claim.kind]
     called = about.called
-    if about is disposal and claim.condition is Condition.NOT_DOING and disposal.court_if_not_done:
-        # "If you do not do them you could end up with a conviction": through a prosecution.
-        if claim.possible and claim.positive:
-            return None
+    if (
+        about is disposal
+        and claim.condition is Condition.NOT_DOING
+        and disposal.court_if_not_done
+        and claim.possible
+        and claim.positive
+    ):
+        return None  # "If you do not do them you could end up with a conviction": if prosecuted
     if fact is None:
         if claim.possible:
             return None
         return f"This says whether it is {noun}, but after a charge only the youth court decides"
+    says = f"The catalogue says: {about.record}"
     if claim.positive and not fact:
-        return f"This says it is {noun}, but {called} is not {noun}. The catalogue says: {about.record}"
+        return f"This says it is {noun}, but {called} is not {noun}. {says}"
     if not claim.positive and fact:
-        return f"This says it is not {noun}, but {called} is. The catalogue says: {about.record}"
+        return f"This says it is not {noun}, but {called} is. {says}"
     return None
 
 
@@ -1502,12 +1601,16 @@ def sentence_findings(
         for claim in claims:
             if claim.soft and claim.kind is Kind.OBLIGATION:
                 continue
-            if claim.kind is Kind.CHOICE and pairs_with_court(nearby):
+            if (
+                claim.kind is Kind.CHOICE
+                and claim.target is Target.WORK
+                and pairs_with_court(nearby)
+            ):
                 continue
-            message = falsehood(claim, disposal)
-            if message and message not in seen:
-                seen.add(message)
-                findings.append(Finding(sentence, message, section, claim.kind.value, i))
+            why = falsehood(claim, disposal)
+            if why and why not in seen:
+                seen.add(why)
+                findings.append(Finding(sentence, why, section, claim.kind.value, i))
     return findings
 
 
@@ -1525,6 +1628,13 @@ def text_findings(text: str, disposal: Disposal, section: str) -> list[Finding]:
     """A text a service words itself, read as the letter section it goes in."""
     found = [s for line in text.splitlines() for s in sentences(line)]
     return sentence_findings(found, disposal, section=section, implied=implied_condition(section))
+
+
+def forget() -> None:
+    """Drop the readings kept (for measuring; a changed catalogue needs no such thing: the
+    readings hold no facts)."""
+    _read.cache_clear()
+    normalise.cache_clear()
 
 
 def warm_up() -> None:

@@ -133,11 +133,12 @@ def text_problems(key: str, text: str, wording: Wording) -> str | None:
         return f"The text must be {MAX_TEXT} characters or fewer"
     child = name.startswith("child_")
     section = name.split("_", 1)[1].replace("right", "rights")
-    if section == "if_not" and disposal.work is disposals.Work.CONDITIONAL:
-        if not claims.says_court_if_not_done(readability.sentences(text)):
-            return (
-                "Say what happens if the conditions are not done: the child could be taken to court"
-            )
+    if (
+        section == "if_not"
+        and disposal.work is disposals.Work.CONDITIONAL
+        and not claims.says_court_if_not_done(readability.sentences(text))
+    ):
+        return "Say what happens if the conditions are not done: the child could be taken to court"
     if disposal.work is disposals.Work.VOLUNTARY:
         for word in wording.compulsory_words:
             if term_pattern(word).search(text):
