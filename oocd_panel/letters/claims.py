@@ -142,6 +142,7 @@ def unicode_problems(text: str) -> list[str]:
     """Why this text cannot go in a letter as typed: hidden characters, mixed alphabets."""
     if text.isascii():
         return []
+    text = _whole(text)
     found: list[str] = []
     for char in dict.fromkeys(_HIDDEN.findall(text)):
         if char in _BIDI:
@@ -211,6 +212,8 @@ _SPACED = regex.compile(r"(?<![\p{L}\p{N}])(?:\p{L}[ .\-_*·•/]){2,}\p{L}(?![\
 _JOINED = regex.compile(r"[\p{L}\p{N}@$]+(?:(?:[\-.·•_/']|[*#]+)[\p{L}\p{N}@$]+)*")
 # "Say no = court", "miss it -> police": an arrow is "then".
 _ARROW = regex.compile(r"\s*(?:->|=>|→|⇒|=|>)\s*")
+# "YouMUSTcome": words run together, told apart by their capitals.
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu}\p{Ll}{2,})|(?<=\p{Lu}{2})(?=\p{Ll}{2,})")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
 
@@ -240,7 +243,12 @@ def _mend(word: str) -> str:
     """One word as it was meant: c0urt, m.u.s.t, co-urt, pr*secuted."""
     vocabulary = _vocabulary()
     plain = word.lower()
-    if plain in vocabulary or plain.isalpha():
+    if plain in vocabulary:
+        return word
+    if plain.isalpha():
+        squeezed = regex.sub(r"(\p{L})\1{2,}", r"\1", plain)
+        if squeezed != plain and squeezed in vocabulary:
+            return squeezed  # "mussst", "cooourt"
         return word
     squashed = regex.sub(r"[\-.·•*_/]", "", plain)
     if squashed in vocabulary:
@@ -265,19 +273,62 @@ def _unspace(match: regex.Match[str]) -> str:
     return joined if joined.lower() in _vocabulary() else match.group()
 
 
+def _whole(text: str) -> str:
+    """Text with any stray UTF-16 surrogate made a replacement character (a pair joined)."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 @functools.lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """The text as the claim patterns read it: NFKC, look-alike letters made Latin, marks and
     invisible characters dropped, spelling tricks undone, lower case, single spaces."""
     if not text.isascii():
+        text = _whole(text)
         text = _HIDDEN.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
         text = _strip_marks(text.translate(_LOOKALIKE))
     text = text.replace(" - ", " \u2014 ")
+    text = _CAMEL.sub(" ", text)
     text = _ARROW.sub(", then ", text)
     text = _SPACED.sub(_unspace, text)
     text = _JOINED.sub(lambda m: _mend(m.group()), text)
-    words = [_TEXTSPEAK.get(w, w) for w in text.lower().split()]
+    words = _rejoin([_TEXTSPEAK.get(w, w) for w in text.lower().split()])
     return " ".join(words)
+
+
+# Words too common to be half of a word split in two ("com pulsory").
+_WHOLE = frozenset(
+    _words("""
+        you the a an to of in on at it is be no not go do up out so as or and will can may for
+        with your their our my me we us he she his her they them this that was are has had have
+        all any one get some every no
+        """)
+)
+
+
+def _rejoin(words: list[str]) -> list[str]:
+    """ "com pulsory", "pro secuted": two pieces that only make sense as one word we look for."""
+    vocabulary = _vocabulary()
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words):
+            a, b = words[i], words[i + 1]
+            joined = a + b
+            if (
+                a.isalpha()
+                and b.rstrip(".,!?;:").isalpha()
+                and len(joined) >= 6
+                and joined.rstrip(".,!?;:") in vocabulary
+                and not (a in vocabulary and b.rstrip(".,!?;:") in vocabulary)
+                and a not in _WHOLE
+                and b.rstrip(".,!?;:") not in _WHOLE
+            ):
+                found.append(joined)
+                i += 2
+                continue
+        found.append(words[i])
+        i += 1
+    return found
 
 
 # --- The patterns ------------------------------------------------------------------------------
@@ -329,6 +380,7 @@ _TAKE_PART = (
 _NOT_TAKE_PART = (
     "~say no",
     "~refuse|decline|miss|skip|stop|quit|withdraw|fail|ignore|bunk|dodge",
+    "refusal|refusing",
     "~drop|pull|opt|walk|back out",
     "~walk away",
     "~give up",
@@ -366,7 +418,9 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "~need you to",
             "~require",
             "requirement|requirements",
-            "compulsory|mandatory|obligatory|obliged|obligation|obligations",
+            "compulsory|mandatory|obligatory|obliged|obligated|obligation|obligations|duty",
+            "conditional|dependent|depends|depending on|upon",
+            "~bind to",
             "~expect to|you|them",
             "expected",
             "~force",
@@ -399,6 +453,8 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "@CHILD @BE going to @~TAKE",
             "@CHILD @WILL be ~expect",
             "@WILL be expecting you|them|sam|your",
+            "@WILL be waiting for? you|them|sam|your",
+            "~make every|an effort to @~TAKE",
             "we|worker|they @WILL ~see|meet you|them|sam|him|her",
             "we @BE going to ~see|meet you|them|sam",
             "~look forward to ~see|meet you",
@@ -420,13 +476,18 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "~have no|a|any say",
             "possible|able|allowed|ok|okay|fine|alright|acceptable to @~NOTTAKE",
             "yes or no",
+            "your|their|own|child 's? decision",
+            "there @BE no|not|n't @~NOTTAKE",
+            "there @BE no|not|n't way|option|chance|possibility of|to @~NOTTAKE",
             "~matter if|whether|when @CHILD @~NOTTAKE",
         ),
     ),
     (
         "COURT",
         (
-            "court|courts|trial|magistrate|magistrates|judge|prosecution|prosecutor",
+            "court|courts|trial|magistrate|magistrates|judge|prosecution|prosecutor|cps",
+            "crown prosecution",
+            "a|the charge|charges",
             "~prosecute",
             "charged",
             "~charge you|them|him|her|sam|your",
@@ -438,6 +499,10 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "~punish",
             "punishment|punishments|prison|jail|gaol|custody|detention|penalty|penalties",
+            "young|youth offender|offenders institution|institutions",
+            "secure centre|unit|home",
+            "referral|rehabilitation|community|detention|supervision order",
+            "~tag|curfew",
             "~lock @CHILD? up",
             "locked up",
             "fined",
@@ -463,6 +528,9 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "police will|'ll|may|might|could|can|would? ~come|visit",
             "police will|'ll|may|might|could|can|would? ~take it|this|that|things|matters further",
             "back at|to|in? the? police station",
+            "police will|'ll|may|might|could|can|would? ~know|hear|learn|find",
+            "visit|call|knock|letter from the police",
+            "officer|officers will|'ll|may|might|could|can|would? ~come|visit|call|arrest|knock",
             "~reopen",
             "reopened",
         ),
@@ -488,6 +556,9 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "~take no action",
             "~do nothing more|further|else|at? all?",
             "end of it|the matter",
+            "case|matter @BE closed|over|finished|dropped|done",
+            "that|it|this @BE fine|ok|okay|alright|allowed",
+            "that|it|this @BE no problem",
         ),
     ),
     (
@@ -495,6 +566,7 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "criminal record|records|history",
             "police record",
+            "a criminal|offender",
             "~record of offending",
             "clean record",
             "record|records @BE still|now|completely? clean|spotless",
@@ -542,6 +614,7 @@ _FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "nobody will|'ll|can|could|would? ever? ~see|know|find|check|hear|look",
             "never @BE? seen|known|found|shown|shared|told|revealed|recorded|kept",
             "never ~show|appear|come|surface",
+            "not|n't|never ~show|appear|come up? anywhere",
             "secret",
             "no record|records|trace|note",
             "not|n't ~keep|record|hold|store",
@@ -894,6 +967,10 @@ def _clauses(words: list[str]) -> list[_Clause]:
             starts_condition = True
         if word in {"without"} and i == start:
             starts_condition = True
+        if condition and joiner == "whether" and word in _SETS["BE"] and i > start + 2:
+            # "Whether you come is up to you": the main clause begins at "is".
+            clauses.append(_Clause(start, i, True, joiner))
+            start, joiner, condition = i, "", False
         if condition and word in _SPLIT_MODALS and i - 1 > start + 1:
             # "If you miss it you will go to court": the main clause begins without a comma.
             back = i - 1
@@ -972,6 +1049,8 @@ def _negations(sentence: _Sentence, clause: _Clause, upto: int, own: _Span) -> i
     return count
 
 
+_AFTER_CRIMINAL = frozenset({"now", "again", "for", "record", "records", "history"})
+_FINE = frozenset({"fine", "ok", "okay", "alright", "allowed", "problem"})
 _PAST_TELLING = frozenset(
     {"told", "informed", "reported", "called", "contacted", "sent", "passed", "handed", "referred"}
 )
@@ -981,7 +1060,13 @@ _OWN_NEGATION = frozenset({"NOTTAKE", "NOTHING", "ERASED", "FOREVER", "NO_CHECK"
 
 
 def _possible(sentence: _Sentence, clause: _Clause) -> bool:
-    return any(w in _POSSIBLE for w in sentence.words[clause.start : clause.end])
+    """ "could", "may", "a chance" (but "no chance" is a certainty)."""
+    words = sentence.words
+    return any(
+        words[i] in _POSSIBLE
+        and not (words[i] in {"chance", "risk"} and i and words[i - 1] in {"no", "not", "zero"})
+        for i in range(clause.start, clause.end)
+    )
 
 
 def _action(sentence: _Sentence, clause: _Clause) -> Condition | None:
@@ -1076,11 +1161,13 @@ def _on_the_child(sentence: _Sentence, clause: _Clause, span: _Span) -> bool:
         word = sentence.words[i]
         if word in _SETS["CHILD"] or word in {"it", "this", "that", "these", "attendance"}:
             return True
+        if word in _SETS["COURTWORD"]:
+            return True  # "Court is optional": about the child going to court
         if word in _SETS["THIRD"]:
             later = sentence.words[span.start : clause.end]
             lemmas = sentence.lemmas[span.start : clause.end]
             return bool({"you", "them"} & set(later)) and any(
-                lemma in lemmas for lemma in ("see", "meet", "come", "attend", "expect")
+                lemma in lemmas for lemma in ("see", "meet", "come", "attend", "expect", "wait")
             )
     return True
 
@@ -1158,7 +1245,7 @@ def _claims(plain: str, implied: Condition, previous: str) -> list[Claim]:
         if clause.condition:
             continue
         words = sentence.words[clause.start : clause.end]
-        if words and words[0] in {"what", "whether", "which", "how", "who"}:
+        if words and words[0] in {"what", "whether", "how"}:
             continue
         condition = _condition_of(sentence, clause, index, inherited)
         for span in sentence.spans:
@@ -1252,6 +1339,12 @@ def _claims_of(
             )
         ):
             return []  # "You told the police you did it": what happened
+        if (
+            label == "NOTHING"
+            and _FINE & set(words[span.start : span.end])
+            and condition is not Condition.NOT_DOING
+        ):
+            return []  # "It is fine to ask": only "If you stop, that's fine" says nothing
         kind = Kind(label.lower())
         positive = not negated
         if kind is Kind.NOTHING and not positive:
@@ -1265,6 +1358,9 @@ def _claims_of(
     if label in {"CRIMINAL_RECORD", "ON_RECORD", "CONVICTION", "CAUTION"}:
         if not _has_claim_verb(sentence, clause):
             return []
+        after = words[span.end] if span.end < len(words) else ""
+        if words[span.start] == "a" and after.isalpha() and after not in _AFTER_CRIMINAL:
+            return []  # "a criminal offence", "a criminal damage case": not "a criminal"
         if label == "ON_RECORD" and _wh_subject(words, clause, span):
             return []
         if negated and any(s.label == "FOREVER" and _in(s, clause) for s in sentence.spans):
@@ -1297,7 +1393,7 @@ def _claims_of(
         context = set(
             _words("""
                 record records caution conviction it this that note file check checks employer
-                employers anyone police outcome history
+                employers anyone police outcome history nobody one anybody people
                 """)
         )
         if not context & set(words[clause.start : clause.end]) or negated:
@@ -1584,9 +1680,12 @@ def sentence_findings(
 ) -> list[Finding]:
     """What is false or refused in these sentences (one section, in order)."""
     findings: list[Finding] = []
-    read_all = [
-        read(s, implied=implied, previous=sentences[i - 1] if i else "")
+    said = [
+        _answered(s, sentences[i + 1] if i + 1 < len(sentences) else "")
         for i, s in enumerate(sentences)
+    ]
+    read_all = [
+        read(s, implied=implied, previous=said[i - 1] if i else "") for i, s in enumerate(said)
     ]
     for i, sentence in enumerate(sentences):
         for message in unicode_problems(sentence):
@@ -1612,6 +1711,31 @@ def sentence_findings(
                 seen.add(why)
                 findings.append(Finding(sentence, why, section, claim.kind.value, i))
     return findings
+
+
+_ANSWERS = {
+    "no": False,
+    "nope": False,
+    "not": False,
+    "never": False,
+    "yes": True,
+    "yeah": True,
+    "yep": True,
+    "definitely": True,
+    "absolutely": True,
+    "always": True,
+}
+
+
+def _answered(question: str, answer: str) -> str:
+    """ "Optional? No.": a question answered by the next sentence claims what the answer says."""
+    if not question.rstrip().endswith("?") or not answer:
+        return question
+    first = normalise(answer).split(" ", 1)[0].strip(".,!:;")
+    if first not in _ANSWERS:
+        return question
+    statement = question.rstrip().rstrip("?")
+    return statement + "." if _ANSWERS[first] else f"It is not true that {statement}."
 
 
 def says_court_if_not_done(sentences: Iterable[str]) -> bool:
