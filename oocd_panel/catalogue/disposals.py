@@ -166,7 +166,7 @@ CATALOGUE: tuple[Disposal, ...] = (
         conviction=False,
         caution=False,
         may_show_on_a_check=None,
-        also_called=("deferred prosecution", "Outcome 23"),
+        also_called=("deferred prosecution",),
         needs_checking=True,
     ),
     Disposal(

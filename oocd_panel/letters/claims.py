@@ -1036,7 +1036,8 @@ def _negations(sentence: _Sentence, clause: _Clause, upto: int, own: _Span) -> i
     i = clause.start
     while i < upto:
         word = sentence.words[i]
-        if i not in used and (word in negators or sentence.lemmas[i] in {"avoid", "prevent"}):
+        said_no = word == "no" and i and sentence.words[i - 1] in {"say", "says", "or", "saying"}
+        if i not in used and not said_no and (word in negators or sentence.lemmas[i] in _AVOID):
             if word == "instead" and (
                 i + 1 >= len(sentence.words) or sentence.words[i + 1] != "of"
             ):
@@ -1050,6 +1051,7 @@ def _negations(sentence: _Sentence, clause: _Clause, upto: int, own: _Span) -> i
 
 
 _AFTER_CRIMINAL = frozenset({"now", "again", "for", "record", "records", "history"})
+_AVOID = frozenset({"avoid", "prevent"})
 _FINE = frozenset({"fine", "ok", "okay", "alright", "allowed", "problem"})
 _PAST_TELLING = frozenset(
     {"told", "informed", "reported", "called", "contacted", "sent", "passed", "handed", "referred"}

@@ -100,7 +100,7 @@ def test_a_choice_is_refused_on_conditions_unless_it_says_the_court_consequence(
         _assert_refused(
             "youth_conditional_caution", text, "the things agreed for a youth conditional caution"
         )
-    _assert_refused("deferred_prosecution", "It is up to you whether you do them.", "conditions")
+    _assert_refused("outcome_23", "It is up to you whether you do them.", "conditions")
     _assert_refused("charge", "You do not have to go to court.", "after a charge the child must go")
     for code, text in (
         ("youth_conditional_caution", "You can say no, but then you could be taken to court."),
@@ -146,8 +146,8 @@ def test_a_consequence_is_held_against_what_happens_if_the_child_says_no() -> No
         ("outcome_22", "If you say no, nothing more will happen about this."),
         ("outcome_22", "If you stop, we will not tell the police."),
         ("youth_conditional_caution", "If you do not do them, you could be taken to court."),
-        ("deferred_prosecution", "If you do not do them, the police may prosecute you."),
-        ("deferred_prosecution", "If you do them, you will not go to court."),
+        ("outcome_23", "If you do not do them, the police may prosecute you."),
+        ("outcome_23", "If you do them, you will not go to court."),
         ("charge", "You will go to the youth court. The court will decide what happens."),
         ("outcome_22", "It is free of charge."),
         ("outcome_22", "You can play football on the basketball court."),
