@@ -309,6 +309,7 @@ def _claims(plain: str, implied: Condition, previous: str) -> list[Claim]:
         for span in sentence.spans:
             if _in(span, clause):
                 claims += _claims_of(sentence, clause, span, condition, soft)
+        claims += _check_when(sentence, clause, index)
         claims += _imperative(sentence, clause, soft)
     return claims
 
@@ -498,14 +499,32 @@ def _wh_subject(words: list[str], clause: Clause, span: Span) -> bool:
     return any(w in {"what", "whether", "which", "how"} for w in words[clause.start : span.start])
 
 
-def _check_claim(sentence: Sentence, clause: Clause, span: Span, said: str) -> list[Claim]:
+def _check_when(sentence: Sentence, clause: Clause, index: int) -> list[Claim]:
+    """ "It will show when you apply for jobs": a check named in a when-clause next to the claim."""
+    found: list[Claim] = []
+    for other in (
+        sentence.clauses[index + 1 : index + 2] + sentence.clauses[max(0, index - 1) : index]
+    ):
+        if not (other.condition and other.joiner in {"when", "whenever", "once"}):
+            continue
+        for span in sentence.spans:
+            if span.label == "CHECK" and _in(span, other):
+                both = Clause(min(clause.start, other.start), max(clause.end, other.end))
+                said = " ".join(sentence.words[span.start : span.end])
+                found += _check_claim(sentence, both, span, said, within=clause)
+    return found
+
+
+def _check_claim(
+    sentence: Sentence, clause: Clause, span: Span, said: str, *, within: Clause | None = None
+) -> list[Claim]:
     """What a check for a job (or an employer, or anyone) will show."""
     words = sentence.words[clause.start : clause.end]
     lemmas = sentence.lemmas[clause.start : clause.end]
     verbs = {"show", "see", "know", "find", "appear", "come", "reveal", "tell", "pick", "flag"}
     if any(w in QUALIFIERS for w in words) or "like" in words:
         return []
-    if "if" in words or "whether" in words:
+    if ("if" in words or "whether" in words) and within is None:
         return []
     jobs = any(w in {"job", "jobs", "work", "career"} for w in words)
     never = any(w in {"not", "n't", "never", "no", "nobody", "none"} for w in words)
@@ -514,15 +533,15 @@ def _check_claim(sentence: Sentence, clause: Clause, span: Span, said: str) -> l
         or (never and any(lemma in {"get", "find", "have"} for lemma in lemmas))
     ):
         return [Claim(Kind.EVERY_CHECK, True, said)]  # "You will never get a job"
-    if not any(lemma in verbs for lemma in lemmas):
-        return []
+    if not any(lemma in verbs for lemma in lemmas) and "on" not in words:
+        return []  # ("It will be on a check": to be on one is to show)
     if never:
         return [Claim(Kind.NO_CHECK, True, said)]
+    if any(w in UNIVERSAL for w in words):
+        return [Claim(Kind.EVERY_CHECK, True, said)]  # "Employers can always see it"
     if _possible(sentence, clause):
         return []
-    if any(w in UNIVERSAL for w in words) or any(
-        w in {"employer", "employers", "everyone", "people", "anyone"} for w in words
-    ):
+    if any(w in {"employer", "employers", "everyone", "people", "anyone"} for w in words):
         return [Claim(Kind.EVERY_CHECK, True, said)]
     return [Claim(Kind.EVERY_CHECK, True, said)] if "will" in words else []
 
