@@ -91,7 +91,9 @@ def _merged(patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
 class Reader:
     nlp: Language
     verbs: Matcher  # the first pass: verbs of taking part, and of not taking part
-    matcher: Matcher
+    # Each other family's Matcher, with the words one of which a sentence must have for it to
+    # match at all (None: no such words), so most sentences meet only a few Matchers.
+    families: list[tuple[frozenset[str] | None, Matcher]]
     names: PhraseMatcher
     name_of: dict[str, Disposal] = field(default_factory=dict)
 
@@ -106,12 +108,15 @@ def loaded() -> Reader:
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     verbs = Matcher(nlp.vocab)
-    matcher = Matcher(nlp.vocab)
+    families: list[tuple[frozenset[str] | None, Matcher]] = []
     for label, specs in FAMILIES:
         if label in FIRST_PASS:
             verbs.add(label, [p for spec in specs for p in _expand(spec, inline=True)])
         else:
-            matcher.add(label, _merged([p for spec in specs for p in _expand(spec)]))
+            patterns = _merged([p for spec in specs for p in _expand(spec)])
+            matcher = Matcher(nlp.vocab)
+            matcher.add(label, patterns)
+            families.append((_anchors(patterns), matcher))
     names = PhraseMatcher(nlp.vocab, attr="LOWER")
     name_of: dict[str, Disposal] = {}
     for disposal in disposals.CATALOGUE:
@@ -119,7 +124,33 @@ def loaded() -> Reader:
             name_of.setdefault(name, disposal)
     for name in sorted(name_of, key=len, reverse=True):
         names.add(name, [nlp.make_doc(name)])
-    return Reader(nlp, verbs, matcher, names, name_of)
+    return Reader(nlp, verbs, families, names, name_of)
+
+
+# Words too common to tell whether a pattern can match.
+_COMMON = frozenset(SETS["CHILD"] + SETS["BE"] + SETS["WILL"] + SETS["MODAL"] + SETS["DET"])
+
+
+def _anchors(patterns: list[list[dict[str, Any]]]) -> frozenset[str] | None:
+    """Words of which a sentence must have one for any of these patterns to match: for each,
+    the values of its most telling token that must be there."""
+    found: set[str] = set()
+    for pattern in patterns:
+        best: set[str] | None = None
+        for token in pattern:
+            if token.get("OP") in {"?", "*"}:
+                continue
+            values: set[str] = set()
+            for attr, test in token.items():
+                if attr == "OP":
+                    continue
+                values.update(test["IN"] if isinstance(test, dict) else [test])
+            if values and not values & _COMMON and (best is None or len(values) < len(best)):
+                best = values
+        if best is None:
+            return None
+        found |= best
+    return frozenset(found)
 
 
 @dataclass
@@ -163,7 +194,13 @@ def read_tokens(text: str) -> Sentence:
                 doc[span.start].norm_ = f"<{mark}>"
                 for i in range(span.start + 1, span.end):
                     doc[i].norm_ = f"<{mark}+>"
-    found = [Span(strings[m], s, e) for m, s, e in reader.matcher(doc)]
+    present = {*words, *lemmas, *(t.norm_ for t in doc)}
+    found = [
+        Span(strings[m], s, e)
+        for anchors, matcher in reader.families
+        if anchors is None or anchors & present
+        for m, s, e in matcher(doc)
+    ]
     spans = _longest(verbs + found)
     named = [
         (s, reader.name_of[doc[s:e].text.lower()])

@@ -141,6 +141,8 @@ def _consequence(claim: Claim, disposal: Disposal) -> str | None:
                 f"catalogue says: {if_not}"
             )
         return f"This threatens {threat}, but after {called}: {if_not}"
+    if condition is Condition.DOING and disposal.work is Work.NONE:
+        return f"This threatens {threat}, but after {called}: {if_not}"  # "If you do it again"
     if condition is Condition.DOING:
         if kind in {Kind.POLICE, Kind.TROUBLE} and not later:
             return None
