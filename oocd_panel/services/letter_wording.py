@@ -150,7 +150,7 @@ def text_problems(key: str, text: str, wording: Wording) -> str | None:
             not explanation or explanation.lower() not in text.lower()
         ):
             return f'"{term}" is jargon: say it in plain words'
-    # What each sentence claims, as the letter's checks read it (letters/claims.py).
+    # What each sentence claims, as the letter's checks read it (letters/claims/).
     for finding in claims.text_findings(text, disposal, section):
         return f'"{finding.sentence}": {finding.message}'
     if child:

@@ -19,7 +19,7 @@ from oocd_panel.demo.panels import conditions_for
 from oocd_panel.letters import checks, claims
 from oocd_panel.letters.compose import FirstMeeting, Letter, Variant, compose, recipients
 from oocd_panel.letters.wording import Wording, apply
-from oocd_panel.models import LetterWording, Referral, ReferralStatus, Role
+from oocd_panel.models import Referral, ReferralStatus, Role
 from oocd_panel.plumbing.clock import local_today, years_before
 from oocd_panel.plumbing.errors import InvalidInput
 from oocd_panel.services import letter_wording
@@ -384,14 +384,15 @@ def test_the_wording_service_refuses_a_hostile_edit_saying_which_sentence_and_wh
     )
     assert "is not a conviction" in errors["disposal:youth_caution:parent_meaning"]
     assert "threatens court" in errors["disposal:outcome_22:child_if_not"]
-    assert session.query(LetterWording).count() == 0
+    assert letter_wording.open_draft(session, service_id) is None  # nothing saved
     saved = letter_wording.save_wording(
         session,
         admin,
         service_id=service_id,
         values={"disposal:youth_caution:child_meaning": "You do not go to court. It is a warning."},
     )
-    assert saved == 1
+    assert saved.changed == 1
+    assert saved.draft is not None  # a draft, for a second person to approve
 
 
 @pytest.mark.parametrize(
