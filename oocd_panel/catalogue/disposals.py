@@ -39,7 +39,43 @@ class Disposal:
     # The police may give it alone and notify the YJS, without a panel.
     police_may_give_alone: bool
     is_diversion: bool
+    # The facts a letter's claims are held against (letters/claims.py), one per question a
+    # child asks: "will I go to court?", "is it a criminal record?", "will a job check show it?".
+    # The case goes to the youth court whatever the child does (a charge).
+    goes_to_court: bool
+    # Not doing the agreed work lets the prosecution go ahead: the child may be taken to court
+    # (not "will": the police decide).
+    court_if_not_done: bool
+    # Part of a criminal record (kept on the Police National Computer); None: the court decides.
+    criminal_record: bool | None
+    # A conviction; None: the court decides.
+    conviction: bool | None
+    # A caution (a formal warning from the police).
+    caution: bool
+    # It can appear on a check for a job (an enhanced DBS check, at the police's discretion);
+    # None: not known for certain (needs checking locally, or the court decides).
+    may_show_on_a_check: bool | None
     needs_checking: bool = False
+    # Other names a letter may use for it (its name and plain name are known already).
+    also_called: tuple[str, ...] = ()
+
+    @property
+    def short_name(self) -> str:
+        """The name without its explanation in brackets: "Youth caution", "Outcome 22"."""
+        return self.name.split(" (")[0]
+
+    @property
+    def called(self) -> str:
+        """The name as a sentence about it uses it: "a youth caution", "Outcome 22"."""
+        short = self.short_name
+        if short.startswith(("Outcome", "No further")):
+            return short if short.startswith("Outcome") else short.lower()
+        return f"a {short.lower()}"
+
+    @property
+    def taking_part_required(self) -> bool:
+        """The work is conditions the child agreed: not doing them has a consequence."""
+        return self.work is Work.CONDITIONAL
 
     @property
     def offers_intervention(self) -> bool:
@@ -71,6 +107,13 @@ CATALOGUE: tuple[Disposal, ...] = (
         gravity_default=1,
         police_may_give_alone=True,
         is_diversion=True,
+        goes_to_court=False,
+        court_if_not_done=False,
+        criminal_record=False,
+        conviction=False,
+        caution=False,
+        may_show_on_a_check=None,
+        also_called=("NFA",),
     ),
     Disposal(
         code="outcome_22",
@@ -89,6 +132,12 @@ CATALOGUE: tuple[Disposal, ...] = (
         gravity_default=None,
         police_may_give_alone=True,
         is_diversion=True,
+        goes_to_court=False,
+        court_if_not_done=False,
+        criminal_record=False,
+        conviction=False,
+        caution=False,
+        may_show_on_a_check=None,
         needs_checking=True,
     ),
     Disposal(
@@ -111,6 +160,13 @@ CATALOGUE: tuple[Disposal, ...] = (
         gravity_default=None,
         police_may_give_alone=False,
         is_diversion=True,
+        goes_to_court=False,
+        court_if_not_done=True,
+        criminal_record=False,
+        conviction=False,
+        caution=False,
+        may_show_on_a_check=None,
+        also_called=("deferred prosecution",),
         needs_checking=True,
     ),
     Disposal(
@@ -130,6 +186,12 @@ CATALOGUE: tuple[Disposal, ...] = (
         gravity_default=2,
         police_may_give_alone=True,
         is_diversion=True,
+        goes_to_court=False,
+        court_if_not_done=False,
+        criminal_record=False,
+        conviction=False,
+        caution=False,
+        may_show_on_a_check=True,
     ),
     Disposal(
         code="youth_caution",
@@ -149,6 +211,12 @@ CATALOGUE: tuple[Disposal, ...] = (
         gravity_default=3,
         police_may_give_alone=False,
         is_diversion=True,
+        goes_to_court=False,
+        court_if_not_done=False,
+        criminal_record=True,
+        conviction=False,
+        caution=True,
+        may_show_on_a_check=True,
     ),
     Disposal(
         code="youth_conditional_caution",
@@ -169,6 +237,13 @@ CATALOGUE: tuple[Disposal, ...] = (
         gravity_default=4,
         police_may_give_alone=False,
         is_diversion=True,
+        goes_to_court=False,
+        court_if_not_done=True,
+        criminal_record=True,
+        conviction=False,
+        caution=True,
+        may_show_on_a_check=True,
+        also_called=("conditional caution",),
     ),
     Disposal(
         code="charge",
@@ -184,6 +259,12 @@ CATALOGUE: tuple[Disposal, ...] = (
         gravity_default=5,
         police_may_give_alone=False,
         is_diversion=False,
+        goes_to_court=True,
+        court_if_not_done=False,
+        criminal_record=None,
+        conviction=None,
+        caution=False,
+        may_show_on_a_check=None,
     ),
 )
 
@@ -261,19 +342,6 @@ LETTER_FIELDS: dict[str, str] = {
     "child_right": "A right of this outcome (to the child)",
     "parent_right": "A right of this outcome (to a parent or carer)",
 }
-
-# What a letter about voluntary work may never threaten, and the consequence a letter about
-# conditions must state.
-CONSEQUENCE_WORDS = (
-    "court",
-    "prosecute",
-    "prosecuted",
-    "arrest",
-    "charged",
-    "punish",
-    "police will",
-)
-CONDITIONAL_CONSEQUENCE = "court"
 
 _JOBS_CHECK = (
     "Most checks for jobs will not show it. For some jobs, like work with children, the police "

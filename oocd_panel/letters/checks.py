@@ -2,9 +2,12 @@
 
 - readability: Flesch-Kincaid grade at most 4 for the child and Easy Read (6 for adults); in Easy
   Read no sentence over 15 words;
-- honesty: a voluntary disposal's letter says taking part is a choice and uses none of the words
-  that make work sound compulsory; a conditional one says what happens if the conditions are not
-  done; what goes on the record is the catalogue's text, word for word;
+- honesty: every sentence's claims (obligation, choice, consequence, record, admission) are true
+  of the disposal (letters/claims.py), and no word hides its letters (mixed alphabets, invisible
+  characters); a voluntary disposal's letter says taking part is a choice and uses none of the
+  service's words that make work sound compulsory; a conditional one says the child could be
+  taken to court if the conditions are not done; what goes on the record is the catalogue's
+  text, word for word;
 - completeness: every section there and not empty, an address, a way to get in touch, the
   interventions a disposal needs, and no jargon left unexplained.
 """
@@ -15,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from oocd_panel.catalogue import disposals
-from oocd_panel.letters import readability
+from oocd_panel.letters import claims, readability
 from oocd_panel.letters.compose import SECTIONS, Letter
 from oocd_panel.letters.wording import Wording
 
@@ -119,23 +122,10 @@ def honesty_problems(letter: Letter, wording: Wording) -> list[Problem]:
                             section,
                         )
                     )
-        if_not = letter.section("if_not")
-        for sentence in if_not.sentences() if if_not else []:
-            for word in disposals.CONSEQUENCE_WORDS:
-                if term_pattern(word).search(sentence):
-                    problems.append(
-                        Problem(
-                            "honesty",
-                            f'"{word}" threatens a consequence, but saying no to voluntary work '
-                            "has none",
-                            sentence,
-                            "if_not",
-                        )
-                    )
     if disposal.work is disposals.Work.CONDITIONAL:
         if_not = letter.section("if_not")
-        said = " ".join(if_not.lines).lower() if if_not else ""
-        if disposals.CONDITIONAL_CONSEQUENCE not in said:
+        said = [letter.plain(s, for_reading=True) for s in if_not.sentences()] if if_not else []
+        if not claims.says_court_if_not_done(said):
             problems.append(
                 Problem(
                     "honesty",
@@ -144,6 +134,7 @@ def honesty_problems(letter: Letter, wording: Wording) -> list[Problem]:
                     section="if_not",
                 )
             )
+    problems += claim_problems(letter)
     # The record is the catalogue's own text (never a service's wording), word for word.
     catalogue = disposals.LETTER_TEXTS[disposal.code]
     record = catalogue.child_record if child else catalogue.parent_record
@@ -157,6 +148,22 @@ def honesty_problems(letter: Letter, wording: Wording) -> list[Problem]:
                 section="record",
             )
         )
+    return problems
+
+
+def claim_problems(letter: Letter) -> list[Problem]:
+    """Every sentence of every section read for what it claims, against the catalogue."""
+    problems = []
+    for section in letter.sections:
+        shown = section.sentences()
+        read = [letter.plain(s, for_reading=True) for s in shown]
+        for finding in claims.sentence_findings(
+            read,
+            letter.disposal,
+            section=section.key,
+            implied=claims.implied_condition(section.key),
+        ):
+            problems.append(Problem("honesty", finding.message, shown[finding.index], section.key))
     return problems
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oocd_panel.catalogue import disposals
-from oocd_panel.letters import readability
+from oocd_panel.letters import claims, readability
 from oocd_panel.letters.checks import EASY_READ_MAX_WORDS, term_pattern
 from oocd_panel.letters.wording import (
     DEFAULT_COMPULSORY_WORDS,
@@ -132,21 +132,13 @@ def text_problems(key: str, text: str, wording: Wording) -> str | None:
     if len(text) > MAX_TEXT:
         return f"The text must be {MAX_TEXT} characters or fewer"
     child = name.startswith("child_")
-    if name.endswith("_if_not"):
-        said = text.lower()
-        if disposal.work is disposals.Work.CONDITIONAL:
-            if disposals.CONDITIONAL_CONSEQUENCE not in said:
-                return (
-                    "Say what happens if the conditions are not done: the child could be taken "
-                    "to court"
-                )
-        elif disposal.work is disposals.Work.VOLUNTARY:
-            for word in disposals.CONSEQUENCE_WORDS:
-                if term_pattern(word).search(said):
-                    return (
-                        f'"{word}" threatens a consequence, but saying no to {disposal.name} has '
-                        "none"
-                    )
+    section = name.split("_", 1)[1].replace("right", "rights")
+    if (
+        section == "if_not"
+        and disposal.work is disposals.Work.CONDITIONAL
+        and not claims.says_court_if_not_done(readability.sentences(text))
+    ):
+        return "Say what happens if the conditions are not done: the child could be taken to court"
     if disposal.work is disposals.Work.VOLUNTARY:
         for word in wording.compulsory_words:
             if term_pattern(word).search(text):
@@ -158,6 +150,9 @@ def text_problems(key: str, text: str, wording: Wording) -> str | None:
             not explanation or explanation.lower() not in text.lower()
         ):
             return f'"{term}" is jargon: say it in plain words'
+    # What each sentence claims, as the letter's checks read it (letters/claims/).
+    for finding in claims.text_findings(text, disposal, section):
+        return f'"{finding.sentence}": {finding.message}'
     if child:
         for sentence in readability.sentences(text):
             if readability.word_count(sentence) > EASY_READ_MAX_WORDS:
