@@ -244,11 +244,16 @@ def recipients(referral: Referral) -> list[Recipient]:
     return found
 
 
+def _offence_kind(referral: Referral) -> str:
+    """The main offence as a parent's letter names it ("" if none is recorded)."""
+    offence = referral.main_offence
+    return offences.label(offence.offence_type).lower() if offence else ""
+
+
 def _what_happened(referral: Referral, variant: Variant, name: str) -> list[str]:
     when = long_date(referral.offence_date)
     if not variant.for_child:
-        offence = referral.main_offence
-        kind = offences.label(offence.offence_type).lower() if offence else "an offence"
+        kind = _offence_kind(referral) or "an offence"
         return [
             Point(f"This letter is about {name} and what happened on {when}.", T.DATE),
             Point(f"The police spoke to {name} about {kind}.", T.POLICE),
@@ -604,7 +609,19 @@ def compose(
         greeting=f"Dear {recipient.name},",
         sections=sections,
         sign_off=f"From {worker}" if worker else f"From {wording.service_name} youth justice team",
-        names=tuple(n for n in (worker, child_name, recipient.name, recipient.full_name) if n),
+        # The offence's name (from the offence catalogue) is what the police recorded, not words
+        # anyone chose for the letter: "breach of statutory order" promises nothing.
+        names=tuple(
+            n
+            for n in (
+                worker,
+                child_name,
+                recipient.name,
+                recipient.full_name,
+                _offence_kind(referral),
+            )
+            if n
+        ),
         details=tuple(
             n
             for n in (

@@ -221,3 +221,18 @@ def test_easy_read_is_chosen_from_the_assessment_and_keeps_sentences_short(
     for section_ in letter.sections:
         for line in section_.lines:
             assert line.count(". ") == 0, line  # one idea, one sentence, per line
+
+
+def test_the_offences_own_name_is_not_read_as_a_threat(factory: Factory) -> None:
+    """A parent's letter names the offence ("breach of statutory order"): the word checks and
+    the claims read what the letter promises, not the name the police recorded."""
+    from oocd_panel.rules.referral_rules import OffenceDetails
+
+    referral = factory.referral_at(
+        S.DECIDED,
+        disposal="youth_caution",
+        offences=[OffenceDetails("breach", "Did not keep to an order.", 2)],
+    )
+    letter = _letter(referral, Variant.PARENT)
+    assert "breach of statutory order" in " ".join(s for _, s in letter.sentences())
+    assert checks.check(letter, WORDING, _interventions(referral)) == []
