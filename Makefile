@@ -9,7 +9,7 @@ ASSETS    := oocd_panel/static/build/.built
 CHROMIUM  ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck pytest test-postgres bench-setup bench-pages bench-reports bench-seeding bench-letters workflow-diagram clean
+.PHONY: help setup run test lint typecheck pytest test-postgres bench-setup bench-pages bench-reports bench-seeding bench-letters workflow-diagram translations clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -54,6 +54,13 @@ test: lint typecheck pytest ## Everything CI checks: lint, types, and the whole 
 
 test-postgres: setup ## The suite against PostgreSQL at 127.0.0.1:5432, database test
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+
+# The letters' message catalogues: the app reads the .po files themselves (nothing to compile).
+translations: setup ## Re-extract the letters' texts (messages.pot) and update the Welsh and Polish .po files
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -w 100 \
+		-o oocd_panel/translations/messages.pot .
+	$(BIN)/pybabel update -i oocd_panel/translations/messages.pot -d oocd_panel/translations \
+		-w 100 --ignore-pot-creation-date --no-fuzzy-matching
 
 workflow-diagram: setup ## Regenerate docs/workflow.md from the workflow
 	OOCD_ENV=development $(FLASK) workflow-diagram

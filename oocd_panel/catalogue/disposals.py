@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from oocd_panel.catalogue.translatable import N_
+
 
 class Work(enum.StrEnum):
     """Whether the child is asked to do any work with the YJS, and on what footing."""
@@ -96,7 +98,7 @@ CATALOGUE: tuple[Disposal, ...] = (
     Disposal(
         code="no_further_action",
         name="No further action (NFA)",
-        plain_name="No further action",
+        plain_name=N_("No further action"),
         admission_needed=False,
         consent="Not needed.",
         work=Work.NONE,
@@ -118,7 +120,7 @@ CATALOGUE: tuple[Disposal, ...] = (
     Disposal(
         code="outcome_22",
         name="Outcome 22 (diversionary intervention, no further action)",
-        plain_name="Support instead of further action",
+        plain_name=N_("Support instead of further action"),
         admission_needed=False,
         consent="The child agrees to take part in the activity.",
         work=Work.VOLUNTARY,
@@ -143,7 +145,7 @@ CATALOGUE: tuple[Disposal, ...] = (
     Disposal(
         code="outcome_23",
         name="Outcome 23 (deferred prosecution)",
-        plain_name="A chance to avoid court by keeping to an agreement",
+        plain_name=N_("A chance to avoid court by keeping to an agreement"),
         admission_needed=False,
         consent="The child agrees to the conditions.",
         work=Work.CONDITIONAL,
@@ -172,7 +174,7 @@ CATALOGUE: tuple[Disposal, ...] = (
     Disposal(
         code="community_resolution",
         name="Community resolution",
-        plain_name="Community resolution",
+        plain_name=N_("Community resolution"),
         admission_needed=True,
         consent="The child accepts responsibility and agrees.",
         work=Work.VOLUNTARY,
@@ -196,7 +198,7 @@ CATALOGUE: tuple[Disposal, ...] = (
     Disposal(
         code="youth_caution",
         name="Youth caution (section 66ZA Crime and Disorder Act 1998)",
-        plain_name="Youth caution",
+        plain_name=N_("Youth caution"),
         admission_needed=True,
         consent="Not needed, but the child must be offered free legal advice first.",
         work=Work.VOLUNTARY,
@@ -221,7 +223,7 @@ CATALOGUE: tuple[Disposal, ...] = (
     Disposal(
         code="youth_conditional_caution",
         name="Youth conditional caution (section 66A Crime and Disorder Act 1998)",
-        plain_name="Youth conditional caution",
+        plain_name=N_("Youth conditional caution"),
         admission_needed=True,
         consent="The child must agree and sign.",
         work=Work.CONDITIONAL,
@@ -248,7 +250,7 @@ CATALOGUE: tuple[Disposal, ...] = (
     Disposal(
         code="charge",
         name="Charge (youth court)",
-        plain_name="Going to court",
+        plain_name=N_("Going to court"),
         admission_needed=None,
         consent="Not applicable.",
         work=Work.NONE,
@@ -343,93 +345,143 @@ LETTER_FIELDS: dict[str, str] = {
     "parent_right": "A right of this outcome (to a parent or carer)",
 }
 
-_JOBS_CHECK = (
-    "Most checks for jobs will not show it. For some jobs, like work with children, the police "
-    "can choose to share it."
-)
 
 LETTER_TEXTS: dict[str, LetterTexts] = {
     "no_further_action": LetterTexts(
-        child_meaning="The police will not take any more action. Nothing more will happen.",
-        child_if_not="There is nothing you need to do.",
-        child_record="You do not get a criminal record. The police keep a note that they spoke "
-        "to you.",
-        parent_meaning="The police will take no further action about this.",
-        parent_if_not="There is nothing your child needs to do.",
-        parent_record="Your child does not get a criminal record. The police keep a note of "
-        "what happened.",
+        child_meaning=N_("The police will not take any more action. Nothing more will happen."),
+        child_if_not=N_("There is nothing you need to do."),
+        child_record=N_(
+            "You do not get a criminal record. The police keep a note that they spoke to you."
+        ),
+        parent_meaning=N_("The police will take no further action about this."),
+        parent_if_not=N_("There is nothing your child needs to do."),
+        parent_record=N_(
+            "Your child does not get a criminal record. The police keep a note of what happened."
+        ),
     ),
     "outcome_22": LetterTexts(
-        child_meaning="You can get help and support instead. The police will not take any more "
-        "action.",
-        child_if_not="If you say no, or stop, nothing more will happen about this.",
-        child_record="It is not a caution. It is not a conviction. The police keep a note of it. "
-        "Ask your worker if a check for a job could show it.",
-        parent_meaning="Your child is offered support instead. The police will take no further "
-        "action about this.",
-        parent_if_not="If your child says no, or stops, nothing further happens about this.",
-        parent_record="It is not a caution or a conviction. The police keep a note of it as an "
-        "outcome. Ask the worker whether a check for a job could show it.",
+        child_meaning=N_(
+            "You can get help and support instead. The police will not take any more action."
+        ),
+        child_if_not=N_("If you say no, or stop, nothing more will happen about this."),
+        child_record=N_(
+            "It is not a caution. It is not a conviction. The police keep a note of it. Ask your "
+            "worker if a check for a job could show it."
+        ),
+        parent_meaning=N_(
+            "Your child is offered support instead. The police will take no further action about "
+            "this."
+        ),
+        parent_if_not=N_("If your child says no, or stops, nothing further happens about this."),
+        parent_record=N_(
+            "It is not a caution or a conviction. The police keep a note of it as an outcome. Ask "
+            "the worker whether a check for a job could show it."
+        ),
     ),
     "outcome_23": LetterTexts(
-        child_meaning="The police have put off deciding if you go to court. You agreed to do "
-        "some things by set dates. If you do them, you will not go to court.",
-        child_if_not="If you do not do them, the police may take you to court.",
-        child_record="If you do all the things you agreed, the police take no more action. It is "
-        "not a caution. It is not a conviction. The police keep a note of it.",
-        parent_meaning="The police have put off deciding whether to take your child to court. "
-        "Your child agreed to do some things by set dates. If they do them, the case will not go "
-        "to court.",
-        parent_if_not="If your child does not do them, the police may take the case to court.",
-        parent_record="If your child does all they agreed, the police take no more action. It is "
-        "not a caution or a conviction. The police keep a note of it.",
+        child_meaning=N_(
+            "The police have put off deciding if you go to court. You agreed to do some things by "
+            "set dates. If you do them, you will not go to court."
+        ),
+        child_if_not=N_("If you do not do them, the police may take you to court."),
+        child_record=N_(
+            "If you do all the things you agreed, the police take no more action. It is not a "
+            "caution. It is not a conviction. The police keep a note of it."
+        ),
+        parent_meaning=N_(
+            "The police have put off deciding whether to take your child to court. Your child "
+            "agreed to do some things by set dates. If they do them, the case will not go to "
+            "court."
+        ),
+        parent_if_not=N_("If your child does not do them, the police may take the case to court."),
+        parent_record=N_(
+            "If your child does all they agreed, the police take no more action. It is not a "
+            "caution or a conviction. The police keep a note of it."
+        ),
     ),
     "community_resolution": LetterTexts(
-        child_meaning="You told the police you did it. The police dealt with it without a court.",
-        child_if_not="If you say no to the help we offer, nothing more will happen about this.",
-        child_record="It is not a criminal record. " + _JOBS_CHECK,
-        parent_meaning="Your child accepted they did it. The police dealt with it without going "
-        "to court.",
-        parent_if_not="If your child says no to the help we offer, nothing further happens about "
-        "this.",
-        parent_record="It is not a criminal record. " + _JOBS_CHECK,
+        child_meaning=N_(
+            "You told the police you did it. The police dealt with it without a court."
+        ),
+        child_if_not=N_("If you say no to the help we offer, nothing more will happen about this."),
+        child_record=N_(
+            "It is not a criminal record. Most checks for jobs will not show it. For some jobs, "
+            "like work with children, the police can choose to share it."
+        ),
+        parent_meaning=N_(
+            "Your child accepted they did it. The police dealt with it without going to court."
+        ),
+        parent_if_not=N_(
+            "If your child says no to the help we offer, nothing further happens about this."
+        ),
+        parent_record=N_(
+            "It is not a criminal record. Most checks for jobs will not show it. For some jobs, "
+            "like work with children, the police can choose to share it."
+        ),
     ),
     "youth_caution": LetterTexts(
-        child_meaning="A youth caution is a formal warning from the police. You told the police "
-        "you did it. You do not go to court.",
-        child_if_not="If you say no to the help we offer, nothing more will happen about this.",
-        child_record="The police keep it on their computer. It is spent straight away. "
-        + _JOBS_CHECK,
-        parent_meaning="A youth caution is a formal warning from the police. Your child admitted "
-        "the offence. It does not go to court.",
-        parent_if_not="If your child says no to the help we offer, nothing further happens about "
-        "this.",
-        parent_record="The police keep it on their computer. It is spent straight away. "
-        + _JOBS_CHECK,
+        child_meaning=N_(
+            "A youth caution is a formal warning from the police. You told the police you did it. "
+            "You do not go to court."
+        ),
+        child_if_not=N_("If you say no to the help we offer, nothing more will happen about this."),
+        child_record=N_(
+            "The police keep it on their computer. It is spent straight away. Most checks for "
+            "jobs will not show it. For some jobs, like work with children, the police can choose "
+            "to share it."
+        ),
+        parent_meaning=N_(
+            "A youth caution is a formal warning from the police. Your child admitted the "
+            "offence. It does not go to court."
+        ),
+        parent_if_not=N_(
+            "If your child says no to the help we offer, nothing further happens about this."
+        ),
+        parent_record=N_(
+            "The police keep it on their computer. It is spent straight away. Most checks for "
+            "jobs will not show it. For some jobs, like work with children, the police can choose "
+            "to share it."
+        ),
     ),
     "youth_conditional_caution": LetterTexts(
-        child_meaning="A youth conditional caution is a formal warning from the police. You "
-        "agreed to do some things by set dates.",
-        child_if_not="If you do not do them, you could be taken to court for what happened.",
-        child_record="The police keep it on their computer. It is spent after 3 months. "
-        + _JOBS_CHECK,
-        parent_meaning="A youth conditional caution is a formal warning from the police. Your "
-        "child agreed to do some things by set dates.",
-        parent_if_not="If your child does not do them, they could go to court for it.",
-        parent_record="The police keep it on their computer. It is spent after 3 months. "
-        + _JOBS_CHECK,
-        child_right="You can change your mind about agreeing. But then you could be taken to "
-        "court. Talk to a lawyer first.",
-        parent_right="Your child can change their mind about agreeing. But then they could be "
-        "taken to court. They should talk to a lawyer first.",
+        child_meaning=N_(
+            "A youth conditional caution is a formal warning from the police. You agreed to do "
+            "some things by set dates."
+        ),
+        child_if_not=N_("If you do not do them, you could be taken to court for what happened."),
+        child_record=N_(
+            "The police keep it on their computer. It is spent after 3 months. Most checks for "
+            "jobs will not show it. For some jobs, like work with children, the police can choose "
+            "to share it."
+        ),
+        parent_meaning=N_(
+            "A youth conditional caution is a formal warning from the police. Your child agreed "
+            "to do some things by set dates."
+        ),
+        parent_if_not=N_("If your child does not do them, they could go to court for it."),
+        parent_record=N_(
+            "The police keep it on their computer. It is spent after 3 months. Most checks for "
+            "jobs will not show it. For some jobs, like work with children, the police can choose "
+            "to share it."
+        ),
+        child_right=N_(
+            "You can change your mind about agreeing. But then you could be taken to court. Talk "
+            "to a lawyer first."
+        ),
+        parent_right=N_(
+            "Your child can change their mind about agreeing. But then they could be taken to "
+            "court. They should talk to a lawyer first."
+        ),
     ),
     "charge": LetterTexts(
-        child_meaning="You will go to the youth court. The court will decide what happens.",
-        child_if_not="Go to court on the date the police gave you. Your worker can help.",
-        child_record="The court will decide what goes on your record.",
-        parent_meaning="Your child will go to the youth court. The court will decide what happens.",
-        parent_if_not="Your child must go to court on the date the police gave them.",
-        parent_record="The court will decide what goes on your child's record.",
+        child_meaning=N_("You will go to the youth court. The court will decide what happens."),
+        child_if_not=N_("Go to court on the date the police gave you. Your worker can help."),
+        child_record=N_("The court will decide what goes on your record."),
+        parent_meaning=N_(
+            "Your child will go to the youth court. The court will decide what happens."
+        ),
+        parent_if_not=N_("Your child must go to court on the date the police gave them."),
+        parent_record=N_("The court will decide what goes on your child's record."),
     ),
 }
 

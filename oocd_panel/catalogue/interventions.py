@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from oocd_panel.catalogue.translatable import N_
+
 
 @dataclass(frozen=True)
 class Intervention:
@@ -19,62 +21,68 @@ class Intervention:
 CATALOGUE: tuple[Intervention, ...] = (
     Intervention(
         "one_to_one",
-        "One-to-one sessions with a youth worker",
-        "You can meet a youth worker once a week for 6 weeks. You can talk about what "
-        "happened and what you want to do next.",
+        N_("One-to-one sessions with a youth worker"),
+        N_(
+            "You can meet a youth worker once a week for 6 weeks. You can talk about what "
+            "happened and what you want to do next."
+        ),
     ),
     Intervention(
         "victim_awareness",
-        "Victim awareness",
-        "You can think about how what happened affected other people.",
+        N_("Victim awareness"),
+        N_("You can think about how what happened affected other people."),
     ),
     Intervention(
         "restorative_justice",
-        "Restorative justice",
-        "If you and the person harmed both want to, you can meet or write to each other, "
-        "with a trained worker there to help.",
+        N_("Restorative justice"),
+        N_(
+            "If you and the person harmed both want to, you can meet or write to each other, "
+            "with a trained worker there to help."
+        ),
     ),
     Intervention(
         "weapons_awareness",
-        "Weapons awareness",
-        "You can learn about the risks of carrying a knife or other weapon.",
+        N_("Weapons awareness"),
+        N_("You can learn about the risks of carrying a knife or other weapon."),
     ),
     Intervention(
         "substance_misuse",
-        "Drug and alcohol support",
-        "A worker can help you with drugs or alcohol, if you want that help.",
+        N_("Drug and alcohol support"),
+        N_("A worker can help you with drugs or alcohol, if you want that help."),
     ),
     Intervention(
         "emotional_wellbeing",
-        "Emotional wellbeing and mental health",
-        "You can talk to someone about how you feel and get help to cope.",
+        N_("Emotional wellbeing and mental health"),
+        N_("You can talk to someone about how you feel and get help to cope."),
     ),
     Intervention(
         "speech_language",
-        "Speech and language support",
-        "A specialist can help with words, listening and talking.",
+        N_("Speech and language support"),
+        N_("A specialist can help with words, listening and talking."),
     ),
     Intervention(
         "education_training",
-        "Education, training and work",
-        "A worker can help you with school, college, training or finding work.",
+        N_("Education, training and work"),
+        N_("A worker can help you with school, college, training or finding work."),
     ),
     Intervention(
         "mentoring",
-        "Mentoring",
-        "You can meet a mentor. They can help you with the things you want to do.",
+        N_("Mentoring"),
+        N_("You can meet a mentor. They can help you with the things you want to do."),
     ),
     Intervention(
         "sport_activities",
-        "Sport and constructive activities",
-        "You can join activities like boxing, football or music.",
+        N_("Sport and constructive activities"),
+        N_("You can join activities like boxing, football or music."),
     ),
     Intervention(
         "exploitation_support",
-        "Support about exploitation",
-        "A worker can help you stay safe from people who might use or hurt you.",
+        N_("Support about exploitation"),
+        N_("A worker can help you stay safe from people who might use or hurt you."),
     ),
-    Intervention("family_support", "Family support", "A worker can support your family too."),
+    Intervention(
+        "family_support", N_("Family support"), N_("A worker can support your family too.")
+    ),
 )
 
 _BY_CODE = {i.code: i for i in CATALOGUE}

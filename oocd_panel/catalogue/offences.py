@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from oocd_panel.catalogue.translatable import N_
+
 OFFENCE_TYPES: dict[str, str] = {
-    "violence_against_the_person": "Violence against the person",
-    "robbery": "Robbery",
-    "theft_and_handling": "Theft and handling stolen goods",
-    "burglary": "Burglary",
-    "criminal_damage": "Criminal damage",
-    "drugs": "Drugs offences",
-    "possession_of_weapon": "Possession of a weapon",
-    "public_order": "Public order",
-    "sexual": "Sexual offences",
-    "motoring": "Motoring offences",
-    "vehicle_theft": "Vehicle theft or unauthorised taking",
-    "fraud_and_forgery": "Fraud and forgery",
-    "arson": "Arson",
-    "racially_or_religiously_aggravated": "Racially or religiously aggravated offences",
-    "breach": "Breach of statutory order",
-    "other": "Other",
+    "violence_against_the_person": N_("Violence against the person"),
+    "robbery": N_("Robbery"),
+    "theft_and_handling": N_("Theft and handling stolen goods"),
+    "burglary": N_("Burglary"),
+    "criminal_damage": N_("Criminal damage"),
+    "drugs": N_("Drugs offences"),
+    "possession_of_weapon": N_("Possession of a weapon"),
+    "public_order": N_("Public order"),
+    "sexual": N_("Sexual offences"),
+    "motoring": N_("Motoring offences"),
+    "vehicle_theft": N_("Vehicle theft or unauthorised taking"),
+    "fraud_and_forgery": N_("Fraud and forgery"),
+    "arson": N_("Arson"),
+    "racially_or_religiously_aggravated": N_("Racially or religiously aggravated offences"),
+    "breach": N_("Breach of statutory order"),
+    "other": N_("Other"),
 }
 
 

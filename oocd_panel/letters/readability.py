@@ -6,8 +6,10 @@ import re
 
 import textstat  # type: ignore[import-untyped]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019-]*")
+# Capitals of the Latin alphabets letters are written in (Welsh Ŵ and Ŷ, Polish Ł and Ż...).
+_CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+_SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=[{_CAPITALS}0-9\"'(])")
+_WORD = re.compile(r"[^\W_][\w'\u2019-]*")
 
 
 def sentences(text: str) -> list[str]:
