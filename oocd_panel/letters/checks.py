@@ -10,6 +10,13 @@
   text, word for word;
 - completeness: every section there and not empty, an address, a way to get in touch, the
   interventions a disposal needs, and no jargon left unexplained.
+
+A letter in another language (Welsh, Polish) cannot be read with an English formula, so it is held
+to measures that hold in any language (`translation_problems`): sentences of at most 20 words (15
+in Easy Read), one idea per sentence (at most one clause joiner: the language's words for "and",
+"or", "but", "if", "because", "that", "which"...), no placeholder left unfilled, every section
+there, and the record the catalogue's own translation, word for word. What it claims (honesty) is
+checked on the English letter of the same wording, which every translated letter is made beside.
 """
 
 from __future__ import annotations
@@ -18,11 +25,56 @@ import re
 from dataclasses import dataclass
 
 from oocd_panel.catalogue import disposals
-from oocd_panel.letters import claims, readability
+from oocd_panel.letters import claims, languages, readability
 from oocd_panel.letters.compose import SECTIONS, Letter
 from oocd_panel.letters.wording import Wording
 
 EASY_READ_MAX_WORDS = 15
+# A letter in another language: no sentence longer than this (Easy Read: EASY_READ_MAX_WORDS).
+TRANSLATED_MAX_WORDS = 20
+# One idea per sentence: at most this many words that join one clause to another.
+MAX_JOINERS = 1
+# Those words, per language. Welsh "a" (and) and "achos" (because) are left out: "a" is also the
+# relative particle and "with", "achos" also "a case", so counting them would count the wrong
+# thing; "ac" (and, before a vowel) and "oherwydd" (because) count.
+JOINERS: dict[str, frozenset[str]] = {
+    "cy": frozenset({"ac", "ond", "neu", "oherwydd", "felly", "pan", "tra", "os", "oni", "er"}),
+    "pl": frozenset(
+        {
+            "i",
+            "oraz",
+            "a",
+            "ale",
+            "lecz",
+            "lub",
+            "albo",
+            "ani",
+            "bo",
+            "ponieważ",
+            "gdyż",
+            "więc",
+            "że",
+            "żeby",
+            "aby",
+            "gdy",
+            "kiedy",
+            "jeśli",
+            "jeżeli",
+            "gdyby",
+            "chociaż",
+            "choć",
+            "który",
+            "która",
+            "które",
+            "którzy",
+            "którego",
+            "której",
+            "których",
+            "którą",
+        }
+    ),
+}
+_LETTERS = re.compile(r"[^\W\d_]+")
 SECTION_NAMES = {
     "what_happened": "What happened",
     "decision": "What was decided",
@@ -243,8 +295,74 @@ def completeness_problems(
     return problems
 
 
+# Joiners that join nothing after the word before them: Welsh "dim ond" is "only".
+NOT_JOINING: dict[str, frozenset[tuple[str, str]]] = {"cy": frozenset({("dim", "ond")})}
+
+
+def joiners(sentence: str, language: str) -> list[str]:
+    """The clause joiners in a sentence, as one idea per sentence counts them."""
+    words = JOINERS.get(language, frozenset())
+    pairs = NOT_JOINING.get(language, frozenset())
+    found = _LETTERS.findall(sentence.casefold())
+    return [w for i, w in enumerate(found) if w in words and not (i and (found[i - 1], w) in pairs)]
+
+
+def translation_problems(letter: Letter) -> list[Problem]:
+    """What a letter in another language must pass (see the module's docstring)."""
+    language = languages.name_of(letter.language)
+    problems = []
+
+    def problem(check: str, message: str, sentence: str = "", section: str = "") -> None:
+        problems.append(Problem(check, f"In the {language} letter: {message}", sentence, section))
+
+    for key in SECTIONS:
+        section = letter.section(key)
+        if section is None or not any(line.strip() for line in section.lines):
+            problem("completeness", f'the section "{SECTION_NAMES[key]}" is missing or empty')
+    limit = EASY_READ_MAX_WORDS if letter.variant.easy_read else TRANSLATED_MAX_WORDS
+    everything = [("", letter.title), ("", letter.greeting), *letter.sentences()]
+    for section_key, sentence in everything:
+        plain = letter.plain(sentence, for_reading=True)
+        words = readability.word_count(plain)
+        if words > limit:
+            problem(
+                "readability",
+                f"sentences are {limit} words or fewer; this one has {words}",
+                sentence,
+                section_key,
+            )
+        found = joiners(plain, letter.language)
+        if len(found) > MAX_JOINERS:
+            problem(
+                "readability",
+                f"one idea per sentence: this one joins {len(found)} clauses "
+                f"({', '.join(found)}); split it",
+                sentence,
+                section_key,
+            )
+        if "%(" in sentence or ")s" in sentence:
+            problem("completeness", "a placeholder was left unfilled", sentence, section_key)
+    catalogue = disposals.LETTER_TEXTS[letter.disposal.code]
+    record = catalogue.child_record if letter.variant.for_child else catalogue.parent_record
+    expected = languages.translator(letter.language).lookup(record)
+    shown = letter.section("record")
+    if expected is None or shown is None or " ".join(shown.lines).strip() != expected.strip():
+        problem(
+            "honesty",
+            "what goes on the record must be the catalogue's own translation for "
+            f"{letter.disposal.name}, word for word",
+            section="record",
+        )
+    return problems
+
+
 def check(letter: Letter, wording: Wording, interventions: tuple[str, ...]) -> list[Problem]:
-    """Every problem with the letter; it can be issued only when there are none."""
+    """Every problem with the letter; it can be issued only when there are none.
+
+    A letter in another language gets `translation_problems`; its honesty is the English
+    letter's of the same wording, which services/letters checks with it."""
+    if letter.language != languages.ENGLISH:
+        return translation_problems(letter)
     return (
         completeness_problems(letter, wording, interventions)
         + honesty_problems(letter, wording)

@@ -20,6 +20,7 @@ import enum
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,13 +29,16 @@ import resvg_py
 from markupsafe import Markup, escape
 from PIL import Image
 
+from oocd_panel.catalogue.translatable import N_
 from oocd_panel.plumbing.config import PROJECT_ROOT
 
 ICON_SET = PROJECT_ROOT / "oocd_panel" / "static" / "build" / "openmoji" / "icons.json"
 # The URL a letter's PDF asks for a picture by (render.py answers it).
 PRINT_URL_PREFIX = "picture:"
 PRINT_PIXELS = 236  # 2 cm at 300 dpi
-ATTRIBUTION = "Pictures: OpenMoji, the open-source emoji and icon project. License: CC BY-SA 4.0"
+ATTRIBUTION = N_(
+    "Pictures: OpenMoji, the open-source emoji and icon project. License: CC BY-SA 4.0"
+)
 
 
 class Topic(enum.StrEnum):
@@ -109,56 +113,60 @@ class Picture:
 _NOT = "cross-mark"
 
 PICTURES: dict[Topic, Picture] = {
-    Topic.POLICE: Picture("police-officer", "A police officer"),
-    Topic.YOUTH_WORKER: Picture("person-tipping-hand", "A youth justice worker"),
-    Topic.PANEL: Picture("busts-in-silhouette", "A group of people"),
-    Topic.LAWYER: Picture("man-office-worker", "A lawyer", badge="balance-scale"),
-    Topic.FAMILY: Picture("family-adult-adult-child", "A family"),
-    Topic.DATE: Picture("spiral-calendar", "A calendar"),
-    Topic.TALK: Picture("people-dialogue", "People talking"),
-    Topic.TOLD_POLICE: Picture("speaking-head", "Someone telling what happened"),
-    Topic.DECISION: Picture("check-mark-button", "A tick: the decision"),
-    Topic.WARNING: Picture("warning", "A warning sign"),
-    Topic.FINISHED: Picture("chequered-flag", "A finish flag: it ends here"),
-    Topic.SUPPORT: Picture("open-hands", "Hands offering help"),
-    Topic.AGREED: Picture("handshake", "A handshake: an agreement"),
-    Topic.ON_HOLD: Picture("mantelpiece-clock", "A clock: the decision waits"),
-    Topic.TO_DO: Picture("clipboard", "A list of things to do"),
-    Topic.NOTHING_TO_DO: Picture("relieved-face", "A calm face: nothing to do"),
-    Topic.COURT: Picture("judge", "A judge in court"),
-    Topic.NO_COURT: Picture("judge", "No court", badge=_NOT),
-    Topic.CHOICE: Picture("signpost", "A signpost: you choose"),
-    Topic.SAY_NO: Picture("person-gesturing-no", "Someone saying no"),
-    Topic.STOP: Picture("raised-hand", "A hand held up: stop"),
-    Topic.NOTHING_BAD: Picture("slightly-smiling-face", "A smiling face: nothing bad happens"),
-    Topic.CHANGE_MIND: Picture("thinking-face", "A thinking face: changing your mind"),
-    Topic.UNCHANGED: Picture("locked", "A padlock: it stays the same"),
-    Topic.RECORD: Picture("file-folder", "A file: the record"),
-    Topic.NOT_CRIMINAL_RECORD: Picture("file-folder", "A file crossed out", badge=_NOT),
-    Topic.POLICE_NOTE: Picture("memo", "A written note"),
-    Topic.POLICE_COMPUTER: Picture("desktop-computer", "A computer"),
-    Topic.SPENT: Picture("hourglass-done", "An hourglass: after a time"),
-    Topic.JOB_CHECK: Picture("briefcase", "A briefcase: checks for jobs"),
-    Topic.MEETING: Picture("assembly-point", "People meeting"),
-    Topic.RIGHTS: Picture("balance-scale", "Scales: your rights"),
-    Topic.FREE: Picture("pound-banknote", "Money crossed out: it is free", badge=_NOT),
-    Topic.COMPLAINT: Picture("frowning-face", "An unhappy face: you can complain"),
-    Topic.ASK: Picture("person-raising-hand", "Someone asking"),
-    Topic.PHONE: Picture("telephone", "A telephone"),
-    Topic.EMAIL: Picture("e-mail", "An email"),
-    Topic.DETAILS_BELOW: Picture("backhand-index-pointing-down", "A finger pointing down"),
-    Topic.THINK: Picture("thought-balloon", "A thought bubble: thinking about others"),
-    Topic.PUT_RIGHT: Picture("mending-heart", "A mended heart: putting things right"),
-    Topic.WEAPONS: Picture("kitchen-knife", "A knife crossed out", badge=_NOT),
-    Topic.DRUGS_ALCOHOL: Picture("beer-bottle", "A bottle and pills", badge="pill"),
-    Topic.FEELINGS: Picture("red-heart", "A heart: how you feel"),
-    Topic.WORDS: Picture("speech-balloon", "A speech bubble: words and talking"),
-    Topic.SCHOOL_WORK: Picture("school", "A school"),
-    Topic.MENTOR: Picture("people-holding-hands", "Two people side by side: a mentor"),
-    Topic.SPORT: Picture("soccer-ball", "A football: sport and activities"),
-    Topic.SAFE: Picture("shield", "A shield: staying safe"),
-    Topic.GENERIC: Picture("circled-information-source", "Information"),
+    Topic.POLICE: Picture("police-officer", N_("A police officer")),
+    Topic.YOUTH_WORKER: Picture("person-tipping-hand", N_("A youth justice worker")),
+    Topic.PANEL: Picture("busts-in-silhouette", N_("A group of people")),
+    Topic.LAWYER: Picture("man-office-worker", N_("A lawyer"), badge="balance-scale"),
+    Topic.FAMILY: Picture("family-adult-adult-child", N_("A family")),
+    Topic.DATE: Picture("spiral-calendar", N_("A calendar")),
+    Topic.TALK: Picture("people-dialogue", N_("People talking")),
+    Topic.TOLD_POLICE: Picture("speaking-head", N_("Someone telling what happened")),
+    Topic.DECISION: Picture("check-mark-button", N_("A tick: the decision")),
+    Topic.WARNING: Picture("warning", N_("A warning sign")),
+    Topic.FINISHED: Picture("chequered-flag", N_("A finish flag: it ends here")),
+    Topic.SUPPORT: Picture("open-hands", N_("Hands offering help")),
+    Topic.AGREED: Picture("handshake", N_("A handshake: an agreement")),
+    Topic.ON_HOLD: Picture("mantelpiece-clock", N_("A clock: the decision waits")),
+    Topic.TO_DO: Picture("clipboard", N_("A list of things to do")),
+    Topic.NOTHING_TO_DO: Picture("relieved-face", N_("A calm face: nothing to do")),
+    Topic.COURT: Picture("judge", N_("A judge in court")),
+    Topic.NO_COURT: Picture("judge", N_("No court"), badge=_NOT),
+    Topic.CHOICE: Picture("signpost", N_("A signpost: you choose")),
+    Topic.SAY_NO: Picture("person-gesturing-no", N_("Someone saying no")),
+    Topic.STOP: Picture("raised-hand", N_("A hand held up: stop")),
+    Topic.NOTHING_BAD: Picture("slightly-smiling-face", N_("A smiling face: nothing bad happens")),
+    Topic.CHANGE_MIND: Picture("thinking-face", N_("A thinking face: changing your mind")),
+    Topic.UNCHANGED: Picture("locked", N_("A padlock: it stays the same")),
+    Topic.RECORD: Picture("file-folder", N_("A file: the record")),
+    Topic.NOT_CRIMINAL_RECORD: Picture("file-folder", N_("A file crossed out"), badge=_NOT),
+    Topic.POLICE_NOTE: Picture("memo", N_("A written note")),
+    Topic.POLICE_COMPUTER: Picture("desktop-computer", N_("A computer")),
+    Topic.SPENT: Picture("hourglass-done", N_("An hourglass: after a time")),
+    Topic.JOB_CHECK: Picture("briefcase", N_("A briefcase: checks for jobs")),
+    Topic.MEETING: Picture("assembly-point", N_("People meeting")),
+    Topic.RIGHTS: Picture("balance-scale", N_("Scales: your rights")),
+    Topic.FREE: Picture("pound-banknote", N_("Money crossed out: it is free"), badge=_NOT),
+    Topic.COMPLAINT: Picture("frowning-face", N_("An unhappy face: you can complain")),
+    Topic.ASK: Picture("person-raising-hand", N_("Someone asking")),
+    Topic.PHONE: Picture("telephone", N_("A telephone")),
+    Topic.EMAIL: Picture("e-mail", N_("An email")),
+    Topic.DETAILS_BELOW: Picture("backhand-index-pointing-down", N_("A finger pointing down")),
+    Topic.THINK: Picture("thought-balloon", N_("A thought bubble: thinking about others")),
+    Topic.PUT_RIGHT: Picture("mending-heart", N_("A mended heart: putting things right")),
+    Topic.WEAPONS: Picture("kitchen-knife", N_("A knife crossed out"), badge=_NOT),
+    Topic.DRUGS_ALCOHOL: Picture("beer-bottle", N_("A bottle and pills"), badge="pill"),
+    Topic.FEELINGS: Picture("red-heart", N_("A heart: how you feel")),
+    Topic.WORDS: Picture("speech-balloon", N_("A speech bubble: words and talking")),
+    Topic.SCHOOL_WORK: Picture("school", N_("A school")),
+    Topic.MENTOR: Picture("people-holding-hands", N_("Two people side by side: a mentor")),
+    Topic.SPORT: Picture("soccer-ball", N_("A football: sport and activities")),
+    Topic.SAFE: Picture("shield", N_("A shield: staying safe")),
+    Topic.GENERIC: Picture("circled-information-source", N_("Information")),
 }
+
+
+# Every text the pictures bring into a letter, for a letter in another language to have too.
+TEXTS: tuple[str, ...] = (*(p.alt for p in PICTURES.values()), ATTRIBUTION)
 
 
 def picture(topic: Topic | None) -> Picture:
@@ -216,10 +224,11 @@ def _without_ids(body: str) -> str:
 
 
 @cache
-def svg(topic: Topic) -> Markup:
-    """The picture as inline SVG, with its text alternative (role="img", aria-label and title)."""
+def svg(topic: Topic, alt_text: str | None = None) -> Markup:
+    """The picture as inline SVG, with its text alternative (role="img", aria-label and title):
+    `alt_text` in the letter's language, or the English."""
     found = picture(topic)
-    alt = escape(found.alt)
+    alt = escape(alt_text if alt_text is not None else found.alt)
     badge = ""
     if found.badge:
         badge = (
@@ -261,12 +270,18 @@ def print_topic(url: str) -> Topic | None:
         return None
 
 
-def picture_for(line: str, for_print: bool = False) -> Markup:
+def picture_for(
+    line: str, for_print: bool = False, translate: Callable[[str], str] | None = None
+) -> Markup:
     """A template filter: the picture beside this line of an Easy Read letter, as inline SVG on
-    screen, or (for the PDF) an image that `render.to_pdf` fetches with `print_image`."""
+    screen, or (for the PDF) an image that `render.to_pdf` fetches with `print_image`; its text
+    alternative in the letter's language (`translate`, the part's gettext)."""
     topic = topic_of(line)
+    alt = picture(topic).alt
+    if translate is not None:
+        alt = str(translate(alt))
     if not for_print:
-        return svg(topic)
+        return svg(topic, alt)
     return Markup('<img class="app-letter__picture" src="{}{}" alt="{}">').format(
-        PRINT_URL_PREFIX, topic.value, picture(topic).alt
+        PRINT_URL_PREFIX, topic.value, alt
     )

@@ -1,22 +1,48 @@
-"""Letters as HTML (the same template on screen and in print) and as a tagged PDF (WeasyPrint)."""
+"""Letters as HTML (the same template on screen and in print) and as a tagged PDF (WeasyPrint).
+
+A document holds one letter, or the parts of a bilingual one (Welsh first, then English), each
+marked with its language (`lang`) so the PDF's tags and screen readers read it right. The
+template's own words (and the pictures' text alternatives) are translated as it renders, with the
+translations of the part's language (the same ones compose used); pages in a request render it
+through Flask-Babel instead (web/i18n.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
+from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
-from oocd_panel.letters import pictures
+from oocd_panel.letters import languages, pictures
 from oocd_panel.letters.compose import Letter, long_date
 from oocd_panel.letters.feedback import FeedbackBlock
 from oocd_panel.plumbing.config import PROJECT_ROOT
 
 STYLESHEET = PROJECT_ROOT / "oocd_panel" / "static" / "letters.css"
 
+_ENGLISH = NullTranslations()
+_translations: ContextVar[NullTranslations | None] = ContextVar("letter_translations", default=None)
+
+
+def _gettext(message: str) -> str:
+    return (_translations.get() or _ENGLISH).gettext(message)
+
+
+def _ngettext(one: str, many: str, n: int) -> str:
+    return (_translations.get() or _ENGLISH).ngettext(one, many, n)
+
 
 def letter_date(day: dt.date) -> str:
     return long_date(day)
+
+
+def _picture(line: str, for_print: bool = False) -> Markup:
+    return pictures.picture_for(line, for_print, _gettext)
 
 
 @cache
@@ -24,19 +50,55 @@ def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(PROJECT_ROOT / "templates"),
         autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        # As the app's own environment: a page shows a letter exactly as the PDF has it.
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     env.filters["letter_date"] = letter_date
-    env.filters["letter_picture"] = pictures.picture_for
+    env.filters["letter_picture"] = _picture
     env.globals["letter_pictures_credit"] = pictures.ATTRIBUTION
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext,
+        ngettext=_ngettext,
+        newstyle=True,
+    )
     return env
 
 
-def to_html(letter: Letter, service_name: str, feedback: FeedbackBlock | None = None) -> str:
-    """The whole letter as a standalone HTML document (what the PDF is made from), ending with
-    its feedback link and QR code when it has one."""
+@contextmanager
+def _in_language(language: str) -> Iterator[None]:
+    own = languages.catalogue(language).translations if language != languages.ENGLISH else _ENGLISH
+    token = _translations.set(own)
+    try:
+        yield
+    finally:
+        _translations.reset(token)
+
+
+def fragment(
+    letter: Letter, *, for_print: bool = False, feedback: FeedbackBlock | None = None
+) -> Markup:
+    """One letter (or one part of a bilingual letter) as the HTML article the page shows
+    (`for_print`: with the pictures as the PDF has them), ending with its feedback block."""
+    with _in_language(letter.language):
+        template = _environment().get_template("letters/_letter.html")
+        html = template.render(letter=letter, for_print=for_print, feedback=feedback)
+    return Markup(html)  # noqa: S704 - rendered by an autoescaping template
+
+
+def to_html(
+    letters: Letter | Sequence[Letter], service_name: str, feedback: FeedbackBlock | None = None
+) -> str:
+    """The whole letter as a standalone HTML document (what the PDF is made from): its parts
+    in order, the first part's language the document's, each ending with its feedback link and
+    QR code when it has one (the same link in every part)."""
+    parts = [letters] if isinstance(letters, Letter) else list(letters)
     template = _environment().get_template("letters/document.html")
     return template.render(
-        letter=letter, service_name=service_name, for_print=True, feedback=feedback
+        letter=parts[0],
+        parts=[fragment(p, for_print=True, feedback=feedback) for p in parts],
+        service_name=service_name,
     )
 
 
