@@ -32,7 +32,7 @@ from oocd_panel.models.enums import (
 from oocd_panel.models.evaluation import DecisionPoint
 from oocd_panel.models.feedback import FeedbackLink, FeedbackMiss, FeedbackTally
 from oocd_panel.models.identity_provider import IdentityProvider
-from oocd_panel.models.letter import Letter, LetterImmutable, WordingVersion
+from oocd_panel.models.letter import Letter, LetterImmutable, TranslationApproval, WordingVersion
 from oocd_panel.models.outcome import Delivery, InterventionEnd, InterventionNote, SettingChange
 from oocd_panel.models.panel import (
     AgendaItem,
@@ -107,6 +107,7 @@ __all__ = [
     "SettingChange",
     "Sex",
     "SignInAttempt",
+    "TranslationApproval",
     "User",
     "UserRole",
     "VictimContact",

@@ -63,6 +63,11 @@ class Letter(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Content erased by the retention schedule (see above).
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The languages it was issued in, in order ("en", "cy", "pl"; "cy en" for Welsh and English).
+    languages: Mapped[str] = mapped_column(String(20), default="en", server_default="en")
+    # Issued in English while the family's own language awaited its translation: the letter
+    # said, in that language, that a letter in it will follow.
+    pending_language: Mapped[str | None] = mapped_column(String(10))
 
     issued_by: Mapped[User] = relationship()
 
@@ -131,3 +136,27 @@ class WordingVersion(Base):
 
     def __repr__(self) -> str:
         return f"<WordingVersion {self.id} {self.status} v{self.number}>"
+
+
+class TranslationApproval(Base):
+    """A named reviewer (the qualified translator) approved a language's letters for a service.
+
+    It holds for the service's wording as it was (`wording_version`, letters/wording.Wording's
+    fingerprint) and the translations as they were (`translation_version`, the catalogue's): a
+    change to either needs a new review. Recorded by an administrator or manager of the service."""
+
+    __tablename__ = "translation_approval"
+    __table_args__ = (
+        UniqueConstraint("service_id", "language", "wording_version", "translation_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    language: Mapped[str] = mapped_column(String(10))
+    wording_version: Mapped[str] = mapped_column(String(64))
+    translation_version: Mapped[str] = mapped_column(String(64))
+    reviewer_name: Mapped[str] = mapped_column(String(200))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    recorded_by: Mapped[User] = relationship()

@@ -37,6 +37,10 @@ class ServiceSettings:
     # the service's own retention schedule); 6 years is also the usual limitation period.
     retention_years_after_closure: int = 6
     retention_until_age: int = 18
+    # Letters in Welsh and English, the Welsh first (services in Wales: the Welsh Language
+    # Standards). A recipient whose record gives another language they are written in (Welsh,
+    # Polish) gets theirs alone. See letters/editions.py.
+    bilingual_letters: bool = False
 
 
 def settings_for(service: Service) -> ServiceSettings:

@@ -8,6 +8,10 @@ changes. Re-issuing makes the next version for the same recipient.
 Each letter ends with its family feedback link and QR code (`services.feedback`): the caller
 says how a token becomes a link (`feedback_link`, from the web's address); without one, the
 letter is issued without a feedback block.
+
+It goes in the recipient's language (their record, the service's bilingual setting, and the
+translations approved for the service's wording: `letters/editions.py`); the row records the
+languages it went in, and the language whose letter is still to follow, if any.
 """
 
 from __future__ import annotations
@@ -22,17 +26,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oocd_panel.catalogue import disposals, interventions
-from oocd_panel.letters import checks, render
+from oocd_panel.letters import checks, editions, render
 from oocd_panel.letters.compose import (
     TEMPLATE_VERSION,
     FirstMeeting,
     Letter,
     Recipient,
-    compose,
     police_alone,
     recipients,
     support_offered,
 )
+from oocd_panel.letters.editions import Edition
 from oocd_panel.letters.feedback import FeedbackBlock
 from oocd_panel.letters.wording import Wording, wording_for
 from oocd_panel.models import (
@@ -55,7 +59,8 @@ from oocd_panel.plumbing.errors import (
 )
 from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.plumbing.unit_of_work import unit_of_work
-from oocd_panel.services import audit_trail, feedback
+from oocd_panel.rules.service_settings import settings_for
+from oocd_panel.services import audit_trail, feedback, translations
 from oocd_panel.services.cases import get_case
 
 LETTER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
@@ -77,11 +82,30 @@ class LetterProblems(DomainError):
 @dataclass
 class Draft:
     recipient: Recipient
-    letter: Letter
+    # The letter as it goes: its parts (Welsh then English when bilingual), the English beside it.
+    edition: Edition
     problems: list[checks.Problem]
     # The service's wording the letter was made and checked with.
     wording: Wording
     issued: list[IssuedLetter] = field(default_factory=list)
+
+    @property
+    def letter(self) -> Letter:
+        """The letter's first part (the whole letter, unless it is bilingual)."""
+        return self.edition.first
+
+    @property
+    def parts(self) -> list[Letter]:
+        return self.edition.parts
+
+    @property
+    def owed(self) -> str:
+        """The language a letter was promised in ("a letter in your language will follow") and
+        can now go in: the last one issued said it would follow, and this one is in it."""
+        last = self.issued[-1] if self.issued else None
+        if last is None or not last.pending_language:
+            return ""
+        return last.pending_language if last.pending_language in self.edition.languages else ""
 
 
 # Where a case may be when its letters are issued (the batch looks only at these).
@@ -201,10 +225,21 @@ def _draft(
     meeting: FirstMeeting | None,
     today: dt.date,
     offered: tuple[str, ...] = (),
+    *,
+    bilingual: bool,
+    approved: set[str],
 ) -> Draft:
-    letter = compose(referral, recipient, wording, meeting=meeting, offered=offered, today=today)
-    problems = checks.check(letter, wording, support_offered(referral, offered))
-    return Draft(recipient, letter, problems, wording)
+    wanted = editions.plan(recipient.language, bilingual=bilingual, approved=approved)
+    edition = editions.make(
+        referral, recipient, wording, wanted, meeting=meeting, offered=offered, today=today
+    )
+    interventions = support_offered(referral, offered)
+    # The English letter's checks (its honesty stands for every translation of the same
+    # wording), then each translation's own.
+    problems = checks.check(edition.source, wording, interventions)
+    for part in edition.translations():
+        problems += checks.check(part, wording, interventions)
+    return Draft(recipient, edition, problems, wording)
 
 
 def drafts(
@@ -223,11 +258,22 @@ def drafts(
     service = session.get(Service, referral.service_id)
     assert service is not None
     wording = wording_for(session, service)
+    bilingual = settings_for(service).bilingual_letters
+    approved = translations.approved_languages(session, service.id, wording)
     issued = _issued_for(session, referral)
     offered = check_offered(referral, offered)
     found = []
     for recipient in recipients(referral):
-        draft = _draft(referral, recipient, wording, meeting, today or local_today(), offered)
+        draft = _draft(
+            referral,
+            recipient,
+            wording,
+            meeting,
+            today or local_today(),
+            offered,
+            bilingual=bilingual,
+            approved=approved,
+        )
         draft.issued = [i for i in issued if i.recipient_key == recipient.key]
         found.append(draft)
     return referral, found
@@ -253,10 +299,20 @@ def draft_for(
 
 
 class WordingChanged(DomainError):
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "The letter's wording changed after you previewed it (an administrator edited "
+            "it), so nothing was issued. Check the preview as it is now and issue it again."
+        )
+
+
+class LanguageChanged(WordingChanged):
     def __init__(self) -> None:
         super().__init__(
-            "The letter's wording changed after you previewed it (an administrator edited it), "
-            "so nothing was issued. Check the preview as it is now and issue it again."
+            "The letter's language changed after you previewed it (a translation was approved, "
+            "or the recipient's language or the service's setting changed), so nothing was "
+            "issued. Check the preview as it is now and issue it again."
         )
 
 
@@ -286,8 +342,12 @@ def issue(
         offered=offered,
         today=local_date(now),
     )
-    if previewed is not None and previewed != version_of(draft.wording):
-        raise WordingChanged()
+    if previewed is not None:
+        wording_part, _, edition_part = previewed.partition("|")
+        if wording_part != version_of(draft.wording):
+            raise WordingChanged()
+        if edition_part and edition_part != edition_key(draft):
+            raise LanguageChanged()
     return _store(session, user, referral, draft, now, feedback_link)
 
 
@@ -307,7 +367,7 @@ def _store(
         recipient_key = draft.recipient.key
         token = feedback.new_token() if feedback_link is not None else None
         block = FeedbackBlock(feedback_link(token)) if feedback_link and token else None
-        html = render.to_html(draft.letter, draft.wording.service_name, block)
+        html = render.to_html(draft.parts, draft.wording.service_name, block)
         pdf = render.to_pdf(html)
         number = (
             session.scalar(
@@ -334,6 +394,8 @@ def _store(
             wording_version=draft.wording.number,
             issued_by_id=user.id,
             issued_at=now,
+            languages=" ".join(draft.edition.languages),
+            pending_language=draft.edition.pending or None,
         )
         session.add(row)
         session.flush()
@@ -353,7 +415,12 @@ def _store(
             record_type="letter",
             record_id=row.id,
             child_id=referral.child_id,
-            details={"recipient": recipient_key, "version": number, "sha256": row.sha256},
+            details={
+                "recipient": recipient_key,
+                "version": number,
+                "sha256": row.sha256,
+                "languages": row.languages,
+            },
         )
     return row
 
@@ -381,6 +448,17 @@ def wording_version(session: Session, referral: Referral) -> str:
 def version_of(wording: Wording) -> str:
     """What a preview was made with: the template and the wording."""
     return f"{TEMPLATE_VERSION}/{wording.version}"
+
+
+def edition_key(draft: Draft) -> str:
+    """The languages a draft goes in, and the one still to follow: "cy+en", "en~pl"."""
+    key = "+".join(draft.edition.languages)
+    return f"{key}~{draft.edition.pending}" if draft.edition.pending else key
+
+
+def preview_version(draft: Draft) -> str:
+    """What the preview showed, as the issue form carries it: the wording and the languages."""
+    return f"{version_of(draft.wording)}|{edition_key(draft)}"
 
 
 def due_cases(session: Session, service_id: int) -> list[int]:
@@ -423,8 +501,8 @@ def issue_due(
             result.held.append((case.police_reference, exc.message))
             referral, found = case, []
         for draft in found:
-            if draft.issued:
-                continue
+            if draft.issued and not draft.owed:
+                continue  # issued; or a letter in their language was promised and still can't go
             try:
                 # The drafts just made and checked are the ones issued: nothing is made twice.
                 _store(session, user, referral, draft, utcnow(), feedback_link)

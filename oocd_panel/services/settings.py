@@ -47,6 +47,12 @@ def _check(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         clean["votes_hidden_until_all_cast"] = hidden
     else:
         errors["votes_hidden_until_all_cast"] = "Select whether votes are hidden until all are cast"
+    if "bilingual_letters" in values:  # a form without it leaves it as it is
+        bilingual = values["bilingual_letters"]
+        if isinstance(bilingual, bool):
+            clean["bilingual_letters"] = bilingual
+        else:
+            errors["bilingual_letters"] = "Select whether letters go in Welsh and English"
     for name, (label, low, high) in NUMBERS.items():
         value = values.get(name)
         if not isinstance(value, int) or not low <= value <= high:

@@ -6,7 +6,7 @@ from flask import Flask, jsonify
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
-from oocd_panel.web import access, audit, database, errors, filters, headers
+from oocd_panel.web import access, audit, database, errors, filters, headers, i18n
 from oocd_panel.web.access import public
 
 
@@ -31,6 +31,7 @@ def init_web(app: Flask) -> None:
     headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
+    i18n.init_app(app)
     audit.init_app(app)
 
     from oocd_panel.web import (
@@ -49,6 +50,7 @@ def init_web(app: Flask) -> None:
         passwords,
         privacy,
         reports,
+        translations,
         users,
     )
 
@@ -59,6 +61,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(users.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(corrections.bp)
+    app.register_blueprint(translations.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(audits.bp)
     app.register_blueprint(panels.bp)

@@ -137,3 +137,21 @@ class RestoreForm(WebForm):
     """Restore an earlier version (the version is in the address); of the page as shown."""
 
     seen = HiddenField()
+
+
+class TranslationApprovalForm(WebForm):
+    """A named reviewer approved a language's letters for the service's wording."""
+
+    # What the review page showed (services.translations.seen_version).
+    seen = HiddenField()
+    reviewer_name = StringField(
+        "Name of the qualified translator who reviewed them",
+        widget=GovTextInput(),
+        description="Their own name, as it should appear in the record of this approval.",
+    )
+    confirmed = BooleanField(
+        "They read every letter on this page beside its English, and the other texts, and "
+        "they are accurate",
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField("Record the approval", widget=GovSubmitInput())

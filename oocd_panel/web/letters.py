@@ -163,7 +163,7 @@ def letter(referral_id: int, recipient: str) -> Page | Response:
         return render_template("letters/none.html", referral_id=referral_id, message=exc.message)
     if not posting:
         audit.viewed(referral, "letter preview", recipient=recipient)
-    issue_form.previewed.data = service.version_of(draft.wording)
+    issue_form.previewed.data = service.preview_version(draft)
     if meeting is not None:
         issue_form.meeting_on.data = meeting.on.isoformat()
         issue_form.meeting_time.data = meeting.time

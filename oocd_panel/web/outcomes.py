@@ -383,6 +383,7 @@ def service_settings(service_id: int) -> Page | Response:
         form.votes_hidden_until_all_cast.data = (
             "yes" if current.votes_hidden_until_all_cast else "no"
         )
+        form.bilingual_letters.data = "yes" if current.bilingual_letters else "no"
         for name in settings_service.NUMBERS:
             form[name].data = str(getattr(current, name))
     elif form.validate_on_submit():
@@ -390,6 +391,12 @@ def service_settings(service_id: int) -> Page | Response:
             "decision_rule": form.decision_rule.data,
             "majority_tie_break": form.majority_tie_break.data,
             "votes_hidden_until_all_cast": yes_no(form.votes_hidden_until_all_cast.data),
+            # Left out of the post (an older page): left as it is.
+            **(
+                {"bilingual_letters": yes_no(form.bilingual_letters.data)}
+                if form.bilingual_letters.data
+                else {}
+            ),
             **{name: int_or_none(form[name].data) for name in settings_service.NUMBERS},
         }
         try:

@@ -236,4 +236,5 @@ class SettingsForm(WebForm):
         widget=GovTextInput(),
         description="Whichever is later applies.",
     )
+    bilingual_letters = _radios("Send letters in Welsh and English?", YES_NO)
     submit = SubmitField("Save settings", widget=GovSubmitInput())

@@ -117,6 +117,9 @@ EXPECTED: dict[str, set[Role] | None] = {
     "letters.wording_review": {Role.ADMIN, Role.MANAGER},
     "letters.wording_withdraw": {Role.ADMIN},
     "letters.wording_restore": {Role.ADMIN},
+    "translations.index": {Role.MANAGER, Role.ADMIN},
+    "translations.review": {Role.MANAGER, Role.ADMIN},
+    "translations.letter": {Role.MANAGER, Role.ADMIN},
     "reports.index": {Role.ANALYST, Role.MANAGER},
     "reports.export": {Role.ANALYST, Role.MANAGER},
     "reports.extract_csv": {Role.ANALYST, Role.MANAGER},
@@ -217,6 +220,8 @@ def _url(
         .replace("<key>", "exploitation")
         .replace("<id:number>", "1")
         .replace("<slug>", referral.service.slug)
+        .replace("<language>", "cy")
+        .replace("<which>", "youth_caution-parent")
     )
 
 

@@ -508,6 +508,12 @@ def _wording_restore(f: Factory) -> Target:
     return Target(f.cast(Role.ADMIN), base, f"{base}/versions/1/restore")
 
 
+def _translation_approval(f: Factory) -> Target:
+    url = f"/services/{f.service().id}/translations/cy"
+    values = {"reviewer_name": "Gwen Jones", "confirmed": "y"}
+    return Target(f.cast(Role.MANAGER), url, url, values)
+
+
 def _password_only(email: str) -> Callable[[FlaskClient], None]:
     """The first step of signing in: the right password, which leaves the sign-in pending."""
 
@@ -750,6 +756,7 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "letters.wording_review": (_wording_review, 6),
     "letters.wording_withdraw": (_wording_withdraw, 4),
     "letters.wording_restore": (_wording_restore, 4),
+    "translations.review": (_translation_approval, 6),
 }
 
 
