@@ -27,7 +27,7 @@ from oocd_panel.rules.referral_rules import age_on
 _EMAIL = re.compile(r"\S+@\S+?(?=[.,;]?(?:\s|$))")
 
 # Bump when the frames below change: every issued letter records the version it was made with.
-TEMPLATE_VERSION = "2026-12-04.1"  # Easy Read: a picture for each point's meaning
+TEMPLATE_VERSION = "2026-12-04.2"  # letters in Welsh, bilingual and Polish
 
 
 class Variant(enum.StrEnum):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from babel.support import NullTranslations
 from flask import Flask, render_template
-from flask_babel import Babel, Domain, force_locale, get_locale
+from flask_babel import Babel, Domain, force_locale, get_locale, gettext
 from markupsafe import Markup
 
-from oocd_panel.letters import languages
+from oocd_panel.letters import languages, pictures
 from oocd_panel.letters.compose import Letter
 
 CHROME_LOCALE = "en"
@@ -36,6 +36,12 @@ def letter_html(letter: Letter) -> Markup:
     return Markup(html)  # noqa: S704 - rendered by an autoescaping template
 
 
+def letter_picture(line: str, for_print: bool = False) -> Markup:
+    """An Easy Read line's picture, its text alternative in the locale in force (the letter's,
+    inside `letter_html`)."""
+    return pictures.picture_for(line, for_print, gettext)
+
+
 def language_names(codes: str) -> str:
     """ "cy en" (as an issued letter records them) -> "Welsh and English"."""
     return " and ".join(languages.name_of(c) for c in codes.split() if c in languages.LANGUAGES)
@@ -45,4 +51,5 @@ def init_app(app: Flask) -> None:
     babel = Babel(app, locale_selector=lambda: CHROME_LOCALE)
     babel.domain_instance = LetterCatalogues()
     app.add_template_global(letter_html)
+    app.add_template_filter(letter_picture)
     app.add_template_filter(language_names, "language_name")

@@ -202,6 +202,17 @@ def _pdf_objects(pdf: bytes) -> bytes:
     return b"\n".join([pdf, *opened])
 
 
+def test_an_easy_read_letter_in_welsh_describes_its_pictures_in_welsh(factory: Factory) -> None:
+    referral = _decided(factory, "youth_caution", "easy_read")
+    edition = _edition(referral, Variant.EASY_READ, "Cymraeg", False, {"cy"})
+    html = unescape(render.to_html(edition.parts, "Northbrook"))
+    assert 'alt="Swyddog heddlu"' in html  # "A police officer"
+    assert 'alt="A police officer"' not in html
+    assert "Lluniau: OpenMoji" in html
+    screen = unescape(str(render.fragment(edition.first)))
+    assert 'aria-label="Swyddog heddlu"' in screen
+
+
 def test_welsh_and_polish_dates_use_their_own_month_names(factory: Factory) -> None:
     referral = _decided(factory, "outcome_22", "child_16")
     day = dt.date(2026, 12, 4)
