@@ -90,6 +90,7 @@ POLICE_MAY = {
     ("wording_version", "values"),
     ("wording_version", "changed"),
     ("wording_version", "reason"),
+    ("translation_approval", "reviewer_name"),
     ("assessment", "contributor_ids"),
     ("service", "name"),
     ("service", "settings"),
