@@ -6,7 +6,8 @@ Without --database it seeds a fresh SQLite database with the demo cohort (300 re
 the real workflow). For every decided case whose letters are due, each recipient's letter is
 composed and checked (the HTML route: what the preview page does), then rendered as a PDF (what
 issuing does); then the same letters again as Easy Read (the child's and each parent's, a picture
-beside every line). The batch composes, checks and renders `--batch` letters in a row, cycling
+beside every line), then in Welsh and in Welsh and English in one letter (its translation taken
+as approved), standard and Easy Read. The batch composes, checks and renders `--batch` letters in a row, cycling
 over those cases, in one process as `flask issue-letters` does. Nothing here is a pass/fail test:
 figures go in bench/README.md.
 """
@@ -92,7 +93,7 @@ def main() -> None:
         for referral, wording, recipient in work:
             start = time.perf_counter()
             draft = letters._draft(referral, recipient, wording, None, today)  # type: ignore[arg-type]
-            html = render.to_html(draft.letter, referral.service.name, FEEDBACK)
+            html = render.to_html(draft.parts, referral.service.name, FEEDBACK)
             html_times.append(time.perf_counter() - start)
             start = time.perf_counter()
             render.to_pdf(html)
@@ -111,7 +112,7 @@ def main() -> None:
             recipient = dataclasses.replace(recipient, variant=easy)
             start = time.perf_counter()
             draft = letters._draft(referral, recipient, wording, None, today)  # type: ignore[arg-type]
-            html = render.to_html(draft.letter, referral.service.name, FEEDBACK)
+            html = render.to_html(draft.parts, referral.service.name, FEEDBACK)
             easy_html.append(time.perf_counter() - start)
             start = time.perf_counter()
             render.to_pdf(html)
@@ -119,11 +120,45 @@ def main() -> None:
         print(f"Easy Read letter as checked HTML:                     {_ms(easy_html)}")
         print(f"Easy Read letter as PDF:                              {_ms(easy_pdf)}")
 
+        # In Welsh (the family's language, its translation approved), and in Welsh and English
+        # in one letter (a Welsh service), standard and Easy Read.
+        for name, language, bilingual in (
+            ("Welsh", "Cymraeg", False),
+            ("Welsh and English", "English", True),
+        ):
+            for easy_read in (False, True):
+                made_html, made_pdf = [], []
+                for referral, wording, recipient in work:
+                    variant = recipient.variant
+                    if easy_read:
+                        variant = (
+                            Variant.EASY_READ if variant.for_child else Variant.PARENT_EASY_READ
+                        )
+                    recipient = dataclasses.replace(recipient, variant=variant, language=language)
+                    start = time.perf_counter()
+                    draft = letters._draft(  # type: ignore[arg-type]
+                        referral,
+                        recipient,
+                        wording,
+                        None,
+                        today,
+                        bilingual=bilingual,
+                        approved={"cy"},
+                    )
+                    html = render.to_html(draft.parts, referral.service.name, FEEDBACK)
+                    made_html.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    render.to_pdf(html)
+                    made_pdf.append(time.perf_counter() - start)
+                label = f"{name}{', Easy Read' if easy_read else ''}"
+                print(f"{label + ' letter as checked HTML:':<54}{_ms(made_html)}")
+                print(f"{label + ' letter as PDF:':<54}{_ms(made_pdf)}")
+
         start = time.perf_counter()
         for n in range(args.batch):
             referral, wording, recipient = work[n % len(work)]
             draft = letters._draft(referral, recipient, wording, None, today)  # type: ignore[arg-type]
-            render.to_pdf(render.to_html(draft.letter, referral.service.name, FEEDBACK))
+            render.to_pdf(render.to_html(draft.parts, referral.service.name, FEEDBACK))
         took = time.perf_counter() - start
         print(
             f"batch of {args.batch:,} letters (checked HTML + PDF, one process): {took:.1f} s, "

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -226,8 +226,8 @@ def _draft(
     today: dt.date,
     offered: tuple[str, ...] = (),
     *,
-    bilingual: bool,
-    approved: set[str],
+    bilingual: bool = False,
+    approved: Collection[str] = (),
 ) -> Draft:
     wanted = editions.plan(recipient.language, bilingual=bilingual, approved=approved)
     edition = editions.make(
