@@ -7,9 +7,9 @@ the real workflow). For every decided case whose letters are due, each recipient
 composed and checked (the HTML route: what the preview page does), then rendered as a PDF (what
 issuing does); then the same letters again as Easy Read (the child's and each parent's, a picture
 beside every line), then in Welsh and in Welsh and English in one letter (its translation taken
-as approved), standard and Easy Read. The batch composes, checks and renders `--batch` letters in a row, cycling
-over those cases, in one process as `flask issue-letters` does. Nothing here is a pass/fail test:
-figures go in bench/README.md.
+as approved), standard and Easy Read. The batch composes, checks and renders `--batch` letters
+in a row, cycling over those cases, in one process as `flask issue-letters` does. Nothing here
+is a pass/fail test: figures go in bench/README.md.
 """
 
 from __future__ import annotations

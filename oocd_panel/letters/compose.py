@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from oocd_panel.catalogue import disposals, interventions, offences
-from oocd_panel.letters import pictures, points
+from oocd_panel.letters import feedback, pictures, points
 from oocd_panel.letters.languages import Translator
 
 # What a letter is (its parts, who it goes to): letters/letter.py. Read from here too.
@@ -540,10 +540,10 @@ def compose(
     reader = "child" if child else "parent"  # which catalogue texts: what their pictures show
     for message in TEMPLATE_MESSAGES:
         _(message, reference="")
-    if variant.easy_read:
-        # The pictures' text alternatives and their credit, in the letter's language too.
-        for message in pictures.TEXTS:
-            _(message)
+    # The feedback block's words, and in Easy Read the pictures' text alternatives and their
+    # credit: in the letter's language too.
+    for message in (*feedback.TEXTS, *(pictures.TEXTS if variant.easy_read else ())):
+        _(message)
 
     def catalogue(field: str, text: str) -> Point:
         return _in_language(points.from_catalogue(disposal, f"{reader}_{field}", text), _)

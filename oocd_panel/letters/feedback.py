@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import segno
 from markupsafe import Markup
 
+from oocd_panel.catalogue.translatable import N_
+
 
 @dataclass(frozen=True)
 class FeedbackWords:
@@ -23,16 +25,27 @@ class FeedbackWords:
 
 
 WORDS = FeedbackWords(
-    heading="Tell us what you think",
+    heading=N_("Tell us what you think"),
     lines=(
-        "We want to know if this letter made sense to you.",
-        "There are 3 short questions.",
-        "You do not give your name. We do not record who you are.",
-        "Answering is up to you.",
+        N_("We want to know if this letter made sense to you."),
+        N_("There are 3 short questions."),
+        N_("You do not give your name. We do not record who you are."),
+        N_("Answering is up to you."),
     ),
-    how="Scan the code with a phone camera, or type this link:",
-    qr_text="A QR code. It opens the same page as the link.",
-    not_yet="The link and its QR code go here when the letter is issued.",
+    how=N_("Scan the code with a phone camera, or type this link:"),
+    qr_text=N_("A QR code. It opens the same page as the link."),
+    not_yet=N_("The link and its QR code go here when the letter is issued."),
+)
+
+
+# Every text of the block, for a letter in another language to have too (the template translates
+# each as it renders: templates/letters/_feedback.html).
+TEXTS: tuple[str, ...] = (
+    WORDS.heading,
+    *WORDS.lines,
+    WORDS.how,
+    WORDS.qr_text,
+    WORDS.not_yet,
 )
 
 

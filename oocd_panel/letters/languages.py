@@ -121,6 +121,14 @@ def placeholder_problem(english: str, translated: str) -> str | None:
     return "it " + " and ".join(parts)
 
 
+def _markup_problem(translated: str) -> str | None:
+    """Templates put a translation in the page as it is (gettext's text is trusted markup), so
+    one that carries markup characters is refused."""
+    if any(c in translated for c in '<>"&'):
+        return 'it has a character that reads as markup (< > " &)'
+    return None
+
+
 @dataclass(frozen=True)
 class Refusal:
     english: str
@@ -177,7 +185,7 @@ def read_catalogue(language: str, path: Path | None = None) -> Catalogue:
         if message.fuzzy:
             refused.append(Refusal(message.id, translated, "it is marked fuzzy (not checked)"))
             continue
-        why = placeholder_problem(message.id, translated)
+        why = placeholder_problem(message.id, translated) or _markup_problem(translated)
         if why is not None:
             refused.append(Refusal(message.id, translated, why))
             continue

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from oocd_panel.letters import languages, pictures
 from oocd_panel.letters.compose import Letter
+from oocd_panel.letters.feedback import FeedbackBlock
 
 CHROME_LOCALE = "en"
 
@@ -29,10 +30,11 @@ class LetterCatalogues(Domain):
         return NullTranslations()
 
 
-def letter_html(letter: Letter) -> Markup:
-    """One letter (or one part of a bilingual letter), rendered in its own language."""
+def letter_html(letter: Letter, feedback: FeedbackBlock | None = None) -> Markup:
+    """One letter (or one part of a bilingual letter), rendered in its own language, ending with
+    its feedback block (on a preview: where the link will go)."""
     with force_locale(letter.language):
-        html = render_template("letters/_letter.html", letter=letter)
+        html = render_template("letters/_letter.html", letter=letter, feedback=feedback)
     return Markup(html)  # noqa: S704 - rendered by an autoescaping template
 
 

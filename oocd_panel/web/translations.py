@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from oocd_panel.letters.feedback import PREVIEW as FEEDBACK_PREVIEW
 from oocd_panel.letters.languages import name_of
 from oocd_panel.models import Role
 from oocd_panel.plumbing.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput, NotFound
@@ -80,4 +81,6 @@ def letter(service_id: int, language: str, which: str) -> Page:
     pair = next((p for p in found.letters if p.key == which), None)
     if pair is None:
         abort(404)
-    return render_template("translations/letter.html", review=found, pair=pair)
+    return render_template(
+        "translations/letter.html", review=found, pair=pair, feedback=FEEDBACK_PREVIEW
+    )

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select
 
 from oocd_panel.models import ReferralStatus, User
-from oocd_panel.services import letter_wording
 from tests.browser.conftest import (
     LiveServer,
     assert_accessible,
     click_through,
     demo_factory,
+    give_a_phone_number,
     sign_in,
 )
 
@@ -25,12 +25,7 @@ def _welsh_case(live: LiveServer) -> tuple[int, int]:
         referral = factory.referral_at(ReferralStatus.OUTCOME_DELIVERED, disposal="youth_caution")
         referral.child.first_language = "Cymraeg"
         session.commit()
-        letter_wording.save_wording(
-            session,
-            users["admin@example.org"],
-            service_id=factory._service.id,
-            values={"contact:phone": "01632 960 101"},
-        )
+        give_a_phone_number(session, users, factory._service)
         return referral.id, factory._service.id
 
 

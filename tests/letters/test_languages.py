@@ -15,6 +15,7 @@ from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.letters import checks, editions, languages, readability, render
 from oocd_panel.letters.compose import FirstMeeting, Letter, Variant, recipients, support_offered
 from oocd_panel.letters.editions import Edition
+from oocd_panel.letters.feedback import FeedbackBlock
 from oocd_panel.letters.wording import apply
 from oocd_panel.models import Referral, ReferralStatus, Role, Route
 from oocd_panel.plumbing.clock import local_today, years_before
@@ -179,8 +180,15 @@ def test_welsh_dim_ond_is_only_not_but() -> None:
 def test_a_bilingual_letter_is_one_tagged_pdf_welsh_first(factory: Factory) -> None:
     referral = _decided(factory, "youth_caution", "child_16")
     edition = _edition(referral, Variant.CHILD_OLDER, "English", True, {"cy"})
-    html = render.to_html(edition.parts, "Northbrook")
+    block = FeedbackBlock("https://panel.example/f/abc123")
+    html = render.to_html(edition.parts, "Northbrook", block)
     assert html.index('lang="cy"') < html.index('<article class="app-letter" lang="en"')
+    # Each part ends with the feedback block in its own language, the same link in both.
+    welsh, english = html.split('<article class="app-letter" lang="en">')
+    assert "Dywedwch wrthym beth rydych chi" in welsh
+    assert "Tell us what you think" in english
+    assert welsh.count("https://panel.example/f/abc123") == 1
+    assert english.count("https://panel.example/f/abc123") == 1
     assert "Annwyl" in html
     assert html.index("Annwyl") < html.index("Dear ")
     pdf = render.to_pdf(html)

@@ -13,19 +13,14 @@ from oocd_panel.letters import languages
 from oocd_panel.letters.wording import wording_for
 from oocd_panel.models import Letter, ReferralStatus, Role
 from oocd_panel.plumbing.errors import ActionNotAllowed, EditedMeanwhile, InvalidInput
-from oocd_panel.services import letter_wording, letters, translations
+from oocd_panel.services import letters, translations
 from tests.factories import Factory
 
 S = ReferralStatus
 
 
 def _phone(factory: Factory) -> None:
-    letter_wording.save_wording(
-        factory.session,
-        factory.cast(Role.ADMIN),
-        service_id=factory.service().id,
-        values={"contact:phone": "01632 960 123"},
-    )
+    factory.approved_wording({"contact:phone": "01632 960 123"})
 
 
 def test_the_batch_sends_the_promised_letter_once_its_translation_is_approved(

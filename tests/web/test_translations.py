@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oocd_panel.letters import render
+from oocd_panel.letters import feedback, render
 from oocd_panel.models import AuditEntry, Letter, ReferralStatus, Role, TranslationApproval, User
-from oocd_panel.services import letter_wording, letters
+from oocd_panel.services import letters
 from tests.factories import Factory
 from tests.web.helpers import error_summary, sign_in, text_of
 
@@ -33,12 +33,7 @@ def _client(app: Flask, user: User) -> FlaskClient:
 
 
 def _welsh_case(factory: Factory, session: Session) -> int:
-    letter_wording.save_wording(
-        session,
-        factory.cast(Role.ADMIN),
-        service_id=factory.service().id,
-        values={"contact:phone": PHONE},
-    )
+    factory.approved_wording({"contact:phone": PHONE})
     referral = factory.referral_at(S.OUTCOME_DELIVERED, disposal="youth_caution")
     referral.child.first_language = "Cymraeg"
     session.commit()
@@ -116,7 +111,8 @@ def test_a_welsh_speakers_letter_awaits_review_then_goes_in_welsh_once_approved(
     assert _parts(html) == ["cy"]
     assert "Annwyl" in html
     _, draft = letters.draft_for(session, factory.cast(Role.PRACTITIONER), case_id, "child")
-    assert str(render.fragment(draft.letter)) in html  # the page shows what the PDF will say
+    # The page shows what the PDF will say (the feedback link's place kept for it).
+    assert str(render.fragment(draft.letter, feedback=feedback.PREVIEW)) in html
     response = worker.post(f"/cases/{case_id}/letters/child", data={})
     assert response.status_code == 302, error_summary(response)
     second = session.scalars(select(Letter).order_by(Letter.id.desc())).first()
@@ -134,12 +130,7 @@ def test_a_wording_change_needs_a_new_review_and_an_own_text_has_no_translation(
     worker = _client(app, factory.cast(Role.PRACTITIONER))
     assert _parts(worker.get(f"/cases/{case_id}/letters/child").get_data(as_text=True)) == ["cy"]
     own = "You told the police you did it. It is a warning. You do not go to court."
-    letter_wording.save_wording(
-        session,
-        factory.cast(Role.ADMIN),
-        service_id=factory.service().id,
-        values={"disposal:youth_caution:child_meaning": own},
-    )
+    factory.approved_wording({"disposal:youth_caution:child_meaning": own})
     # The approval was for the wording as it was: English again, with the Welsh sentence.
     preview = worker.get(f"/cases/{case_id}/letters/child")
     assert _parts(preview.get_data(as_text=True)) == ["en"]

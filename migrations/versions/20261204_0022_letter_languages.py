@@ -1,7 +1,7 @@
 """letters in other languages: the languages each letter was issued in, translation approvals
 
-Revision ID: 20261204_0020
-Revises: 0018
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-04 09:00:00
 """
 
@@ -10,65 +10,64 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '20261204_0020'
-down_revision: str | None = '0018'
+revision: str = '0022'
+down_revision: str | None = '0021'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 IMMUTABLE = "Issued letters cannot be changed or deleted: issue a new version."
 
-# As in 0010, and the languages it went in stay as they were too; the decision compared so that
-# a letter with none (an outcome the police gave alone, 0018) can be erased like any other.
+# As in 0019 (and 0010 before it): the only change to an issued letter is erasing its content
+# once its case is purged; from here on the languages it went in stay as they were too. The
+# decision, the wording version and the language to follow are compared null-safe.
 _ERASURE = """
     OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL
     AND NEW.recipient_name = '' AND NEW.address = '' AND NEW.html = ''
     AND {length}(NEW.pdf) = 0
     AND NEW.id = OLD.id AND NEW.referral_id = OLD.referral_id
-    AND {decision} AND NEW.recipient_key = OLD.recipient_key
+    AND {same}(decision_id) AND NEW.recipient_key = OLD.recipient_key
     AND NEW.variant = OLD.variant AND NEW.number = OLD.number AND NEW.sha256 = OLD.sha256
     AND NEW.template_version = OLD.template_version
     AND NEW.catalogue_version = OLD.catalogue_version
     AND NEW.issued_by_id = OLD.issued_by_id AND NEW.issued_at = OLD.issued_at
+    AND {same}(wording_version)
     {languages}
     AND EXISTS (
         SELECT 1 FROM referral WHERE referral.id = OLD.referral_id AND referral.purged_at IS NOT NULL
     )
 """
-_LANGUAGES = {
-    'postgresql': "AND NEW.languages = OLD.languages "
-    "AND NEW.pending_language IS NOT DISTINCT FROM OLD.pending_language",
-    'sqlite': "AND NEW.languages = OLD.languages AND NEW.pending_language IS OLD.pending_language",
-}
 
 
 def _trigger(languages: bool) -> None:
-    dialect = op.get_bind().dialect.name
-    extra = _LANGUAGES['postgresql' if dialect == 'postgresql' else 'sqlite'] if languages else ''
-    if dialect == 'postgresql':
-        decision = (
-            'NEW.decision_id IS NOT DISTINCT FROM OLD.decision_id'
+    """The erasure trigger: with the languages (upgrade), or as 0019 left it (downgrade)."""
+    postgres = op.get_bind().dialect.name == 'postgresql'
+    same = 'NEW.{0} IS NOT DISTINCT FROM OLD.{0}' if postgres else 'NEW.{0} IS OLD.{0}'
+
+    def condition(length: str) -> str:
+        text = _ERASURE.replace('{same}(decision_id)', same.format('decision_id'))
+        text = text.replace('{same}(wording_version)', same.format('wording_version'))
+        extra = (
+            f"AND NEW.languages = OLD.languages AND {same.format('pending_language')}"
             if languages
-            else 'NEW.decision_id = OLD.decision_id'
+            else ''
         )
-        condition = _ERASURE.format(length='octet_length', languages=extra, decision=decision)
+        return text.replace('{languages}', extra).replace('{length}', length)
+
+    if postgres:
         op.execute(f"""
             CREATE OR REPLACE FUNCTION letter_is_immutable() RETURNS trigger AS $$
             BEGIN
-                IF TG_OP = 'UPDATE' AND {condition} THEN
+                IF TG_OP = 'UPDATE' AND {condition('octet_length')} THEN
                     RETURN NEW;
                 END IF;
                 RAISE EXCEPTION '{IMMUTABLE}';
             END; $$ LANGUAGE plpgsql
         """)
     else:
-        decision = (
-            'NEW.decision_id IS OLD.decision_id' if languages else 'NEW.decision_id = OLD.decision_id'
-        )
-        condition = _ERASURE.format(length='length', languages=extra, decision=decision)
-        op.execute("DROP TRIGGER letter_immutable_update")
+        op.execute("DROP TRIGGER IF EXISTS letter_immutable_update")
         op.execute(f"""
             CREATE TRIGGER letter_immutable_update BEFORE UPDATE ON letter
-            WHEN NOT ({condition})
+            WHEN NOT ({condition('length')})
             BEGIN SELECT RAISE(ABORT, '{IMMUTABLE}'); END
         """)
 
