@@ -14,19 +14,25 @@ from oocd_panel.catalogue import disposals, interventions, offences
 from oocd_panel.letters import feedback, pictures, points
 from oocd_panel.letters.languages import Translator
 
-# What a letter is (its parts, who it goes to): letters/letter.py. Read from here too.
+# What a letter is (its parts, who it goes to, what it is about): letters/letter.py. Read from
+# here too.
 from oocd_panel.letters.letter import SECTIONS as SECTIONS
 from oocd_panel.letters.letter import FirstMeeting as FirstMeeting
 from oocd_panel.letters.letter import Letter as Letter
 from oocd_panel.letters.letter import Recipient as Recipient
 from oocd_panel.letters.letter import Section as Section
 from oocd_panel.letters.letter import Variant as Variant
+from oocd_panel.letters.letter import child_variant as child_variant
+from oocd_panel.letters.letter import decided_on as decided_on
+from oocd_panel.letters.letter import needs_easy_read as needs_easy_read
+from oocd_panel.letters.letter import outcome_code as outcome_code
+from oocd_panel.letters.letter import police_alone as police_alone
+from oocd_panel.letters.letter import recipients as recipients
+from oocd_panel.letters.letter import support_offered as support_offered
 from oocd_panel.letters.pictures import Topic as T
 from oocd_panel.letters.points import Point
 from oocd_panel.letters.wording import Wording
-from oocd_panel.models import Contact, Referral, Route
-from oocd_panel.plumbing.clock import local_date
-from oocd_panel.rules.referral_rules import age_on
+from oocd_panel.models import Referral
 
 # Bump when the frames below change: every issued letter records the version it was made with.
 TEMPLATE_VERSION = "2026-12-04.2"  # letters in Welsh, bilingual and Polish
@@ -34,94 +40,6 @@ TEMPLATE_VERSION = "2026-12-04.2"  # letters in Welsh, bilingual and Polish
 
 def long_date(day: dt.date) -> str:
     return Translator().date(day)
-
-
-def needs_easy_read(referral: Referral) -> bool:
-    """The child needs Easy Read: recorded on the child, or in the assessment."""
-    if referral.child.needs_easy_read:
-        return True
-    assessment = referral.assessment
-    if assessment is None:
-        return False
-    answer = assessment.answers().get("circumstances", {}).get("easy_read")
-    return answer == "yes"
-
-
-def police_alone(referral: Referral) -> bool:
-    """The police gave the outcome alone and told the YJS (no panel decided it)."""
-    return referral.route is Route.NOTIFICATION
-
-
-def outcome_code(referral: Referral) -> str:
-    """The outcome a letter explains: the panel's decision, or the one the police gave alone."""
-    if referral.decision is not None:
-        return referral.decision.disposal
-    if not police_alone(referral) or not referral.disposal:
-        raise ValueError("letters follow a decision, or an outcome the police gave alone")
-    return referral.disposal
-
-
-def decided_on(referral: Referral) -> dt.date:
-    """The day of the decision; for an outcome the police gave alone, the day they told us."""
-    if referral.decision is None:
-        return referral.received_on
-    return local_date(referral.decision.decided_at)
-
-
-def support_offered(referral: Referral, offered: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The interventions the letter offers: the decision's, or (police alone) those chosen for
-    the letter from the intervention catalogue."""
-    if referral.decision is not None:
-        return tuple(referral.decision.interventions)
-    return offered
-
-
-def child_variant(referral: Referral) -> Variant:
-    if needs_easy_read(referral):
-        return Variant.EASY_READ
-    age = age_on(referral.child.date_of_birth, decided_on(referral))
-    return Variant.CHILD_YOUNGER if age <= 13 else Variant.CHILD_OLDER
-
-
-def _child_address(referral: Referral) -> tuple[str, ...]:
-    child = referral.child
-    lines = (child.address_line_1, child.address_line_2 or "", child.town, child.postcode)
-    return tuple(line.strip() for line in lines if line and line.strip())
-
-
-def _contact_address(referral: Referral, contact: Contact) -> tuple[str, ...]:
-    """The contact's own address, or (none recorded: the form says so) the child's."""
-    own = tuple(line.strip() for line in (contact.address or "").splitlines() if line.strip())
-    return own or _child_address(referral)
-
-
-def recipients(referral: Referral) -> list[Recipient]:
-    """The child, then each parent or carer who receives letters."""
-    child = referral.child
-    found = [
-        Recipient(
-            "child",
-            child.preferred_name or child.first_name,
-            _child_address(referral),
-            child_variant(referral),
-            full_name=f"{child.preferred_name or child.first_name} {child.last_name}",
-            language=child.first_language,
-        )
-    ]
-    for contact in child.contacts:
-        if contact.receives_letters:
-            found.append(
-                Recipient(
-                    f"contact-{contact.id}",
-                    contact.full_name,
-                    _contact_address(referral, contact),
-                    Variant.PARENT_EASY_READ if contact.needs_easy_read else Variant.PARENT,
-                    contact.relationship_to_child,
-                    full_name=contact.full_name,
-                    language=contact.first_language,
-                )
-            )
-    return found
 
 
 def _offence_kind(referral: Referral, _: Translator) -> str:

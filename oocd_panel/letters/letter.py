@@ -1,5 +1,7 @@
 """What a letter is: who it goes to (`Recipient`, in which `Variant`), its sections, and the
-letter itself as compose (letters/compose.py) makes it and the checks and the template read it."""
+letter itself as compose (letters/compose.py) makes it and the checks and the template read it;
+and, read from the case, who receives one and what it is about (the panel's decision, or an
+outcome the police gave alone)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,9 @@ from dataclasses import dataclass, field
 from oocd_panel.catalogue import disposals
 from oocd_panel.letters.languages import ENGLISH
 from oocd_panel.letters.readability import sentences
+from oocd_panel.models import Contact, Referral, Route
+from oocd_panel.plumbing.clock import local_date
+from oocd_panel.rules.referral_rules import age_on
 
 _EMAIL = re.compile(r"\S+@\S+?(?=[.,;]?(?:\s|$))")
 
@@ -146,3 +151,94 @@ class Letter:
     def body_text(self) -> str:
         """The letter's words as readability reads them (names and details made plain)."""
         return " ".join(self.plain(s, for_reading=True) for _, s in self.sentences())
+
+
+# --- Who receives a letter, and what it is about (read from the case) ---------------------------
+
+
+def needs_easy_read(referral: Referral) -> bool:
+    """The child needs Easy Read: recorded on the child, or in the assessment."""
+    if referral.child.needs_easy_read:
+        return True
+    assessment = referral.assessment
+    if assessment is None:
+        return False
+    answer = assessment.answers().get("circumstances", {}).get("easy_read")
+    return answer == "yes"
+
+
+def police_alone(referral: Referral) -> bool:
+    """The police gave the outcome alone and told the YJS (no panel decided it)."""
+    return referral.route is Route.NOTIFICATION
+
+
+def outcome_code(referral: Referral) -> str:
+    """The outcome a letter explains: the panel's decision, or the one the police gave alone."""
+    if referral.decision is not None:
+        return referral.decision.disposal
+    if not police_alone(referral) or not referral.disposal:
+        raise ValueError("letters follow a decision, or an outcome the police gave alone")
+    return referral.disposal
+
+
+def decided_on(referral: Referral) -> dt.date:
+    """The day of the decision; for an outcome the police gave alone, the day they told us."""
+    if referral.decision is None:
+        return referral.received_on
+    return local_date(referral.decision.decided_at)
+
+
+def support_offered(referral: Referral, offered: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The interventions the letter offers: the decision's, or (police alone) those chosen for
+    the letter from the intervention catalogue."""
+    if referral.decision is not None:
+        return tuple(referral.decision.interventions)
+    return offered
+
+
+def child_variant(referral: Referral) -> Variant:
+    if needs_easy_read(referral):
+        return Variant.EASY_READ
+    age = age_on(referral.child.date_of_birth, decided_on(referral))
+    return Variant.CHILD_YOUNGER if age <= 13 else Variant.CHILD_OLDER
+
+
+def _child_address(referral: Referral) -> tuple[str, ...]:
+    child = referral.child
+    lines = (child.address_line_1, child.address_line_2 or "", child.town, child.postcode)
+    return tuple(line.strip() for line in lines if line and line.strip())
+
+
+def _contact_address(referral: Referral, contact: Contact) -> tuple[str, ...]:
+    """The contact's own address, or (none recorded: the form says so) the child's."""
+    own = tuple(line.strip() for line in (contact.address or "").splitlines() if line.strip())
+    return own or _child_address(referral)
+
+
+def recipients(referral: Referral) -> list[Recipient]:
+    """The child, then each parent or carer who receives letters."""
+    child = referral.child
+    found = [
+        Recipient(
+            "child",
+            child.preferred_name or child.first_name,
+            _child_address(referral),
+            child_variant(referral),
+            full_name=f"{child.preferred_name or child.first_name} {child.last_name}",
+            language=child.first_language,
+        )
+    ]
+    for contact in child.contacts:
+        if contact.receives_letters:
+            found.append(
+                Recipient(
+                    f"contact-{contact.id}",
+                    contact.full_name,
+                    _contact_address(referral, contact),
+                    Variant.PARENT_EASY_READ if contact.needs_easy_read else Variant.PARENT,
+                    contact.relationship_to_child,
+                    full_name=contact.full_name,
+                    language=contact.first_language,
+                )
+            )
+    return found
