@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -164,7 +164,7 @@ def outcome_view(referral: Referral) -> OutcomeView:
     )
 
 
-def _cases(client: ApiClient) -> Any:
+def _cases(client: ApiClient) -> Select[Referral]:
     return (
         select(Referral)
         .where(Referral.service_id == client.service_id, Referral.purged_at.is_(None))

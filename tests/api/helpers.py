@@ -102,4 +102,7 @@ def problem(response: TestResponse) -> dict[str, Any]:
 
 
 def pointers(response: TestResponse) -> dict[str, str]:
-    return {e.get("pointer") or e.get("parameter") or "": e["detail"] for e in problem(response)["errors"]}
+    return {
+        e.get("pointer") or e.get("parameter") or "": e["detail"]
+        for e in problem(response)["errors"]
+    }

@@ -95,12 +95,17 @@ def test_the_forms_rules_refuse_a_referral_naming_each_field_and_nothing_is_save
     assert errors["#/child/date_of_birth"].startswith("The child was 7 on the offence date")
     assert errors["#/child/sex"] == "Select the child's sex"
     assert errors["#/contact/full_name"] == "Enter the name of a parent or carer"
-    assert errors["#/offences/0/gravity_score"] == "Gravity score for offence 1 must be between 1 and 5"
+    assert (
+        errors["#/offences/0/gravity_score"]
+        == "Gravity score for offence 1 must be between 1 and 5"
+    )
     assert errors["#/officer_name"] == "Enter the name of the referring officer"
     assert _count(session) == before
 
 
-def test_a_body_of_the_wrong_shape_is_refused_by_field(client: FlaskClient, factory: Factory) -> None:
+def test_a_body_of_the_wrong_shape_is_refused_by_field(
+    client: FlaskClient, factory: Factory
+) -> None:
     registered = register(factory)
     body = referral_body(surprise=True)
     body["offences"][0]["gravity_score"] = "3"
@@ -128,7 +133,11 @@ def test_a_retried_submission_with_its_idempotency_key_returns_the_first_result(
     before = _count(session)
     # The same request again (its keys in another order: the same JSON).
     again = call(
-        client, "POST", REFERRALS, registered.secret, headers=key,
+        client,
+        "POST",
+        REFERRALS,
+        registered.secret,
+        headers=key,
         json=dict(reversed(list(body.items()))),
     )
     assert again.status_code == 201
@@ -138,7 +147,11 @@ def test_a_retried_submission_with_its_idempotency_key_returns_the_first_result(
     assert _count(session) == before
     # The same key with another request is refused, and saves nothing.
     other = call(
-        client, "POST", REFERRALS, registered.secret, headers=key,
+        client,
+        "POST",
+        REFERRALS,
+        registered.secret,
+        headers=key,
         json={**body, "officer_name": "PC Someone Else"},
     )
     assert other.status_code == 422
@@ -157,9 +170,17 @@ def test_a_refused_submission_keeps_no_result_so_its_key_can_be_sent_again_put_r
     registered = register(factory)
     key = {"Idempotency-Key": "first-attempt"}
     wrong = referral_body(officer_name="")
-    assert call(client, "POST", REFERRALS, registered.secret, json=wrong, headers=key).status_code == 422
+    assert (
+        call(client, "POST", REFERRALS, registered.secret, json=wrong, headers=key).status_code
+        == 422
+    )
     right = call(
-        client, "POST", REFERRALS, registered.secret, headers=key, json={**wrong, "officer_name": "PC Right"}
+        client,
+        "POST",
+        REFERRALS,
+        registered.secret,
+        headers=key,
+        json={**wrong, "officer_name": "PC Right"},
     )
     assert right.status_code == 201
 
@@ -176,7 +197,9 @@ def test_no_secret_or_a_wrong_one_is_refused(client: FlaskClient, factory: Facto
         assert response.headers["WWW-Authenticate"].startswith('Bearer realm="oocd-panel"')
 
 
-def test_a_revoked_client_is_refused_from_its_next_call(client: FlaskClient, factory: Factory) -> None:
+def test_a_revoked_client_is_refused_from_its_next_call(
+    client: FlaskClient, factory: Factory
+) -> None:
     registered = register(factory)
     path = f"{REFERRALS}?police_reference=X"
     assert call(client, "GET", path, registered.secret).status_code == 200
@@ -194,7 +217,10 @@ def test_each_operation_needs_its_scope(client: FlaskClient, factory: Factory) -
     assert submitted.status_code == 403
     assert problem(submitted)["type"] == "/api/v1/problems/scope-missing"
     delivery = call(
-        client, "POST", f"{REFERRALS}/{decided.id}/delivery", reader.secret,
+        client,
+        "POST",
+        f"{REFERRALS}/{decided.id}/delivery",
+        reader.secret,
         json={"outcome": "given", "delivered_on": local_today().isoformat()},
     )
     assert delivery.status_code == 403
@@ -209,13 +235,18 @@ def test_a_client_never_sees_or_changes_another_services_cases(
     theirs = factory.referral_at(ReferralStatus.DECIDED)  # the default service's
     other = register(factory, service=factory.service("other-yjs"))
     assert call(client, "GET", f"{REFERRALS}/{theirs.id}", other.secret).status_code == 404
-    found = call(client, "GET", f"{REFERRALS}?police_reference={theirs.police_reference}", other.secret)
+    found = call(
+        client, "GET", f"{REFERRALS}?police_reference={theirs.police_reference}", other.secret
+    )
     assert found.status_code == 200
     assert found.get_json() == {"items": []}
     waiting = call(client, "GET", "/api/v1/outcomes/awaiting-delivery", other.secret)
     assert waiting.get_json()["items"] == []
     delivery = call(
-        client, "POST", f"{REFERRALS}/{theirs.id}/delivery", other.secret,
+        client,
+        "POST",
+        f"{REFERRALS}/{theirs.id}/delivery",
+        other.secret,
         json={"outcome": "declined", "delivered_on": local_today().isoformat(), "notes": "No."},
     )
     assert delivery.status_code == 404
@@ -236,7 +267,9 @@ def test_too_many_calls_are_refused_with_retry_after(
     app.config["API_CALLS_PER_MINUTE"] = 3
     try:
         path = f"{REFERRALS}?police_reference=X"
-        assert [call(client, "GET", path, registered.secret).status_code for _ in range(3)] == [200] * 3
+        assert [call(client, "GET", path, registered.secret).status_code for _ in range(3)] == [
+            200
+        ] * 3
         refused = call(client, "GET", path, registered.secret)
         assert refused.status_code == 429
         assert problem(refused)["type"] == "/api/v1/problems/rate-limited"
@@ -280,13 +313,27 @@ def test_an_outcome_read_by_police_reference(client: FlaskClient, factory: Facto
     assert case["decision"]["conditions"]
     assert set(case["decision"]["conditions"][0]) == {"text", "due_on"}
     assert set(case) == {
-        "id", "police_reference", "route", "status", "status_label", "received_on",
-        "offence_date", "proposed_outcome", "outcome", "decision", "deliveries",
-        "awaiting_delivery", "closure_reason", "closed_at", "version",
+        "id",
+        "police_reference",
+        "route",
+        "status",
+        "status_label",
+        "received_on",
+        "offence_date",
+        "proposed_outcome",
+        "outcome",
+        "decision",
+        "deliveries",
+        "awaiting_delivery",
+        "closure_reason",
+        "closed_at",
+        "version",
     }
 
 
-def test_outcomes_awaiting_delivery_come_a_page_at_a_time(client: FlaskClient, factory: Factory) -> None:
+def test_outcomes_awaiting_delivery_come_a_page_at_a_time(
+    client: FlaskClient, factory: Factory
+) -> None:
     registered = register(factory)
     waiting = [factory.referral_at(ReferralStatus.DECIDED) for _ in range(3)]
     factory.referral_at(ReferralStatus.OUTCOME_DELIVERED)
@@ -299,7 +346,9 @@ def test_outcomes_awaiting_delivery_come_a_page_at_a_time(client: FlaskClient, f
         after = page.get_json()["next_after"]
         path = f"/api/v1/outcomes/awaiting-delivery?limit=2&after={after}" if after else ""
     assert sorted(seen) == sorted(r.id for r in waiting)
-    bad = call(client, "GET", "/api/v1/outcomes/awaiting-delivery?after=yesterday", registered.secret)
+    bad = call(
+        client, "GET", "/api/v1/outcomes/awaiting-delivery?after=yesterday", registered.secret
+    )
     assert bad.status_code == 422
     assert "after" in pointers(bad)
 
@@ -312,7 +361,9 @@ def test_every_call_is_audited_and_each_case_it_read(
     before = session.scalar(select(func.max(AuditEntry.id))) or 0
     call(client, "GET", f"{REFERRALS}/{decided.id}", registered.secret)
     call(client, "GET", f"{REFERRALS}/{decided.id}", "oocd_wrong")
-    rows = session.scalars(select(AuditEntry).where(AuditEntry.id > before).order_by(AuditEntry.id)).all()
+    rows = session.scalars(
+        select(AuditEntry).where(AuditEntry.id > before).order_by(AuditEntry.id)
+    ).all()
     calls = [r for r in rows if r.action == "api_call"]
     assert [(c.record_id, c.details["status"], c.actor_id) for c in calls] == [
         (str(registered.client.id), 200, registered.client.user_id),
@@ -333,11 +384,19 @@ def test_a_delivery_recorded_by_a_police_system(client: FlaskClient, factory: Fa
     decided = factory.referral_at(ReferralStatus.DECIDED, disposal="youth_caution")
     path = f"{REFERRALS}/{decided.id}/delivery"
     today = local_today().isoformat()
-    missing = call(client, "POST", path, registered.secret, json={"outcome": "given", "delivered_on": today})
+    missing = call(
+        client, "POST", path, registered.secret, json={"outcome": "given", "delivered_on": today}
+    )
     assert missing.status_code == 422
-    assert pointers(missing)["#/legal_advice_offered"] == "Free legal advice must be offered before a caution"
+    assert (
+        pointers(missing)["#/legal_advice_offered"]
+        == "Free legal advice must be offered before a caution"
+    )
     stale = call(
-        client, "POST", path, registered.secret,
+        client,
+        "POST",
+        path,
+        registered.secret,
         json={"outcome": "declined", "delivered_on": today, "notes": "Would not.", "version": 1},
     )
     assert stale.status_code == 409
@@ -362,12 +421,21 @@ def test_a_delivery_recorded_by_a_police_system(client: FlaskClient, factory: Fa
     assert problem(again)["type"] == "/api/v1/problems/not-allowed-now"
 
 
-def test_a_child_declining_outcome_22_closes_the_case(client: FlaskClient, factory: Factory) -> None:
+def test_a_child_declining_outcome_22_closes_the_case(
+    client: FlaskClient, factory: Factory
+) -> None:
     registered = register(factory)
     decided = factory.referral_at(ReferralStatus.DECIDED, disposal="outcome_22")
     response = call(
-        client, "POST", f"{REFERRALS}/{decided.id}/delivery", registered.secret,
-        json={"outcome": "declined", "delivered_on": local_today().isoformat(), "notes": "Said no."},
+        client,
+        "POST",
+        f"{REFERRALS}/{decided.id}/delivery",
+        registered.secret,
+        json={
+            "outcome": "declined",
+            "delivered_on": local_today().isoformat(),
+            "notes": "Said no.",
+        },
     )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["status"] == "closed"
@@ -390,7 +458,11 @@ def test_http_errors_under_the_api_are_problems(client: FlaskClient, factory: Fa
     form = call(client, "POST", REFERRALS, secret, data={"police_reference": "X"})
     assert problem(form)["status"] == 415
     huge = call(
-        client, "POST", REFERRALS, secret, data="[" + "1," * 600_000 + "1]",
+        client,
+        "POST",
+        REFERRALS,
+        secret,
+        data="[" + "1," * 600_000 + "1]",
         content_type="application/json",
     )
     assert problem(huge)["status"] == 413

@@ -55,7 +55,7 @@ Every error is an RFC 9457 problem (`application/problem+json`), its `type` one 
 """ + "\n".join(f"- `{problems.TYPE_BASE}{name}`: {text}" for name, text in PROBLEM_TYPES.items())
 
 
-class PoliceApi(Api):  # type: ignore[misc]
+class PoliceApi(Api):
     """flask-smorest's Api, with the app's own error handling: its default handler would
     answer every HTTP error of the whole app (pages included) in its own JSON, so it is not
     registered; and the error responses it documents are problems."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
@@ -30,8 +31,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "Nothing was saved.",
     "credentials-not-valid": "No bearer secret was sent, or it is unknown or was revoked.",
     "scope-missing": "The client is not registered to do this.",
-    "rate-limited": "The client made too many calls just now: wait the seconds Retry-After "
-    "says.",
+    "rate-limited": "The client made too many calls just now: wait the seconds Retry-After says.",
 }
 
 
@@ -62,14 +62,20 @@ class Problem(Exception):
         self.headers = dict(headers or {})
 
 
+def _instance() -> str:
+    """The path asked for, as a URI reference (the bytes sent, percent-encoded where need be).
+    The path only: a query may hold a police reference."""
+    sent = request.environ.get("SCRIPT_NAME", "") + request.environ.get("PATH_INFO", "")
+    return quote(sent.encode("latin-1", "replace"), safe="/-._~!$&'()*+,;=:@%")
+
+
 def response(problem: Problem) -> Response:
     body: dict[str, Any] = {
         "type": TYPE_BASE + problem.kind if problem.kind else "about:blank",
         "title": problem.title,
         "status": problem.status,
         "detail": problem.detail,
-        # The path only: a query may hold a police reference.
-        "instance": request.path,
+        "instance": _instance(),
     }
     if problem.errors is not None:
         body["errors"] = problem.errors

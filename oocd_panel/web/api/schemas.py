@@ -42,6 +42,8 @@ def _about(description: str, **more: Any) -> dict[str, Any]:
 
 
 def text(description: str, *, required: bool = False, **kw: Any) -> fields.String:
+    if not required:
+        kw.setdefault("load_default", None)
     return fields.String(
         required=required, allow_none=not required, metadata=_about(description), **kw
     )
@@ -49,11 +51,13 @@ def text(description: str, *, required: bool = False, **kw: Any) -> fields.Strin
 
 def choice(values: Iterable[Any], description: str, *, required: bool = False, **kw: Any) -> Any:
     allowed: list[str | None] = list(_values(values))
-    if not required and "load_default" not in kw:
+    nullable = not required and "load_default" not in kw
+    if nullable:
         allowed.append(None)
+        kw["load_default"] = None
     return fields.String(
         required=required,
-        allow_none=not required and "load_default" not in kw,
+        allow_none=nullable,
         metadata=_about(description, enum=allowed),
         **kw,
     )
@@ -95,8 +99,9 @@ class ChildIn(Strict):
     first_name = text("", required=True)
     last_name = text("", required=True)
     preferred_name = text("The name they like to be called.")
-    date_of_birth = fields.Date(required=True, metadata={"description": "The child is 10 to 17 "
-                                                         "on the offence date."})
+    date_of_birth = fields.Date(
+        required=True, metadata={"description": "The child is 10 to 17 on the offence date."}
+    )
     address_line_1 = text("", required=True)
     address_line_2 = text("")
     town = text("", required=True)
@@ -170,7 +175,8 @@ class ReferralIn(Strict):
 
 class DeliveryIn(Strict):
     outcome = choice(
-        DeliveryOutcome, "given: the outcome was given; declined: the child declined it.",
+        DeliveryOutcome,
+        "given: the outcome was given; declined: the child declined it.",
         required=True,
     )
     delivered_on = fields.Date(
@@ -208,9 +214,7 @@ class PageQuery(Strict):
         validate=validate.Length(max=40),
         metadata={"description": "`next_after` of the page before; left out for the first."},
     )
-    limit = fields.Integer(
-        load_default=50, validate=validate.Range(min=1, max=LARGEST_PAGE)
-    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=LARGEST_PAGE))
 
 
 class IdempotencyHeader(Schema):
@@ -231,7 +235,7 @@ class IdempotencyHeader(Schema):
 # --- Responses ----------------------------------------------------------------------------------
 
 
-def out(field: fields.Field) -> fields.Field:
+def out(field: fields.Field[Any]) -> fields.Field[Any]:
     field.required = True
     return field
 

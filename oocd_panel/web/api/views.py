@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, json, request, url_for
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 from werkzeug.wrappers import Response
 
 from oocd_panel.models import ApiClient, ApiScope, Referral, Route
@@ -291,7 +292,7 @@ def submit_referral(headers: dict[str, Any], body: dict[str, Any]) -> Response:
 
 @blp.route("/referrals", methods=["GET"])
 @needs(ApiScope.READ_OUTCOMES)
-@blp.arguments(schemas.ReferenceQuery, location="query")
+@blp.arguments(schemas.ReferenceQuery, location="query", unknown=RAISE)
 @blp.response(200, schemas.ReferralListOut, description="The cases with that reference.")
 @documented(422)
 def find_referrals(query: dict[str, Any]) -> dict[str, Any]:
@@ -337,7 +338,7 @@ def _cursor(value: str | None) -> police_api.Cursor | None:
 
 @blp.route("/outcomes/awaiting-delivery", methods=["GET"])
 @needs(ApiScope.READ_OUTCOMES)
-@blp.arguments(schemas.PageQuery, location="query")
+@blp.arguments(schemas.PageQuery, location="query", unknown=RAISE)
 @blp.response(200, schemas.ReferralPageOut, description="A page, oldest received first.")
 @documented(422)
 def awaiting_delivery(query: dict[str, Any]) -> dict[str, Any]:
@@ -379,4 +380,3 @@ def record_delivery(body: dict[str, Any], referral_id: int) -> police_api.Outcom
         raise invalid(exc, delivery_path) from None
     g.api_record = referral.id
     return police_api.outcome_view(referral)
-
