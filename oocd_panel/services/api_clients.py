@@ -7,7 +7,9 @@ client's calls as to that officer's.
 
 Each call spends one of the client's calls: a bucket holding at most a minute's worth
 (API_CALLS_PER_MINUTE), refilled continuously; an empty bucket refuses the call (RateLimited,
-saying how many seconds until the next one would be accepted)."""
+saying how many seconds until the next one would be accepted). The call is checked against the
+bucket as it begins (admit) and spent as it is recorded (spend_call, with its audit row), so a
+call costs the database one write, whatever it did."""
 
 from __future__ import annotations
 
@@ -18,15 +20,15 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from oocd_panel.models import Agency, ApiClient, ApiScope, Role, Service, User
-from oocd_panel.plumbing.db import begin_writing, utcnow
+from oocd_panel.plumbing.db import utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, DomainError, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
-from oocd_panel.plumbing.unit_of_work import unit_of_work
-from oocd_panel.services import accounts, audit_trail
+from oocd_panel.plumbing.unit_of_work import in_unit_of_work, unit_of_work
+from oocd_panel.services import audit_trail
 
 # Every secret starts so: easy to recognise in a configuration file, and for secret scanners.
 SECRET_PREFIX = "oocd_"  # noqa: S105 (the start every secret shares, not a secret)
@@ -193,36 +195,66 @@ def revoke(
     return client
 
 
+# The client whose secret has this digest, with its account's roles and services: one query.
+_BY_SECRET = (
+    select(ApiClient)
+    .where(ApiClient.secret_hash == bindparam("digest"))
+    .options(
+        joinedload(ApiClient.user).joinedload(User.role_rows),
+        joinedload(ApiClient.user).joinedload(User.services),
+    )
+)
+
+
+def _bucket(client: ApiClient, calls_per_minute: int, now: dt.datetime) -> tuple[float, float]:
+    """(calls the client may make now, calls it regains a second)."""
+    capacity = float(calls_per_minute)
+    per_second = capacity / 60
+    elapsed = max(0.0, (now - client.rate_checked_at).total_seconds())
+    return min(capacity, client.rate_tokens + elapsed * per_second), per_second
+
+
 def admit(
     session: Session, secret: str, *, calls_per_minute: int, now: dt.datetime | None = None
 ) -> ApiClient:
-    """The client whose secret this is, its account loaded (roles and services), having spent
-    one call. Raises CredentialsNotValid or RateLimited, spending nothing.
-
-    Calls of one client take turns here (its row locked on PostgreSQL; the write lock taken as
-    the transaction begins on SQLite), so parallel calls never spend the same call twice."""
+    """The client whose secret this is (its account's roles and services loaded), if it may
+    make a call now. Raises CredentialsNotValid or RateLimited. The call is spent when it is
+    recorded (spend_call), in the transaction that writes its audit row."""
     now = now or utcnow()
     if not secret.startswith(SECRET_PREFIX) or len(secret) > _LONGEST_SECRET:
         raise CredentialsNotValid()
-    begin_writing(session)
-    with unit_of_work(session):
-        client = session.scalars(
-            select(ApiClient).where(ApiClient.secret_hash == secret_hash(secret)).with_for_update()
-        ).one_or_none()
-        if client is None or client.revoked_at is not None:
-            raise CredentialsNotValid()
-        capacity = float(calls_per_minute)
-        per_second = capacity / 60
-        elapsed = max(0.0, (now - client.rate_checked_at).total_seconds())
-        tokens = min(capacity, client.rate_tokens + elapsed * per_second)
-        if tokens < 1:
-            raise RateLimited(max(1, math.ceil((1 - tokens) / per_second)))
-        client.rate_tokens = tokens - 1
-        client.rate_checked_at = now
-        client.last_used_at = now
-        # The account with its roles and services (client.user then reads it from the session).
-        assert accounts.get_user(session, client.user_id) is not None
+    client = session.scalars(_BY_SECRET, {"digest": secret_hash(secret)}).unique().one_or_none()
+    if client is None or client.revoked_at is not None:
+        raise CredentialsNotValid()
+    tokens, per_second = _bucket(client, calls_per_minute, now)
+    if tokens < 1:
+        raise RateLimited(max(1, math.ceil((1 - tokens) / per_second)))
     return client
+
+
+def spend_call(
+    session: Session, client: ApiClient, *, calls_per_minute: int, now: dt.datetime | None = None
+) -> None:
+    """One call spent of the client's rate, counted from the bucket as it is now (the client's
+    row locked on PostgreSQL; SQLite's writers take turns). Calls admitted at once may together
+    overdraw it by a call or two: the client then waits that much longer."""
+    if not in_unit_of_work(session):
+        raise RuntimeError("spend_call belongs in the unit of work that records the call")
+    now = now or utcnow()
+    tokens, checked_at = session.execute(
+        select(ApiClient.rate_tokens, ApiClient.rate_checked_at)
+        .where(ApiClient.id == client.id)
+        .with_for_update()
+    ).one()
+    capacity = float(calls_per_minute)
+    elapsed = max(0.0, (now - checked_at).total_seconds())
+    left = min(capacity, tokens + elapsed * capacity / 60) - 1
+    session.execute(
+        update(ApiClient)
+        .where(ApiClient.id == client.id)
+        .values(rate_tokens=left, rate_checked_at=now, last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def client_accounts() -> Select[tuple[int]]:

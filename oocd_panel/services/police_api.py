@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Select, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.models import (
@@ -168,7 +168,7 @@ def _cases(client: ApiClient) -> Select[Referral]:
     return (
         select(Referral)
         .where(Referral.service_id == client.service_id, Referral.purged_at.is_(None))
-        .options(selectinload(Referral.decision), selectinload(Referral.deliveries))
+        .options(joinedload(Referral.decision), selectinload(Referral.deliveries))
     )
 
 

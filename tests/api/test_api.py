@@ -21,6 +21,7 @@ from oocd_panel.models import (
     Role,
 )
 from oocd_panel.plumbing.clock import local_today
+from oocd_panel.plumbing.unit_of_work import unit_of_work
 from oocd_panel.services import api_clients
 from tests.api.helpers import call, pointers, problem, referral_body, register
 from tests.factories import Factory
@@ -282,17 +283,25 @@ def test_too_many_calls_are_refused_with_retry_after(
 
 def test_the_rate_refills_with_time(factory: Factory, session: Session) -> None:
     registered = register(factory, calls_per_minute=60)
-    now = registered.client.rate_checked_at
+    client = registered.client
+    now = client.rate_checked_at
+
+    def make_call(at: dt.datetime) -> None:
+        api_clients.admit(session, registered.secret, calls_per_minute=60, now=at)
+        with unit_of_work(session):
+            api_clients.spend_call(session, client, calls_per_minute=60, now=at)
+        session.refresh(client)
+
     for _ in range(60):
-        api_clients.admit(session, registered.secret, calls_per_minute=60, now=now)
+        make_call(now)
     with pytest.raises(api_clients.RateLimited) as refused:
-        api_clients.admit(session, registered.secret, calls_per_minute=60, now=now)
+        make_call(now)
     assert refused.value.retry_after == 1
     later = now + dt.timedelta(seconds=2)
-    api_clients.admit(session, registered.secret, calls_per_minute=60, now=later)
-    api_clients.admit(session, registered.secret, calls_per_minute=60, now=later)
+    make_call(later)
+    make_call(later)
     with pytest.raises(api_clients.RateLimited):
-        api_clients.admit(session, registered.secret, calls_per_minute=60, now=later)
+        make_call(later)
 
 
 # --- Reading outcomes --------------------------------------------------------------------------

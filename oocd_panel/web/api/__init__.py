@@ -5,8 +5,9 @@ with a reference page at /api/v1/docs.
 A police system calls with its client's secret (`Authorization: Bearer ...`), registered by an
 administrator of one service (services.api_clients); no browser session is read, and no CSRF
 token asked for (the pages still ask for theirs). Every call is admitted (the secret checked,
-one call spent of the client's rate), checked against the scope its view needs, and audited
-when it ends: one row for the call (client, operation, status), one for each case it read.
+and the client's rate), checked against the scope its view needs, and recorded when it ends, in
+one transaction: one call spent of the client's rate, an audit row for the call (client,
+operation, status) and one for each case it read.
 Every error is an RFC 9457 problem (web/api/problems.py)."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import http
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.routing import BaseConverter
@@ -22,14 +23,14 @@ from werkzeug.wrappers import Response
 
 from oocd_panel.plumbing.db import begin_writing
 from oocd_panel.plumbing.unit_of_work import unit_of_work
-from oocd_panel.services import audit_trail
+from oocd_panel.services import api_clients, audit_trail
 from oocd_panel.web.access import csrf
 from oocd_panel.web.api import docs, problems, views
 from oocd_panel.web.api.problems import CONTENT_TYPE, PROBLEM_TYPES
 from oocd_panel.web.api.schemas import ProblemOut
 from oocd_panel.web.database import db_session
 
-DESCRIPTION = """\
+_DESCRIPTION = """\
 Referrals in, outcomes out, for police systems: submit a referral (or a notification of an
 outcome the police gave alone), read a case's status, decision, conditions and delivery by its
 police reference, list decided outcomes waiting for the police to deliver, and record the
@@ -41,9 +42,8 @@ acts as a police officer of that service would, and reads only what an officer m
 assessment, the child's health, SEND, exploitation or communication details. Send its secret
 with every call: `Authorization: Bearer oocd_...`.
 
-Each client may make a number of calls a minute (120 unless the service says otherwise), in
-bursts of as many; past that the answer is `429` with `Retry-After` (seconds). Every call is
-on the service's audit trail.
+Each client may make {calls_per_minute} calls a minute, in bursts of as many; past that the
+answer is `429` with `Retry-After` (seconds). Every call is on the service's audit trail.
 
 A submission sent with an `Idempotency-Key` header is made once: a retry with the same key and
 the same body gets the first answer back (`Idempotent-Replayed: true`), never a second
@@ -53,6 +53,10 @@ Every error is an RFC 9457 problem (`application/problem+json`), its `type` one 
 `about:blank` for plain HTTP errors):
 
 """ + "\n".join(f"- `{problems.TYPE_BASE}{name}`: {text}" for name, text in PROBLEM_TYPES.items())
+
+
+def description(calls_per_minute: int) -> str:
+    return _DESCRIPTION.replace("{calls_per_minute}", f"{calls_per_minute:,}")
 
 
 class PoliceApi(Api):
@@ -93,7 +97,7 @@ def init_app(app: Flask) -> None:
         OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX=None,  # the document is served by web/api/docs.py
         API_SPEC_OPTIONS={
-            "info": {"description": DESCRIPTION},
+            "info": {"description": description(app.config["API_CALLS_PER_MINUTE"])},
             "security": [{"bearer": []}],
         },
     )
@@ -110,6 +114,11 @@ def init_app(app: Flask) -> None:
         },
     )
     api.register_blueprint(views.blp)
+    # The operations are grouped by these tags, not by the blueprint flask-smorest tags them
+    # with (its tag would head an empty section of the reference).
+    api.spec._tags[:] = [t for t in api.spec._tags if t["name"] != views.blp.name]
+    for name, about in views.TAGS.items():
+        api.spec.tag({"name": name, "description": about})
     csrf.exempt(views.blp)
     app.extensions["oocd_api"] = api
     app.register_blueprint(docs.bp)
@@ -145,5 +154,9 @@ def _audit_the_call(response: Response) -> Response:
         session.commit()  # end the call's reading, so that the audit rows begin ready to write
     begin_writing(session)
     with unit_of_work(session):
+        if client is not None:
+            api_clients.spend_call(
+                session, client, calls_per_minute=current_app.config["API_CALLS_PER_MINUTE"]
+            )
         audit_trail.record_many(session, client.user if client is not None else None, rows)
     return response

@@ -32,12 +32,11 @@ from oocd_panel.web.api import problems, schemas
 from oocd_panel.web.api.problems import CONTENT_TYPE, Problem, pointer
 from oocd_panel.web.database import db_session
 
-blp = Blueprint(
-    "api",
-    __name__,
-    url_prefix="/api/v1",
-    description="Referrals in, outcomes out: what a police officer of the client's service does.",
-)
+blp = Blueprint("api", __name__, url_prefix="/api/v1")
+TAGS = {
+    "Referrals": "Submit a referral or a notification, and read a case as the police may.",
+    "Deliveries": "Outcomes waiting for the police to deliver them, and recording a delivery.",
+}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -243,7 +242,7 @@ def request_hash() -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-@blp.route("/referrals", methods=["POST"])
+@blp.route("/referrals", methods=["POST"], tags=["Referrals"])
 @needs(ApiScope.SUBMIT_REFERRALS)
 @blp.arguments(schemas.IdempotencyHeader, location="headers")
 @blp.arguments(schemas.ReferralIn)
@@ -290,7 +289,7 @@ def submit_referral(headers: dict[str, Any], body: dict[str, Any]) -> Response:
 # --- Reading outcomes -------------------------------------------------------------------------
 
 
-@blp.route("/referrals", methods=["GET"])
+@blp.route("/referrals", methods=["GET"], tags=["Referrals"])
 @needs(ApiScope.READ_OUTCOMES)
 @blp.arguments(schemas.ReferenceQuery, location="query", unknown=RAISE)
 @blp.response(200, schemas.ReferralListOut, description="The cases with that reference.")
@@ -305,7 +304,7 @@ def find_referrals(query: dict[str, Any]) -> dict[str, Any]:
     return {"items": [police_api.outcome_view(r) for r in found]}
 
 
-@blp.route("/referrals/<id:referral_id>", methods=["GET"])
+@blp.route("/referrals/<id:referral_id>", methods=["GET"], tags=["Referrals"])
 @needs(ApiScope.READ_OUTCOMES)
 @blp.response(200, schemas.ReferralOut)
 @documented(404)
@@ -336,7 +335,7 @@ def _cursor(value: str | None) -> police_api.Cursor | None:
         ) from None
 
 
-@blp.route("/outcomes/awaiting-delivery", methods=["GET"])
+@blp.route("/outcomes/awaiting-delivery", methods=["GET"], tags=["Deliveries"])
 @needs(ApiScope.READ_OUTCOMES)
 @blp.arguments(schemas.PageQuery, location="query", unknown=RAISE)
 @blp.response(200, schemas.ReferralPageOut, description="A page, oldest received first.")
@@ -354,7 +353,7 @@ def awaiting_delivery(query: dict[str, Any]) -> dict[str, Any]:
 # --- Recording the delivery -------------------------------------------------------------------
 
 
-@blp.route("/referrals/<id:referral_id>/delivery", methods=["POST"])
+@blp.route("/referrals/<id:referral_id>/delivery", methods=["POST"], tags=["Deliveries"])
 @needs(ApiScope.RECORD_DELIVERIES)
 @blp.arguments(schemas.DeliveryIn)
 @blp.response(200, schemas.ReferralOut, description="Recorded: the case as it is now.")
