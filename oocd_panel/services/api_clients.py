@@ -232,6 +232,23 @@ def admit(
     return client
 
 
+_BUCKET = (
+    select(ApiClient.rate_tokens, ApiClient.rate_checked_at)
+    .where(ApiClient.id == bindparam("client_id"))
+    .with_for_update()
+)
+_SPEND = (
+    update(ApiClient)
+    .where(ApiClient.id == bindparam("client_id"))
+    .values(
+        rate_tokens=bindparam("tokens"),
+        rate_checked_at=bindparam("now"),
+        last_used_at=bindparam("now"),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def spend_call(
     session: Session, client: ApiClient, *, calls_per_minute: int, now: dt.datetime | None = None
 ) -> None:
@@ -241,20 +258,11 @@ def spend_call(
     if not in_unit_of_work(session):
         raise RuntimeError("spend_call belongs in the unit of work that records the call")
     now = now or utcnow()
-    tokens, checked_at = session.execute(
-        select(ApiClient.rate_tokens, ApiClient.rate_checked_at)
-        .where(ApiClient.id == client.id)
-        .with_for_update()
-    ).one()
+    tokens, checked_at = session.execute(_BUCKET, {"client_id": client.id}).one()
     capacity = float(calls_per_minute)
     elapsed = max(0.0, (now - checked_at).total_seconds())
     left = min(capacity, tokens + elapsed * capacity / 60) - 1
-    session.execute(
-        update(ApiClient)
-        .where(ApiClient.id == client.id)
-        .values(rate_tokens=left, rate_checked_at=now, last_used_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_SPEND, {"client_id": client.id, "tokens": left, "now": now})
 
 
 def client_accounts() -> Select[tuple[int]]:
