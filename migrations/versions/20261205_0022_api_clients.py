@@ -2,7 +2,7 @@
 rate limit's bucket), and the first results of calls made with an Idempotency-Key
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0021
 Create Date: 2026-12-05 09:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0022'
-down_revision: str | None = '0018'
+down_revision: str | None = '0021'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
