@@ -9,7 +9,7 @@ ASSETS    := oocd_panel/static/build/.built
 CHROMIUM  ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck pytest test-postgres bench-setup bench-pages bench-reports bench-seeding bench-letters workflow-diagram translations clean
+.PHONY: help setup run test lint typecheck pytest test-postgres bench-setup bench-pages bench-reports bench-seeding bench-letters bench-api workflow-diagram translations clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ bench-seeding: bench-setup ## seed-demo vs a plain executemany: make bench-seedi
 
 bench-letters: bench-setup ## A letter as HTML and PDF, and a batch of 1,000
 	$(BIN)/python bench/letters.py $(if $(DATABASE),--database "$(DATABASE)")
+
+bench-api: bench-setup ## A status lookup through the API, p95: make bench-api [DATABASE=url] [REFERRALS=n]
+	$(BIN)/python bench/api.py $(if $(DATABASE),--database "$(DATABASE)") $(if $(REFERRALS),--referrals $(REFERRALS))
 
 clean: ## Remove the virtualenv, node_modules and built assets (keeps instance/ data)
 	rm -rf $(VENV) node_modules oocd_panel/static/build

@@ -1,6 +1,7 @@
 // Builds oocd_panel/static/build/: our CSS (GOV.UK Frontend compiled with Arial), the GOV.UK
-// Frontend JavaScript, and the OpenMoji icon set Easy Read letters take their pictures from
-// (oocd_panel/letters/pictures.py). Fonts and GOV.UK's crown images are deliberately not copied.
+// Frontend JavaScript, the OpenMoji icon set Easy Read letters take their pictures from
+// (oocd_panel/letters/pictures.py), and ReDoc for the API's reference page. Fonts and GOV.UK's
+// crown images are deliberately not copied.
 import { mkdirSync, copyFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,4 +31,10 @@ mkdirSync(join(out, "openmoji"), { recursive: true });
 for (const name of ["icons.json", "info.json"]) {
   copyFileSync(join(openmoji, name), join(out, "openmoji", name));
 }
+
+// The API's reference page (ReDoc, one self-contained script).
+copyFileSync(
+  join(root, "node_modules", "redoc", "bundles", "redoc.standalone.js"),
+  join(out, "redoc.standalone.js"),
+);
 console.log("built", out);

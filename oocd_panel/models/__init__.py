@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from oocd_panel.models.api_client import ApiClient, ApiIdempotentResult
 from oocd_panel.models.assessment import Assessment, AssessmentSection, AssessmentVersion
 from oocd_panel.models.audit import QualityAudit, QualityAuditAnswer
 from oocd_panel.models.audit_trail import AuditEntry
@@ -9,6 +10,7 @@ from oocd_panel.models.enums import (
     Admission,
     Agency,
     AgendaStatus,
+    ApiScope,
     AssessmentStatus,
     AuditAnswer,
     CareExperience,
@@ -59,6 +61,9 @@ __all__ = [
     "Agency",
     "AgendaItem",
     "AgendaStatus",
+    "ApiClient",
+    "ApiIdempotentResult",
+    "ApiScope",
     "Assessment",
     "AssessmentSection",
     "AssessmentStatus",

@@ -45,6 +45,14 @@ class Agency(LabelledEnum):
     COMMUNITY_VOLUNTEER = "community_volunteer", "Community volunteer"
 
 
+class ApiScope(LabelledEnum):
+    """What a police system's API client may do (services.api_clients)."""
+
+    SUBMIT_REFERRALS = "referrals:submit", "Submit referrals and notifications"
+    READ_OUTCOMES = "outcomes:read", "Read the status, decision, conditions and delivery of cases"
+    RECORD_DELIVERIES = "deliveries:record", "Record deliveries (or that the child declined)"
+
+
 class Sex(LabelledEnum):
     MALE = "male", "Male"
     FEMALE = "female", "Female"

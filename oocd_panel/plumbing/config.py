@@ -89,6 +89,15 @@ def _trusted_proxies(env: Mapping[str, str]) -> int:
     return int(value)
 
 
+def _calls_per_minute(env: Mapping[str, str]) -> int:
+    value = (env.get("OOCD_API_CALLS_PER_MINUTE") or "").strip()
+    if not value:
+        return 120
+    if not (value.isascii() and value.isdecimal()) or int(value) < 1:
+        raise RuntimeError("OOCD_API_CALLS_PER_MINUTE must be a whole number of calls, like 120")
+    return int(value)
+
+
 def load_config(
     environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -151,6 +160,9 @@ def load_config(
         # Mail (set-up links): off unless SMTP_HOST and SMTP_FROM are set.
         **_mail_settings(env),
         "CASES_PER_PAGE": 25,
+        # Each police system's API client may make this many calls a minute (in bursts of as
+        # many), then is answered 429 with Retry-After.
+        "API_CALLS_PER_MINUTE": _calls_per_minute(env),
         # Sessions end after this long idle, and this long after sign-in, whatever happens.
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_ABSOLUTE_HOURS": 12,

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from oocd_panel.models import Agency, Role, Service, User, UserRole, user_service
+from oocd_panel.models import Agency, ApiClient, Role, Service, User, UserRole, user_service
 from oocd_panel.models.user import new_session_token
 from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.plumbing.text_input import clean_text
 from oocd_panel.plumbing.unit_of_work import unit_of_work
-from oocd_panel.services import accounts, audit_trail, set_up_links, two_factor
+from oocd_panel.services import accounts, api_clients, audit_trail, set_up_links, two_factor
 from oocd_panel.services.set_up_links import IssuedLink
 
 
@@ -32,17 +32,23 @@ def users_of(session: Session, admin: User) -> list[User]:
     """Everyone who works for one of the administrator's services, by name."""
     _require_admin(admin)
     ids = select(user_service.c.user_id).where(user_service.c.service_id.in_(admin.service_ids))
-    return list(
-        session.scalars(select(User).where(User.id.in_(ids)).order_by(User.full_name, User.id))
-    )
+    people = User.id.in_(ids) & User.id.not_in(api_clients.client_accounts())
+    return list(session.scalars(select(User).where(people).order_by(User.full_name, User.id)))
 
 
 def get_user(session: Session, admin: User, user_id: int) -> User:
     _require_admin(admin)
     user = session.get(User, user_id)
-    if user is None or not user.service_ids & admin.service_ids:
+    if user is None or not user.service_ids & admin.service_ids or _is_client(session, user):
         raise NotFound("There is no such user in your services.")
     return user
+
+
+def _is_client(session: Session, user: User) -> bool:
+    """The account a police system's API client acts as: managed on the service's API clients
+    page, never as a person (it must never get a password or a set-up link)."""
+    clients = api_clients.client_accounts().where(ApiClient.user_id == user.id)
+    return session.scalar(clients) is not None
 
 
 @dataclass(frozen=True)

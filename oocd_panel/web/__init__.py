@@ -36,6 +36,8 @@ def init_web(app: Flask) -> None:
 
     from oocd_panel.web import (
         account,
+        api,
+        api_clients,
         assessments,
         audits,
         auth,
@@ -71,6 +73,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(audit.bp)
     app.register_blueprint(privacy.bp)
     app.register_blueprint(feedback.bp)
+    app.register_blueprint(api_clients.bp)
+    api.init_app(app)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     app.add_template_global(cases.action_url)

@@ -54,6 +54,16 @@ def public(view: F) -> F:
     return view
 
 
+# The API for police systems (web/api): a bearer secret, never a browser's session, says who is
+# calling, and the API checks it (and the scope each of its views needs) itself.
+API_TOKEN = "api token"  # noqa: S105 (a kind of access rule, not a token)
+
+
+def api_token(view: F) -> F:
+    view.allowed_roles = API_TOKEN  # type: ignore[attr-defined]
+    return view
+
+
 def csrf_checked_by_form(view: F) -> F:
     """The view's FlaskForm checks the CSRF token itself, so an expired form is re-shown with
     what was typed and a message, instead of the blanket error page. The view must not save
@@ -64,7 +74,7 @@ def csrf_checked_by_form(view: F) -> F:
 
 
 def rule_for(view: Callable[..., Any]) -> frozenset[Role] | str | None:
-    """The roles a view allows, None if public, or 'undeclared'."""
+    """The roles a view allows, None if public, API_TOKEN, or 'undeclared'."""
     if getattr(view, "is_public", False):
         return None
     roles: frozenset[Role] | str = getattr(view, "allowed_roles", "undeclared")
@@ -123,6 +133,10 @@ def _enforce() -> Response | None:
     endpoint = request.endpoint
     if endpoint is None or endpoint == "static":
         return None
+    view = current_app.view_functions[endpoint]
+    rule = rule_for(view)
+    if rule == API_TOKEN:
+        return None  # no session is read or kept: the API checks its caller's secret
     if current_user.is_authenticated:
         if _timed_out():
             logout_user()
@@ -133,8 +147,6 @@ def _enforce() -> Response | None:
             )
             return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
         session["last_seen"] = time.time()
-    view = current_app.view_functions[endpoint]
-    rule = rule_for(view)
     if rule == "undeclared":
         current_app.logger.error("view %s declares no access rule; refused", endpoint)
         abort(403)

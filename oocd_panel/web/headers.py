@@ -25,10 +25,13 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         nonce = csp_nonce()
+        # Only the API's reference page (no personal data on it) lets inline styles apply:
+        # ReDoc writes its own. Scripts stay the product's own files everywhere.
+        styles = "'self' 'unsafe-inline'" if g.get("inline_styles") else "'self'"
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; "
-            "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            f"style-src {styles}; img-src 'self' data:; font-src 'self'; "
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
         )
         response.headers["X-Content-Type-Options"] = "nosniff"

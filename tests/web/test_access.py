@@ -16,7 +16,7 @@ from oocd_panel.models import AuditEntry, Letter, Referral, ReferralStatus, Role
 from oocd_panel.plumbing.clock import utcnow
 from oocd_panel.services import feedback
 from oocd_panel.services.set_up_links import issue
-from oocd_panel.web.access import rule_for
+from oocd_panel.web.access import API_TOKEN, rule_for
 from tests.factories import Factory
 from tests.web.helpers import sign_in, text_of
 
@@ -28,9 +28,27 @@ ASSESSMENT_READERS = {Role.PRACTITIONER, Role.MANAGER, Role.PANEL_MEMBER}
 YJS = {Role.PRACTITIONER, Role.MANAGER}
 PANEL = {Role.PANEL_MEMBER, Role.MANAGER}
 
-EXPECTED: dict[str, set[Role] | None] = {
+EXPECTED: dict[str, set[Role] | str | None] = {
     # None: public.
     "healthz": None,
+    # The API for police systems: its caller's secret, never a session (tests/api).
+    **{
+        f"api.{name}": API_TOKEN
+        for name in [
+            "submit_referral",
+            "find_referrals",
+            "get_referral",
+            "awaiting_delivery",
+            "record_delivery",
+        ]
+    },
+    # Its description and reference page: nothing about anyone.
+    "api_docs.openapi": None,
+    "api_docs.reference": None,
+    # Administrators register their service's police systems.
+    "api_clients.index": {Role.ADMIN},
+    "api_clients.new": {Role.ADMIN},
+    "api_clients.revoke": {Role.ADMIN},
     "auth.sign_in": None,
     "auth.sign_out": EVERYONE,
     # The second step of signing in: it checks the pending sign-in itself.
@@ -152,7 +170,9 @@ def test_every_endpoint_has_a_declared_rule_matching_the_policy(app: Flask) -> N
         declared = rule_for(app.view_functions[endpoint])
         assert declared != "undeclared", f"{endpoint} declares no access rule"
         expected = EXPECTED[endpoint]
-        assert declared == (frozenset(expected) if expected is not None else None), endpoint
+        if isinstance(expected, set):
+            expected = frozenset(expected)
+        assert declared == expected, endpoint
 
 
 def _issued_letter(factory: Factory) -> int:
@@ -219,6 +239,7 @@ def _url(
         )
         .replace("<key>", "exploitation")
         .replace("<id:number>", "1")
+        .replace("<id:client_id>", "1")
         .replace("<slug>", referral.service.slug)
         .replace("<language>", "cy")
         .replace("<which>", "youth_caution-parent")
@@ -256,6 +277,12 @@ def test_each_role_gets_exactly_its_endpoints(
         method = "GET" if "GET" in methods else "POST"
         response = client.open(url, method=method)
         allowed = EXPECTED[endpoint]
+        if allowed == API_TOKEN:
+            # A session (anyone's) is never a caller's secret.
+            assert response.status_code == 401, (endpoint, who, response.status_code)
+            assert response.content_type == "application/problem+json"
+            continue
+        assert not isinstance(allowed, str)
         if allowed is None:
             assert response.status_code in {200, 302}, (endpoint, who, response.status_code)
         elif who == ANON:

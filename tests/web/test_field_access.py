@@ -28,6 +28,7 @@ from oocd_panel.models import (
 from oocd_panel.models.types import json_type
 from oocd_panel.plumbing.db import Base
 from oocd_panel.workflow import ACTIONS_BY_TRIGGER
+from tests.api.helpers import call, register
 from tests.factories import Factory
 from tests.web.helpers import sign_in
 from tests.web.test_access import _endpoints, _url
@@ -107,6 +108,13 @@ POLICE_MAY = {
     ("identity_provider", "issuer"),
     ("identity_provider", "client_id"),
     ("identity_provider", "client_secret"),
+    # A police system's API client (who it is), and the first result of a call made with an
+    # Idempotency-Key: the case as the police read it.
+    ("api_client", "name"),
+    ("api_client", "police_force"),
+    ("api_client", "scopes"),
+    ("api_idempotent_result", "key"),
+    ("api_idempotent_result", "response"),
 }
 
 
@@ -225,6 +233,17 @@ def test_no_page_a_police_officer_can_reach_shows_sensitive_fields(
         as_text=True
     )
     assert reached >= 10  # the officer's own pages were really read
+    # A police system reads what an officer does, through the API: no more.
+    system = register(factory)
+    for referral in (delivered, returned):
+        for path in (
+            f"/api/v1/referrals/{referral.id}",
+            f"/api/v1/referrals?police_reference={referral.police_reference}",
+            "/api/v1/outcomes/awaiting-delivery",
+        ):
+            response = call(client, "GET", path, system.secret)
+            assert response.status_code == 200, path
+            assert MARK not in response.get_data(as_text=True), path
     # The marked text is there to be found: YJS staff read it.
     worker = app.test_client()
     sign_in(worker, factory.cast(Role.PRACTITIONER))

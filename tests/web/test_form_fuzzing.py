@@ -39,7 +39,14 @@ from oocd_panel.demo import panels as demo_panel
 from oocd_panel.demo.assessment_answers import answers_for
 from oocd_panel.models import AgendaItem, ReferralStatus, Role, User
 from oocd_panel.plumbing.clock import local_today, utcnow
-from oocd_panel.services import identity_providers, letter_wording, panels, two_factor, user_admin
+from oocd_panel.services import (
+    api_clients,
+    identity_providers,
+    letter_wording,
+    panels,
+    two_factor,
+    user_admin,
+)
 from tests.db_state import (
     Snapshot,
     audit_problems,
@@ -464,6 +471,27 @@ def _remove_identity_provider(f: Factory) -> Target:
     return Target(f.cast(Role.ADMIN), url, f"{url}/remove")
 
 
+def _register_police_system(f: Factory) -> Target:
+    url = f"/admin/services/{f.service().id}/api-clients/new"
+    values = {"name": "Niche RMS", "police_force": "Northbrook Police", "scopes": "outcomes:read"}
+    return Target(f.cast(Role.ADMIN), url, url, values, saved_when="is registered")
+
+
+def _revoke_police_system(f: Factory) -> Target:
+    service = f.service()
+    registered = api_clients.register(
+        f.session,
+        f.cast(Role.ADMIN),
+        service_id=service.id,
+        name="Niche RMS",
+        police_force="Northbrook Police",
+        scopes=["outcomes:read"],
+        calls_per_minute=120,
+    )
+    url = f"/admin/services/{service.id}/api-clients"
+    return Target(f.cast(Role.ADMIN), url, f"/admin/api-clients/{registered.client.id}/revoke")
+
+
 def _letter(f: Factory) -> Target:
     referral = f.referral_at(S.OUTCOME_DELIVERED)
     f.approved_wording({"contact:phone": "01632 960 123"})
@@ -757,11 +785,17 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "letters.wording_withdraw": (_wording_withdraw, 4),
     "letters.wording_restore": (_wording_restore, 4),
     "translations.review": (_translation_approval, 6),
+    "api_clients.new": (_register_police_system, 8),
+    "api_clients.revoke": (_revoke_police_system, 4),
 }
+# The API's operations take JSON, not forms: tests/api/test_schemathesis.py sends them
+# everything their document allows and more.
+API_OPERATIONS = {"api.submit_referral", "api.record_delivery"}
 
 
 def test_every_form_is_fuzzed(app: Flask) -> None:
     posting = {r.endpoint for r in app.url_map.iter_rules() if "POST" in (r.methods or ())}
+    posting -= API_OPERATIONS
     # A form that does two things (setting up, or replacing) has a key per way, after a colon.
     assert posting == {key.split(":")[0] for key in FORMS}, "add a way to reach it to FORMS"
 
