@@ -25,7 +25,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 from pathlib import Path
@@ -38,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
 
+from demo_targets import seed_demo_database  # noqa: E402  (bench/, beside this script)
+
 from oocd_panel import create_app  # noqa: E402
 from oocd_panel.models import ApiScope, Referral, Role, Service, User  # noqa: E402
 from oocd_panel.plumbing.config import normalise_database_url  # noqa: E402
@@ -46,24 +47,6 @@ from oocd_panel.services import api_clients  # noqa: E402
 
 CALLS = 10_000_000  # the rate limit out of the way: the benchmark is the lookup
 LOOKUP = "/api/v1/referrals?police_reference="
-
-
-def _seed(referrals: int) -> str:
-    workdir = Path(tempfile.mkdtemp(prefix="oocd-bench-api-"))
-    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "OOCD_ENV": "development"}
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
-    subprocess.run([*flask, "upgrade-db"], cwd=ROOT, env=env, check=True, capture_output=True)
-    started = time.perf_counter()
-    subprocess.run(
-        [*flask, "seed-demo", "--referrals", str(referrals)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    print(f"seeded {referrals:,} referrals in {time.perf_counter() - started:.1f} s")
-    return url
 
 
 def _client_and_references(url: str, lookups: int) -> tuple[str, list[str], int]:
@@ -239,7 +222,9 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=2000)
     parser.add_argument("--no-http", action="store_true", help="in-process only")
     args = parser.parse_args()
-    url = normalise_database_url(args.database or _seed(args.referrals))
+    url = normalise_database_url(
+        args.database or seed_demo_database(args.referrals, prefix="oocd-bench-api-")
+    )
     secret, references, total = _client_and_references(url, args.lookups)
     print(
         f"{url.split('://')[0].split('+')[0]}; {total:,} referrals; status lookups by police "

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
 
-from demo_targets import newest_pack_item  # noqa: E402  (bench/, beside this script)
+from demo_targets import newest_pack_item, seed_demo_database  # noqa: E402  (bench/, beside this script)
 
 from oocd_panel.models import Referral, ReferralStatus  # noqa: E402
 from oocd_panel.plumbing.config import normalise_database_url  # noqa: E402
@@ -113,24 +113,6 @@ def drive(port: int, path: str, cookie: str, seconds: float, connections: int) -
     }
 
 
-def _seed(referrals: int) -> str:
-    workdir = Path(tempfile.mkdtemp(prefix="oocd-bench-"))
-    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "OOCD_ENV": "development"}
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
-    subprocess.run([*flask, "upgrade-db"], cwd=ROOT, env=env, check=True, capture_output=True)
-    started = time.perf_counter()
-    subprocess.run(
-        [*flask, "seed-demo", "--referrals", str(referrals)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    print(f"seeded {referrals:,} referrals in {time.perf_counter() - started:.1f} s")
-    return url
-
-
 def _targets(url: str) -> dict[str, str]:
     """Real ids in this database: a case of the practitioner's service and a panel pack."""
     engine = make_engine(normalise_database_url(url))
@@ -183,7 +165,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (Debian's package)")
 
-    url = args.database or _seed(args.referrals)
+    url = args.database or seed_demo_database(args.referrals, prefix="oocd-bench-")
     pages = _targets(url)
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "OOCD_ENV": "development"}
     port = _free_port()
