@@ -19,7 +19,7 @@ from oocd_panel import create_app, demo
 from oocd_panel.demo.panels import PanelCast
 from oocd_panel.models import Role, Service, User
 from oocd_panel.plumbing.db import Database
-from oocd_panel.services import letter_wording, wording_approval
+from oocd_panel.services import letter_wording
 from tests.conftest import fresh_database
 from tests.factories import Factory, next_code
 
@@ -167,6 +167,7 @@ def demo_factory(session: Session) -> Factory:
         Role.PRACTITIONER: users["practitioner@example.org"],
         Role.MANAGER: users["manager@example.org"],
         Role.POLICE_OFFICER: users["police@example.org"],
+        Role.ADMIN: users["admin@example.org"],
     }
     factory._panel = PanelCast(
         chair=users["panel.yjs@example.org"],
@@ -179,22 +180,10 @@ def demo_factory(session: Session) -> Factory:
     return factory
 
 
-def give_a_phone_number(session: Session, users: dict[str, User], service: Service) -> None:
-    """Letters need a phone number: drafted by the administrator, approved by a manager, as
-    every change of the wording is (unless another journey gave one already)."""
-    if letter_wording.current_values(session, service)["contact:phone"]:
+def give_a_phone_number(factory: Factory) -> None:
+    """Letters need a phone number: drafted by the demo administrator, approved by the demo
+    manager, as every change of the wording is (unless another journey gave one already)."""
+    service = factory.service()
+    if letter_wording.current_values(factory.session, service)["contact:phone"]:
         return
-    saved = letter_wording.save_wording(
-        session,
-        users["admin@example.org"],
-        service_id=service.id,
-        values={"contact:phone": "01632 960 101"},
-    )
-    assert saved.draft is not None
-    wording_approval.approve(
-        session,
-        users["manager@example.org"],
-        service_id=service.id,
-        draft_id=saved.draft.id,
-        revision=saved.draft.revision,
-    )
+    factory.approved_wording({"contact:phone": "01632 960 101"})

@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
-
 from oocd_panel import demo
-from oocd_panel.models import ReferralStatus, Role, User
+from oocd_panel.models import ReferralStatus, Role
 from oocd_panel.services import feedback, letters
 from tests.browser.conftest import (
     LiveServer,
@@ -26,9 +24,8 @@ def _letters_out(live: LiveServer, count: int) -> list[str]:
     """Letters issued with their feedback links (as the letters page issues them); the links."""
     links = []
     with live.session() as session:
-        users = {u.email: u for u in session.scalars(select(User))}
         factory = demo_factory(session)
-        give_a_phone_number(session, users, factory._service)
+        give_a_phone_number(factory)
         for _ in range(count):
             referral = factory.referral_at(ReferralStatus.OUTCOME_DELIVERED, disposal="outcome_22")
             row = letters.issue(

@@ -7,10 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from oocd_panel import demo
-from oocd_panel.models import ReferralStatus, User
+from oocd_panel.models import ReferralStatus
 from tests.browser.conftest import (
     LiveServer,
     assert_accessible,
@@ -24,12 +22,11 @@ from tests.factories import child_details
 
 def _decided_case(live: LiveServer) -> tuple[int, str]:
     with live.session() as session:
-        users = {u.email: u for u in session.scalars(select(User))}
         factory = demo_factory(session)
         referral = factory.referral_at(
             ReferralStatus.OUTCOME_DELIVERED, disposal="community_resolution"
         )
-        give_a_phone_number(session, users, factory.service())
+        give_a_phone_number(factory)
         return referral.id, referral.child.full_name
 
 
@@ -67,7 +64,6 @@ def test_after_a_police_alone_outcome_the_practitioner_chooses_the_support_and_i
     from oocd_panel.models import Role, Route
 
     with live.session() as session:
-        users = {u.email: u for u in session.scalars(select(User))}
         factory = demo_factory(session)
         referral = factory.referral(
             route=Route.NOTIFICATION,
@@ -75,7 +71,7 @@ def test_after_a_police_alone_outcome_the_practitioner_chooses_the_support_and_i
             proposed_outcome="outcome_22",
         )
         factory.act(referral, "offer_support", Role.PRACTITIONER)
-        give_a_phone_number(session, users, factory.service())
+        give_a_phone_number(factory)
         case_id, first_name = referral.id, referral.child.full_name.split()[0]
     page.goto(f"{live.url}/sign-in")
     page.fill("#email", "practitioner@example.org")

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from oocd_panel.models import ReferralStatus, User
+from oocd_panel.models import ReferralStatus
 from tests.browser.conftest import (
     LiveServer,
     assert_accessible,
@@ -20,12 +18,11 @@ from tests.browser.conftest import (
 
 def _welsh_case(live: LiveServer) -> tuple[int, int]:
     with live.session() as session:
-        users = {u.email: u for u in session.scalars(select(User))}
         factory = demo_factory(session)
         referral = factory.referral_at(ReferralStatus.OUTCOME_DELIVERED, disposal="youth_caution")
         referral.child.first_language = "Cymraeg"
         session.commit()
-        give_a_phone_number(session, users, factory._service)
+        give_a_phone_number(factory)
         return referral.id, factory._service.id
 
 
