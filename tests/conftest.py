@@ -221,7 +221,9 @@ def smtp_server() -> Iterator[SMTPServer]:
         _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any
     ) -> Any:
         right = data.login == server.username.encode() and data.password == server.password.encode()
-        return AuthResult(success=right)
+        # handled=False: aiosmtpd answers a wrong password with 535 itself (the default, True,
+        # would leave the client waiting for an answer until its timeout).
+        return AuthResult(success=right, handled=False)
 
     controller = Controller(
         server,
