@@ -2,8 +2,10 @@
 link as a QR code, and what happens to the answers.
 
 Its words are all here, in one place (`WORDS`), for translating; `templates/letters/_feedback
-.html` lays them out. The QR code is an SVG drawn by segno from exactly the link printed beside
-it, put inline in the letter's HTML, so the PDF carries it as a drawing (no image to fetch)."""
+.html` lays them out. The QR code is drawn by segno from exactly the link printed beside it: on
+screen an inline SVG; in the letter as issued (the PDF and its stored HTML) a PNG of one pixel
+per module in a data URI, printed with its pixels kept square (WeasyPrint draws the SVG's path
+at some 10 ms a code, the image at almost nothing, and a bilingual letter has two)."""
 
 from __future__ import annotations
 
@@ -59,6 +61,12 @@ def qr_svg(url: str) -> Markup:
     return Markup(svg)  # noqa: S704  (segno's own markup, the URL escaped in it)
 
 
+def qr_png(url: str) -> str:
+    """The same code as `qr_svg`, as a `data:` URI of a PNG with one pixel per module (the
+    stylesheet scales it to 25 mm without smoothing, so the modules stay sharp on paper)."""
+    return str(segno.make(url, error="m").png_data_uri(scale=1, border=2))
+
+
 @dataclass(frozen=True)
 class FeedbackBlock:
     """What the letter's feedback block shows: the link and its QR code, or (a preview, before
@@ -70,6 +78,10 @@ class FeedbackBlock:
     @property
     def qr(self) -> Markup | None:
         return qr_svg(self.url) if self.url else None
+
+    @property
+    def qr_image(self) -> str | None:
+        return qr_png(self.url) if self.url else None
 
 
 PREVIEW = FeedbackBlock(None)

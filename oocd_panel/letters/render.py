@@ -9,6 +9,7 @@ through Flask-Babel instead (web/i18n.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -104,6 +105,25 @@ def to_html(
 
 # Easy Read pictures, kept between letters: each is fetched and decoded once per process.
 _PICTURE_CACHE: dict[str, object] = {}
+# WeasyPrint keys a picture by its URL and its decoded data by the URL's MD5 ("<md5>-<slot>-").
+_PICTURE_IDS = frozenset(
+    hashlib.md5(f"{pictures.PRINT_URL_PREFIX}{t.value}".encode(), usedforsecurity=False).hexdigest()
+    for t in pictures.Topic
+)
+
+
+class _LetterImages(dict[str, object]):
+    """One letter's images for WeasyPrint: the pictures' entries are shared with every later
+    letter; the rest (the letter's own QR code) goes with the letter, so a long run of letters
+    does not keep every code it printed."""
+
+    def __init__(self) -> None:
+        super().__init__(_PICTURE_CACHE)
+
+    def __setitem__(self, key: str, value: object) -> None:
+        super().__setitem__(key, value)
+        if pictures.print_topic(key) is not None or key.split("-", 1)[0] in _PICTURE_IDS:
+            _PICTURE_CACHE[key] = value
 
 
 @cache
@@ -122,13 +142,21 @@ def _url_fetcher() -> object:
     return PictureFetcher()
 
 
+@cache
+def _stylesheet() -> object:
+    """The letters' stylesheet, parsed once per process (parsing it cost 15 ms a letter)."""
+    from weasyprint import CSS  # type: ignore[import-untyped]
+
+    return CSS(filename=str(STYLESHEET))
+
+
 def to_pdf(html: str) -> bytes:
     """A tagged PDF (structure for screen readers), fonts embedded."""
     # Imported here: loading pango is slow, and most requests never make a PDF.
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+    from weasyprint import HTML
 
     pdf = HTML(string=html, base_url=str(PROJECT_ROOT), url_fetcher=_url_fetcher()).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET))], pdf_tags=True, cache=_PICTURE_CACHE
+        stylesheets=[_stylesheet()], pdf_tags=True, cache=_LetterImages()
     )
     assert isinstance(pdf, bytes)
     return pdf

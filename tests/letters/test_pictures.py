@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import re
 from html import unescape
@@ -15,6 +16,7 @@ from flask import Flask
 from oocd_panel.catalogue import disposals, interventions
 from oocd_panel.letters import pictures, points, render
 from oocd_panel.letters.compose import FirstMeeting, Letter, Variant, compose, recipients
+from oocd_panel.letters.feedback import FeedbackBlock
 from oocd_panel.letters.pictures import Topic
 from oocd_panel.letters.points import Point
 from oocd_panel.letters.readability import sentences
@@ -210,6 +212,27 @@ def test_the_pdf_has_a_picture_left_of_every_point_with_its_text_alternative(
     assert pdf.count(b"/DCTDecode") == len(set(alts))
     for topic in {pictures.topic_of(line) for _, line in _points(letter)}:
         assert pictures.print_image(topic).startswith(b"\xff\xd8")  # a JPEG
+
+
+def test_pictures_are_decoded_once_for_every_letter_but_no_letters_qr_code_is_kept(
+    factory: Factory,
+) -> None:
+    referral = _decided(factory, "youth_caution")
+    letter = _letter(referral, Variant.EASY_READ, MEETING)
+    links = [FeedbackBlock(f"https://panel.example/f/K7M3PQ9X2{last}") for last in "RS"]
+    for link in links:
+        html = render.to_html(letter, "Northbrook", link)
+        pdf = render.to_pdf(html)
+        assert pdf.count(b"/DCTDecode") == len(set(_img_alts(html)))  # the pictures
+        assert link.qr_image is not None
+        assert link.qr_image in html
+    kept = [str(key) for key in render._PICTURE_CACHE]
+    assert any(key.startswith(pictures.PRINT_URL_PREFIX) for key in kept)
+    codes = {
+        hashlib.md5(str(link.qr_image).encode(), usedforsecurity=False).hexdigest()
+        for link in links
+    }
+    assert not [key for key in kept if key.startswith("data:") or key.split("-")[0] in codes]
 
 
 def test_letters_that_are_not_easy_read_have_no_pictures(factory: Factory) -> None:
