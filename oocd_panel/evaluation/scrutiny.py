@@ -211,7 +211,7 @@ def publish(
         tables.append(
             _table(
                 key,
-                f"By {characteristic.label.lower()}",
+                f"By {characteristic.label[:1].lower()}{characteristic.label[1:]}",
                 characteristic.label,
                 groups,
                 by[key],

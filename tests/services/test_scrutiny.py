@@ -28,7 +28,8 @@ from oocd_panel.plumbing.clock import LONDON, local_today
 from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.services import retention, scrutiny
 from oocd_panel.services import scrutiny_pack as pack
-from tests.factories import Factory
+from oocd_panel.services.referrals import create_referral
+from tests.factories import Factory, new_referral
 from tests.personal_data import marked_case
 
 S = ReferralStatus
@@ -120,9 +121,6 @@ def test_only_the_services_decisions_in_the_period_are_sampled(factory: Factory)
     factory.referral_at(S.AT_PANEL)  # not decided
     other_service = factory.service("elsewhere")
     officer = factory.user(Role.POLICE_OFFICER, services=[other_service])
-    from oocd_panel.services.referrals import create_referral
-    from tests.factories import new_referral
-
     create_referral(factory.session, officer, new_referral(other_service.id))
     sample = _draw(factory, size=10)
     assert {c.referral_id for c in sample.cases} == {r.id for r in inside}
@@ -230,7 +228,8 @@ def test_the_suggested_redaction_takes_out_what_the_case_records(factory: Factor
     assert f"{referral.child.date_of_birth:%d/%m/%Y}" not in view.proposed
     assert "[name] ([date of birth]) admitted it; [name] says [name] is sorry." in view.proposed
     assert "Ref [police reference]." in view.proposed
-    assert view.confirmed is None and not view.stale
+    assert view.confirmed is None
+    assert not view.stale
 
 
 def test_a_redaction_is_confirmed_by_a_person_and_refused_while_it_names_someone(
@@ -279,7 +278,8 @@ def test_a_redaction_is_confirmed_by_a_person_and_refused_while_it_names_someone
     vote.rationale = "Something else entirely."
     factory.session.commit()
     view = scrutiny.redaction_view(factory.session, manager, sample.id, 1, "decision")
-    assert view.stale and view.confirmed is None
+    assert view.stale
+    assert view.confirmed is None
     summary = scrutiny.summaries(scrutiny.sample_for(factory.session, manager, sample.id))[0]
     assert summary.texts[1].shown == NOT_YET_REDACTED
 
@@ -330,7 +330,8 @@ def test_the_panels_rating_needs_comments_unless_appropriate_and_a_past_meeting(
         factory.session, manager, **rate, rating="appropriate_with_observations",  # type: ignore[arg-type]
         comments="Record the victim's views.", meeting_on=TODAY,
     )  # fmt: skip
-    assert again.id == row.id and again.rating == "appropriate_with_observations"
+    assert again.id == row.id
+    assert again.rating == "appropriate_with_observations"
     actions = [
         e.action
         for e in factory.session.scalars(
@@ -360,15 +361,18 @@ def test_the_pack_names_nobody_and_shows_free_text_only_once_redacted(factory: F
     )  # fmt: skip
     pdf = scrutiny.export_pack(factory.session, manager, sample.id, "pdf")
     csv_file = scrutiny.export_pack(factory.session, manager, sample.id, "csv")
-    assert pdf.content.startswith(b"%PDF") and pdf.content_type == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert pdf.content_type == "application/pdf"
     text = _pdf_text(pdf.content)
     rows = list(csv.DictReader(io.StringIO(csv_file.content.decode())))
-    assert "Case 1" in text and rows[0]["Case"] == "Case 1"
+    assert "Case 1" in text
+    assert rows[0]["Case"] == "Case 1"
     assert "[name] admitted it" in text.replace("\n", " ")
     assert rows[0]["The panel's reasoning"].count("[name] admitted it") >= 2
     assert rows[0]["The practitioner's reasons for their recommendation"] == NOT_YET_REDACTED
     assert NOT_YET_REDACTED in text
-    assert rows[0]["Age band"] == "10 to 14" and "Month of the decision" in rows[0]
+    assert rows[0]["Age band"] == "10 to 14"
+    assert "Month of the decision" in rows[0]
     for marker in [*marked.markers, str(marked.born.year), f"/cases/{marked.referral.id}"]:
         for where, content in (("PDF", text), ("CSV", csv_file.content.decode())):
             assert marker.lower() not in content.lower(), (where, marker)
