@@ -24,11 +24,12 @@ from oocd_panel.models import (
     ScrutinySample,
     Vote,
 )
-from oocd_panel.plumbing.clock import LONDON, local_today
+from oocd_panel.plumbing.clock import LONDON, local_today, utcnow
 from oocd_panel.plumbing.errors import ActionNotAllowed, InvalidInput, NotFound
 from oocd_panel.services import retention, scrutiny
 from oocd_panel.services import scrutiny_pack as pack
 from oocd_panel.services.referrals import create_referral
+from oocd_panel.services.subject_access.record import gather
 from tests.factories import Factory, new_referral
 from tests.personal_data import marked_case
 
@@ -406,3 +407,30 @@ def test_the_retention_schedule_removes_the_redacted_texts_and_comments(factory:
     factory.session.refresh(case)
     assert case.rating is not None
     assert (case.rating.rating, case.rating.comments) == ("inappropriate", None)
+
+
+def test_subject_access_shows_the_childs_case_in_a_sample(factory: Factory) -> None:
+    referral = _decided(factory, "youth_caution")[0]
+    manager = factory.cast(Role.MANAGER)
+    sample = _draw(factory)
+    scrutiny.confirm_redaction(
+        factory.session, manager, sample_id=sample.id, number=1, key="decision",
+        text="The child admitted it.", confirmed=True,
+    )  # fmt: skip
+    scrutiny.record_rating(
+        factory.session, manager, sample_id=sample.id, number=1, rating="appropriate",
+        comments="", meeting_on=TODAY,
+    )  # fmt: skip
+    record, _ = gather(factory.session, manager, referral.child, utcnow())
+    assert record["cases"][0]["scrutiny_panel_reviews"] == [
+        {
+            "sample": sample.id,
+            "case": "Case 1",
+            "texts_as_redacted": {
+                "decision": {"text": "The child admitted it.", "confirmed_by": manager.full_name}
+            },
+            "rating": "Appropriate",
+            "comments": None,
+            "meeting": record["cases"][0]["scrutiny_panel_reviews"][0]["meeting"],
+        }
+    ]
