@@ -190,10 +190,16 @@ def _escalation(referral: Referral) -> str:
     )
     if escalation is None:
         return "No"
-    agreed = {True: "; the YJS manager agreed", False: "; the YJS manager did not agree"}
+    said = (
+        ""
+        if escalation.yjs_manager_agreed is None
+        else "; the YJS manager agreed"
+        if escalation.yjs_manager_agreed
+        else "; the YJS manager did not agree"
+    )
     return (
         "Yes: the police and YJS decision-makers disagreed, and a police inspector resolved it"
-        + agreed.get(escalation.yjs_manager_agreed, "")  # type: ignore[arg-type]
+        + said
     )
 
 
