@@ -46,6 +46,12 @@ from oocd_panel.models.panel import (
     Vote,
 )
 from oocd_panel.models.referral import Offence, Referral, ReferralEvent
+from oocd_panel.models.scrutiny import (
+    ScrutinyCase,
+    ScrutinyRating,
+    ScrutinyRedaction,
+    ScrutinySample,
+)
 from oocd_panel.models.service import Service
 from oocd_panel.models.sign_in import SignInAttempt
 from oocd_panel.models.user import (
@@ -107,6 +113,10 @@ __all__ = [
     "ReviewOutcome",
     "Role",
     "Route",
+    "ScrutinyCase",
+    "ScrutinyRating",
+    "ScrutinyRedaction",
+    "ScrutinySample",
     "SendStatus",
     "Service",
     "SettingChange",

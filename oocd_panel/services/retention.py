@@ -12,7 +12,8 @@ child's characteristics and year of birth, and each issued letter's metadata and
 goes: names, date of birth (the year stays), address, parents and carers, police reference,
 officer and victim details, offence descriptions, assessment answers and versions' content,
 rationales, reasons, notes and conditions' text, letters' recipient, address, HTML and PDF,
-and their unused feedback links (family feedback keeps only counts, which stay).
+and their unused feedback links (family feedback keeps only counts, which stay), and a scrutiny
+sample's redacted texts of the case and the scrutiny panel's comments on it (its rating stays).
 Audit rows are never removed (they hold no personal data); the purge adds one per case and one
 for the child.
 """
@@ -48,6 +49,9 @@ from oocd_panel.models import (
     Referral,
     ReferralEvent,
     ReferralStatus,
+    ScrutinyCase,
+    ScrutinyRating,
+    ScrutinyRedaction,
     Service,
     Vote,
 )
@@ -357,6 +361,13 @@ def _purge_referral(session: Session, referral: Referral, now: dt.datetime) -> N
         update(QualityAuditAnswer)
         .where(QualityAuditAnswer.audit_id.in_(audits))
         .values(comment=None)
+    )
+    # A scrutiny sample keeps the case's outcome, characteristics and the panel's rating; the
+    # redacted texts and the panel's comments go.
+    sampled = select(ScrutinyCase.id).where(ScrutinyCase.referral_id == rid).scalar_subquery()
+    session.execute(delete(ScrutinyRedaction).where(ScrutinyRedaction.case_id.in_(sampled)))
+    session.execute(
+        update(ScrutinyRating).where(ScrutinyRating.case_id.in_(sampled)).values(comments=None)
     )
     items = select(AgendaItem.id).where(AgendaItem.referral_id == rid).scalar_subquery()
     session.execute(update(Conflict).where(Conflict.item_id.in_(items)).values(reason=""))

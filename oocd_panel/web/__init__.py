@@ -52,6 +52,7 @@ def init_web(app: Flask) -> None:
         passwords,
         privacy,
         reports,
+        scrutiny,
         translations,
         users,
     )
@@ -70,6 +71,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(outcomes.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(scrutiny.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(privacy.bp)
     app.register_blueprint(feedback.bp)

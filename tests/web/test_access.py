@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oocd_panel.models import AuditEntry, Letter, Referral, ReferralStatus, Role
-from oocd_panel.plumbing.clock import utcnow
-from oocd_panel.services import feedback
+from oocd_panel.plumbing.clock import local_today, utcnow
+from oocd_panel.services import feedback, scrutiny
 from oocd_panel.services.set_up_links import issue
 from oocd_panel.web.access import API_TOKEN, rule_for
 from tests.factories import Factory
@@ -148,6 +148,12 @@ EXPECTED: dict[str, set[Role] | str | None] = {
     "privacy.find": {Role.MANAGER, Role.ADMIN},
     "privacy.export": {Role.MANAGER, Role.ADMIN},
     "audit.search": {Role.MANAGER, Role.ADMIN},
+    # Scrutiny panels: managers prepare the samples, packs and ratings; analysts read the report.
+    **{
+        f"scrutiny.{name}": {Role.MANAGER}
+        for name in ["index", "new", "sample", "case", "redact", "rating", "download"]
+    },
+    "scrutiny.report": {Role.MANAGER, Role.ANALYST},
     "outcomes.notes": YJS,
     "outcomes.end_intervention": YJS,
     "outcomes.services": {Role.ADMIN},
@@ -211,6 +217,21 @@ def _feedback_code(factory: Factory, letter_id: int) -> str:
     return code
 
 
+def _scrutiny_sample(factory: Factory, letter_id: int) -> int:
+    """A sample of one case: the letter's (decided) case, its panel's reasoning given."""
+    letter = factory.session.get_one(Letter, letter_id)
+    sample = scrutiny.draw_sample(
+        factory.session,
+        factory.cast(Role.MANAGER),
+        service_id=factory.service().id,
+        start=local_today(),
+        end=local_today(),
+        size=1,
+    )
+    assert [c.referral_id for c in sample.cases] == [letter.referral_id]
+    return sample.id
+
+
 def _url(
     rule: str,
     referral: Referral,
@@ -218,10 +239,14 @@ def _url(
     user_id: int = 0,
     token: str = "",
     code: str = "",
+    sample_id: int = 0,
 ) -> str:
     item = referral.agenda_items[-1]
     return (
         rule.replace("<id:user_id>", str(user_id))
+        .replace("<id:sample_id>", str(sample_id))
+        .replace("<text_key>", "decision")
+        .replace("<kind>", "csv")
         .replace("<token>", token)
         .replace("<code>", code)
         .replace("<id:referral_id>", str(referral.id))
@@ -258,6 +283,7 @@ def test_each_role_gets_exactly_its_endpoints(
     referral = factory.referral_at(ReferralStatus.ESCALATED)
     letter_id = _issued_letter(factory)
     code = _feedback_code(factory, letter_id)
+    sample_id = _scrutiny_sample(factory, letter_id)
     # Someone else in the service, for the user administration pages.
     colleague_user = factory.user(Role.PRACTITIONER, two_factor_set_up=True)
     colleague = colleague_user.id
@@ -273,7 +299,7 @@ def test_each_role_gets_exactly_its_endpoints(
             if "<token>" in rule
             else ""
         )
-        url = _url(rule, referral, letter_id, colleague, token, code)
+        url = _url(rule, referral, letter_id, colleague, token, code, sample_id)
         method = "GET" if "GET" in methods else "POST"
         response = client.open(url, method=method)
         allowed = EXPECTED[endpoint]

@@ -44,6 +44,7 @@ from oocd_panel.services import (
     identity_providers,
     letter_wording,
     panels,
+    scrutiny,
     two_factor,
     user_admin,
 )
@@ -728,6 +729,43 @@ def _subject_access(f: Factory) -> Target:
     return Target(f.cast(Role.MANAGER), page, f"/children/{referral.child_id}/subject-access")
 
 
+def _scrutiny_sample(f: Factory) -> int:
+    f.referral_at(S.DECIDED)
+    today = local_today()
+    sample = scrutiny.draw_sample(
+        f.session, f.cast(Role.MANAGER), service_id=f.service().id, start=today, end=today, size=5
+    )
+    return sample.id
+
+
+def _draw_scrutiny_sample(f: Factory) -> Target:
+    f.referral_at(S.DECIDED)
+    today = local_today()
+    values = {
+        "service": str(f.service().id),
+        "start": _date(today - dt.timedelta(days=7)),
+        "end": _date(today),
+        "size": "5",
+    }
+    return Target(f.cast(Role.MANAGER), "/scrutiny/new", "/scrutiny/new", values)
+
+
+def _redact_for_scrutiny(f: Factory) -> Target:
+    url = f"/scrutiny/{_scrutiny_sample(f)}/cases/1/texts/decision"
+    values = {"text": "The panel agreed the child should be diverted.", "confirmed": "y"}
+    return Target(f.cast(Role.MANAGER), url, url, values)
+
+
+def _scrutiny_rating(f: Factory) -> Target:
+    url = f"/scrutiny/{_scrutiny_sample(f)}/cases/1/rating"
+    values = {
+        "rating": "inappropriate",
+        "comments": "Too severe.",
+        "meeting_on": _date(local_today()),
+    }
+    return Target(f.cast(Role.MANAGER), url, url, values)
+
+
 # Endpoint (and which of its ways, after a colon): (how to reach its form, how many examples).
 # Sending a letter makes a PDF, and the user buttons and the subject access download read
 # nothing from the form: fewer.
@@ -787,6 +825,9 @@ FORMS: dict[str, tuple[Callable[[Factory], Target], int]] = {
     "translations.review": (_translation_approval, 6),
     "api_clients.new": (_register_police_system, 8),
     "api_clients.revoke": (_revoke_police_system, 4),
+    "scrutiny.new": (_draw_scrutiny_sample, 8),
+    "scrutiny.redact": (_redact_for_scrutiny, 8),
+    "scrutiny.rating": (_scrutiny_rating, 8),
 }
 # The API's operations take JSON, not forms: tests/api/test_schemathesis.py sends them
 # everything their document allows and more.

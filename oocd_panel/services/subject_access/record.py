@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from oocd_panel.catalogue import assessment_sections, disposals, interventions, kpis, offences
 from oocd_panel.catalogue.ethnicity import get as ethnicity
+from oocd_panel.catalogue.scrutiny import rating as scrutiny_rating
 from oocd_panel.models import (
     AgendaItem,
     Assessment,
@@ -30,6 +31,7 @@ from oocd_panel.models import (
     Letter,
     QualityAudit,
     Referral,
+    ScrutinyCase,
     Service,
     User,
     Vote,
@@ -420,6 +422,24 @@ def _case(session: Session, referral: Referral) -> tuple[dict[str, Any], list[Le
                 select(QualityAudit)
                 .where(QualityAudit.referral_id == referral.id)
                 .order_by(QualityAudit.id)
+            )
+        ],
+        "scrutiny_panel_reviews": [
+            {
+                "sample": c.sample_id,
+                "case": c.label,
+                "texts_as_redacted": {
+                    r.text_key: {"text": r.text, "confirmed_by": _name(r.confirmed_by)}
+                    for r in c.redactions
+                },
+                "rating": scrutiny_rating(c.rating.rating).label if c.rating else None,
+                "comments": c.rating.comments if c.rating else None,
+                "meeting": _when(c.rating.meeting_on) if c.rating else None,
+            }
+            for c in session.scalars(
+                select(ScrutinyCase)
+                .where(ScrutinyCase.referral_id == referral.id)
+                .order_by(ScrutinyCase.id)
             )
         ],
         "letters": [
