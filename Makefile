@@ -7,6 +7,8 @@ PYTHON    ?= python3
 FLASK     := $(BIN)/flask --app wsgi
 ASSETS    := oocd_panel/static/build/.built
 CHROMIUM  ?= /usr/bin/chromium
+# The suite in parallel, one worker a core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run test lint typecheck pytest test-postgres bench-setup bench-pages bench-reports bench-seeding bench-letters bench-api workflow-diagram translations clean
@@ -48,12 +50,12 @@ typecheck: setup ## mypy on oocd_panel/
 pytest: setup ## The test suite only (set TEST_DATABASE_URL to run it on PostgreSQL)
 	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests: running with $(CHROMIUM)"; \
 	else echo "Browser tests: SKIPPED, no Chromium at $(CHROMIUM) (apt-get install chromium)"; fi
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck pytest ## Everything CI checks: lint, types, and the whole suite
 
 test-postgres: setup ## The suite against PostgreSQL at 127.0.0.1:5432, database test
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # The letters' message catalogues: the app reads the .po files themselves (nothing to compile).
 translations: setup ## Re-extract the letters' texts (messages.pot) and update the Welsh and Polish .po files
