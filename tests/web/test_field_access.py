@@ -50,6 +50,11 @@ POLICE_NEVER = {
     ("intervention_note", "text"),
     # Corrections of sensitive fields are not shown to them (rules/corrections.py).
     ("correction", "note"),
+    # Scrutiny panel packs are prepared by the YJS's managers: the redacted texts (from the
+    # assessment and the panel's reasoning), the panel's comments and the sample's make-up.
+    ("scrutiny_redaction", "text"),
+    ("scrutiny_rating", "comments"),
+    ("scrutiny_sample", "decisions_by_outcome"),
 }
 # What the police may read: what they wrote or need to act on, the decision they deliver, and
 # things that are not about a case (settings, users, letters' wording).
